@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs inside pg_virtualenv: load the area, run every analysis that has landed.
+set -euo pipefail
+cd "$CP_TOP"
+area=$CP_DEMO_AREA
+pbf="$CP_SHARED/data/$area.osm.pbf"
+createdb cp_demo
+psql -qX -v ON_ERROR_STOP=1 -d cp_demo -c 'CREATE EXTENSION community_planning CASCADE;' 2>/dev/null
+psql -qX -v ON_ERROR_STOP=1 -d cp_demo -c 'CREATE SCHEMA osm;'
+echo "== importing $pbf (data (c) OpenStreetMap contributors, ODbL)"
+osm2pgsql --log-level=warn -O flex -S import/community_planning.lua -d cp_demo "$pbf"
+for step in demo/steps/*.sql; do
+  echo "== $(basename "$step" .sql)"
+  psql -X -v ON_ERROR_STOP=1 -d cp_demo -v area="$area" -v out="$CP_TOP/demo/out" -f "$step"
+done
+echo "== results written to demo/out/"

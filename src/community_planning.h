@@ -1,0 +1,12 @@
+/*
+ * community_planning.h: settings and constants shared by every source file.
+ */
+#ifndef CP_COMMUNITY_PLANNING_H
+#define CP_COMMUNITY_PLANNING_H
+
+#define CP_EXTENSION_VERSION "0.1.0"
+
+/* community_planning.max_network_memory, in megabytes */
+extern int	cp_max_network_memory_mb;
+
+#endif

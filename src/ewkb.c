@@ -1,0 +1,358 @@
+/*
+ * ewkb.c: decode and encode (E)WKB points and lines.
+ */
+#include "postgres.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "lib/stringinfo.h"
+
+#include "ewkb.h"
+
+#define EWKB_Z 0x80000000u
+#define EWKB_M 0x40000000u
+#define EWKB_SRID 0x20000000u
+
+typedef struct WkbCursor
+{
+	const uint8 *buf;
+	size_t		len;
+	size_t		pos;
+} WkbCursor;
+
+static void
+wkb_malformed(const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("malformed geometry"),
+			 errdetail("%s", why)));
+}
+
+static void
+wkb_need(WkbCursor *c, size_t n)
+{
+	if (c->len - c->pos < n)
+		wkb_malformed("The WKB data ends early.");
+}
+
+static uint32
+wkb_uint32(WkbCursor *c, bool little)
+{
+	uint32		v;
+
+	wkb_need(c, 4);
+	if (little)
+		v = (uint32) c->buf[c->pos] | ((uint32) c->buf[c->pos + 1] << 8) |
+			((uint32) c->buf[c->pos + 2] << 16) | ((uint32) c->buf[c->pos + 3] << 24);
+	else
+		v = (uint32) c->buf[c->pos + 3] | ((uint32) c->buf[c->pos + 2] << 8) |
+			((uint32) c->buf[c->pos + 1] << 16) | ((uint32) c->buf[c->pos] << 24);
+	c->pos += 4;
+	return v;
+}
+
+static double
+wkb_double(WkbCursor *c, bool little)
+{
+	uint8		b[8];
+	double		d;
+	int			i;
+
+	wkb_need(c, 8);
+	for (i = 0; i < 8; i++)
+		b[i] = c->buf[c->pos + (little ? i : 7 - i)];
+#ifdef WORDS_BIGENDIAN
+	for (i = 0; i < 4; i++)
+	{
+		uint8		t = b[i];
+
+		b[i] = b[7 - i];
+		b[7 - i] = t;
+	}
+#endif
+	memcpy(&d, b, 8);
+	c->pos += 8;
+	return d;
+}
+
+typedef struct WkbHeader
+{
+	bool		little;
+	uint32		type;
+	bool		has_z;
+	bool		has_m;
+	int32		srid;
+} WkbHeader;
+
+/* Both EWKB flag bits and ISO 1000/2000/3000 offsets are accepted. */
+static WkbHeader
+wkb_header(WkbCursor *c)
+{
+	WkbHeader	h;
+	uint32		raw;
+	uint32		iso;
+
+	wkb_need(c, 1);
+	if (c->buf[c->pos] > 1)
+		wkb_malformed("The byte-order mark is neither 0 nor 1.");
+	h.little = c->buf[c->pos] == 1;
+	c->pos++;
+	raw = wkb_uint32(c, h.little);
+	h.has_z = (raw & EWKB_Z) != 0;
+	h.has_m = (raw & EWKB_M) != 0;
+	h.srid = 0;
+	if (raw & EWKB_SRID)
+		h.srid = (int32) wkb_uint32(c, h.little);
+	raw &= 0x0FFFFFFFu;
+	iso = raw / 1000;
+	h.type = raw % 1000;
+	if (iso == 1 || iso == 3)
+		h.has_z = true;
+	if (iso == 2 || iso == 3)
+		h.has_m = true;
+	if (h.type < CP_WKB_POINT || h.type > CP_WKB_COLLECTION || iso > 3)
+		wkb_malformed("The geometry type code is unknown.");
+	return h;
+}
+
+const char *
+cp_wkb_type_name(uint32 type)
+{
+	switch (type)
+	{
+		case CP_WKB_POINT:
+			return "Point";
+		case CP_WKB_LINESTRING:
+			return "LineString";
+		case CP_WKB_POLYGON:
+			return "Polygon";
+		case CP_WKB_MULTIPOINT:
+			return "MultiPoint";
+		case CP_WKB_MULTILINESTRING:
+			return "MultiLineString";
+		case CP_WKB_MULTIPOLYGON:
+			return "MultiPolygon";
+		default:
+			return "GeometryCollection";
+	}
+}
+
+void
+cp_ewkb_peek(const uint8 *buf, size_t len, uint32 *type, int32 *srid, bool *has_z)
+{
+	WkbCursor	c = {buf, len, 0};
+	WkbHeader	h = wkb_header(&c);
+
+	*type = h.type;
+	*srid = h.srid;
+	*has_z = h.has_z;
+}
+
+typedef struct GeomBuilder
+{
+	CpGeom	   *g;
+	int			cap_points;
+	int			cap_parts;
+} GeomBuilder;
+
+static void
+builder_add_point(GeomBuilder *b, double x, double y, double z)
+{
+	CpGeom	   *g = b->g;
+
+	if (g->npoints == b->cap_points)
+	{
+		b->cap_points *= 2;
+		g->x = repalloc(g->x, sizeof(double) * b->cap_points);
+		g->y = repalloc(g->y, sizeof(double) * b->cap_points);
+		g->z = repalloc(g->z, sizeof(double) * b->cap_points);
+	}
+	g->x[g->npoints] = x;
+	g->y[g->npoints] = y;
+	g->z[g->npoints] = z;
+	g->npoints++;
+}
+
+static void
+builder_close_part(GeomBuilder *b)
+{
+	CpGeom	   *g = b->g;
+
+	if (g->nparts + 1 == b->cap_parts)
+	{
+		b->cap_parts *= 2;
+		g->part_start = repalloc(g->part_start, sizeof(int) * b->cap_parts);
+	}
+	g->nparts++;
+	g->part_start[g->nparts] = g->npoints;
+}
+
+static void
+read_coords(WkbCursor *c, const WkbHeader *h, GeomBuilder *b, uint32 n)
+{
+	uint32		i;
+	size_t		dims = 2 + (h->has_z ? 1 : 0) + (h->has_m ? 1 : 0);
+
+	if (n > (c->len - c->pos) / (8 * dims))
+		wkb_malformed("The coordinate count exceeds the data.");
+	for (i = 0; i < n; i++)
+	{
+		double		x = wkb_double(c, h->little);
+		double		y = wkb_double(c, h->little);
+		double		z = h->has_z ? wkb_double(c, h->little) : 0.0;
+
+		if (h->has_m)
+			(void) wkb_double(c, h->little);
+		builder_add_point(b, x, y, z);
+	}
+}
+
+/* One Point or LineString member; empty points (NaN) are skipped. */
+static void
+read_simple(WkbCursor *c, uint32 expect, GeomBuilder *b)
+{
+	WkbHeader	h = wkb_header(c);
+	int			before = b->g->npoints;
+
+	if (h.type != expect)
+		wkb_malformed("A multi-geometry holds a member of another type.");
+	if (h.type == CP_WKB_POINT)
+		read_coords(c, &h, b, 1);
+	else
+		read_coords(c, &h, b, wkb_uint32(c, h.little));
+	if (h.type == CP_WKB_POINT && isnan(b->g->x[before]))
+		b->g->npoints = before;
+	else if (b->g->npoints > before)
+		builder_close_part(b);
+}
+
+CpGeom *
+cp_ewkb_decode(const uint8 *buf, size_t len)
+{
+	WkbCursor	c = {buf, len, 0};
+	WkbHeader	h = wkb_header(&c);
+	GeomBuilder b;
+	CpGeom	   *g = palloc0(sizeof(CpGeom));
+
+	g->type = h.type;
+	g->srid = h.srid;
+	g->has_z = h.has_z;
+	b.g = g;
+	b.cap_points = 16;
+	b.cap_parts = 4;
+	g->x = palloc(sizeof(double) * b.cap_points);
+	g->y = palloc(sizeof(double) * b.cap_points);
+	g->z = palloc(sizeof(double) * b.cap_points);
+	g->part_start = palloc0(sizeof(int) * b.cap_parts);
+
+	c.pos = 0;
+	switch (h.type)
+	{
+		case CP_WKB_POINT:
+		case CP_WKB_LINESTRING:
+			read_simple(&c, h.type, &b);
+			break;
+		case CP_WKB_MULTIPOINT:
+		case CP_WKB_MULTILINESTRING:
+			{
+				uint32		n,
+							i;
+
+				(void) wkb_header(&c);
+				n = wkb_uint32(&c, h.little);
+				if (n > c.len - c.pos)
+					wkb_malformed("The member count exceeds the data.");
+				for (i = 0; i < n; i++)
+					read_simple(&c, h.type == CP_WKB_MULTIPOINT ? CP_WKB_POINT : CP_WKB_LINESTRING, &b);
+				break;
+			}
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot decode a %s as points or lines", cp_wkb_type_name(h.type))));
+	}
+	if (!g->has_z)
+	{
+		pfree(g->z);
+		g->z = NULL;
+	}
+	return g;
+}
+
+/* Writers: little-endian EWKB. */
+static void
+out_uint32(StringInfo s, uint32 v)
+{
+	uint8		b[4] = {v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >> 24) & 0xff};
+
+	appendBinaryStringInfo(s, (char *) b, 4);
+}
+
+static void
+out_double(StringInfo s, double d)
+{
+	uint8		b[8];
+
+	memcpy(b, &d, 8);
+#ifdef WORDS_BIGENDIAN
+	for (int i = 0; i < 4; i++)
+	{
+		uint8		t = b[i];
+
+		b[i] = b[7 - i];
+		b[7 - i] = t;
+	}
+#endif
+	appendBinaryStringInfo(s, (char *) b, 8);
+}
+
+static void
+out_header(StringInfo s, uint32 type, int32 srid)
+{
+	appendStringInfoChar(s, 1);
+	out_uint32(s, type | (srid > 0 ? EWKB_SRID : 0));
+	if (srid > 0)
+		out_uint32(s, (uint32) srid);
+}
+
+static bytea *
+out_finish(StringInfo s)
+{
+	bytea	   *result = palloc(VARHDRSZ + s->len);
+
+	SET_VARSIZE(result, VARHDRSZ + s->len);
+	memcpy(VARDATA(result), s->data, s->len);
+	pfree(s->data);
+	return result;
+}
+
+bytea *
+cp_ewkb_point(double x, double y, int32 srid)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	out_header(&s, CP_WKB_POINT, srid);
+	out_double(&s, x);
+	out_double(&s, y);
+	return out_finish(&s);
+}
+
+bytea *
+cp_ewkb_linestring(int n, const double *x, const double *y, int32 srid)
+{
+	StringInfoData s;
+	int			i;
+
+	initStringInfo(&s);
+	out_header(&s, CP_WKB_LINESTRING, srid);
+	out_uint32(&s, (uint32) n);
+	for (i = 0; i < n; i++)
+	{
+		out_double(&s, x[i]);
+		out_double(&s, y[i]);
+	}
+	return out_finish(&s);
+}

@@ -1,0 +1,48 @@
+/*
+ * ewkb.h: the one codec between PostGIS geometries (as EWKB bytes) and C.
+ *
+ * Geometry crosses the SQL/C boundary as (E)WKB; PostGIS's C library is never
+ * linked. Points and (multi)linestrings are decoded here; anything else is
+ * handed to GEOS through cp_geos_from_ewkb().
+ */
+#ifndef CP_EWKB_H
+#define CP_EWKB_H
+
+#include "postgres.h"
+
+/* OGC base type codes */
+#define CP_WKB_POINT 1
+#define CP_WKB_LINESTRING 2
+#define CP_WKB_POLYGON 3
+#define CP_WKB_MULTIPOINT 4
+#define CP_WKB_MULTILINESTRING 5
+#define CP_WKB_MULTIPOLYGON 6
+#define CP_WKB_COLLECTION 7
+
+/* Decoded points or lines: parts share one coordinate array. */
+typedef struct CpGeom
+{
+	uint32		type;			/* base type code of the outer geometry */
+	int32		srid;			/* 0 when the bytes carry none */
+	bool		has_z;
+	int			nparts;			/* points: one part per point; lines: one per line */
+	int		   *part_start;		/* nparts + 1 offsets into the coordinates */
+	int			npoints;
+	double	   *x;
+	double	   *y;
+	double	   *z;				/* NULL unless has_z */
+} CpGeom;
+
+extern const char *cp_wkb_type_name(uint32 type);
+
+/* Header only: type, srid, has_z. Errors on malformed bytes. */
+extern void cp_ewkb_peek(const uint8 *buf, size_t len, uint32 *type, int32 *srid, bool *has_z);
+
+/* Full decode of Point, MultiPoint, LineString and MultiLineString. */
+extern CpGeom *cp_ewkb_decode(const uint8 *buf, size_t len);
+
+/* Writers: EWKB with SRID, returned as bytea. */
+extern bytea *cp_ewkb_point(double x, double y, int32 srid);
+extern bytea *cp_ewkb_linestring(int n, const double *x, const double *y, int32 srid);
+
+#endif

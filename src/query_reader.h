@@ -1,0 +1,53 @@
+/*
+ * query_reader.h: the one way data sets cross into C.
+ *
+ * A caller's SQL text is run through SPI with a cursor and read in batches;
+ * the columns a function needs are found by name and their types checked,
+ * so an error can say which column is missing or wrong.
+ */
+#ifndef CP_QUERY_READER_H
+#define CP_QUERY_READER_H
+
+#include "postgres.h"
+
+typedef enum CpColumnKind
+{
+	CP_COL_INT8,				/* smallint, integer or bigint */
+	CP_COL_FLOAT8,				/* any numeric type */
+	CP_COL_TEXT,				/* text or varchar */
+	CP_COL_GEOMETRY				/* PostGIS geometry (or EWKB bytea) */
+} CpColumnKind;
+
+typedef struct CpColumn
+{
+	const char *name;
+	CpColumnKind kind;
+	bool		required;
+	/* filled in when the query is opened */
+	bool		present;
+} CpColumn;
+
+/* One row's values, valid only during the row callback. */
+typedef struct CpRowValue
+{
+	bool		isnull;
+	int64		i;
+	double		f;
+	const char *text;
+	const uint8 *wkb;
+	size_t		wkb_len;
+} CpRowValue;
+
+/* Called once per row with values in the order of the column specs. */
+typedef void (*CpRowCallback) (const CpRowValue *values, void *arg);
+
+/*
+ * Run 'sql' (what names it in messages: "edges", "origins"...) and call
+ * 'callback' for each row. The callback runs in the caller's memory context;
+ * per-row scratch is released after each row. Returns the row count.
+ */
+extern int64 cp_read_query(const char *sql, const char *what,
+						   CpColumn *columns, int ncolumns,
+						   CpRowCallback callback, void *arg);
+
+#endif
