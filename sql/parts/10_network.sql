@@ -1,0 +1,256 @@
+
+-- Walking network engine ------------------------------------------------------
+
+CREATE SEQUENCE cp.network_build_seq;
+COMMENT ON SEQUENCE cp.network_build_seq IS 'Build numbers: a cached network is reloaded when its number changes';
+
+-- Compiled networks. The compiled form is kept (not only the definition), so a
+-- network survives reconnects, restarts and pg_dump/restore without rebuilding.
+CREATE TABLE cp.network_catalog (
+  name            text PRIMARY KEY CHECK (name <> ''),
+  edges_sql       text NOT NULL,
+  tolerance_m     float8 NOT NULL,
+  srid            integer NOT NULL,
+  source_srid     integer NOT NULL,
+  nodes           bigint NOT NULL,
+  edges           bigint NOT NULL,
+  input_edges     bigint NOT NULL,
+  components      integer NOT NULL,
+  largest_component_share float8 NOT NULL,
+  total_length_m  float8 NOT NULL,
+  compiled_bytes  bigint NOT NULL,
+  has_z           boolean NOT NULL,
+  build_id        bigint NOT NULL DEFAULT nextval('cp.network_build_seq'),
+  built_at        timestamptz NOT NULL DEFAULT now(),
+  compiled        bytea NOT NULL
+);
+ALTER TABLE cp.network_catalog ALTER COLUMN compiled SET STORAGE EXTERNAL;
+COMMENT ON TABLE cp.network_catalog IS
+  'Compiled walking networks (cp.network_build); dumped by pg_dump with the extension';
+SELECT pg_catalog.pg_extension_config_dump('cp.network_catalog', '');
+SELECT pg_catalog.pg_extension_config_dump('cp.network_build_seq', '');
+
+CREATE VIEW cp.networks AS
+SELECT name, srid, source_srid, nodes, edges, input_edges, components,
+       largest_component_share, total_length_m, compiled_bytes,
+       round(compiled_bytes::numeric / greatest(edges, 1), 1) AS bytes_per_edge,
+       has_z, tolerance_m, edges_sql, built_at
+  FROM cp.network_catalog;
+COMMENT ON VIEW cp.networks IS
+  'Built networks: metric SRID, nodes, edges (pieces after splitting), connected components, share of length in the largest, total length (m), compiled size';
+
+-- Walking profiles: speeds turn metres into minutes.
+CREATE TABLE cp.walk_profiles (
+  name        text PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9_]*$'),
+  speed_kmh   float8 NOT NULL CHECK (speed_kmh > 0 AND speed_kmh < 30),
+  slope       boolean NOT NULL DEFAULT true,
+  description text NOT NULL,
+  source      text NOT NULL
+);
+COMMENT ON TABLE cp.walk_profiles IS
+  'Walking profiles: flat-ground speed, whether slope (Tobler) applies, and the source of the figure';
+INSERT INTO cp.walk_profiles VALUES
+  ('walk', 5.0, true, 'adult pedestrian on flat ground',
+   'Tobler (1993) hiking function: 6 exp(-3.5 |s + 0.05|) km/h gives 5.04 km/h on flat ground'),
+  ('elderly', 3.3, true, 'older or slower pedestrian on flat ground (0.91 m/s)',
+   'US MUTCD 2009 section 4E.06: 3.0 ft/s (0.91 m/s) walking speed for slower pedestrians'),
+  ('wheelchair', 3.6, true, 'manual wheelchair user on flat ground (1.0 m/s)',
+   'Approximate: 1.0 m/s, within the 0.7-1.3 m/s range reported for manual wheelchair users; editable');
+SELECT pg_catalog.pg_extension_config_dump('cp.walk_profiles', '');
+
+CREATE FUNCTION cp._network_compile(edges_sql text, tolerance_m float8) RETURNS bytea
+AS 'MODULE_PATHNAME', 'cp_network_compile_sql'
+LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION cp._network_compile(text, float8) IS
+  'Internal: compile an edges query into the network blob (use cp.network_build)';
+
+CREATE FUNCTION cp._network_summary(compiled bytea,
+  OUT srid integer, OUT source_srid integer, OUT nodes bigint, OUT edges bigint,
+  OUT input_edges bigint, OUT components integer, OUT largest_component_share float8,
+  OUT total_length_m float8, OUT compiled_bytes bigint, OUT has_z boolean)
+AS 'MODULE_PATHNAME', 'cp_network_summary_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cp._network_summary(bytea) IS 'Internal: summary of a compiled network blob';
+
+CREATE FUNCTION cp.network_build(name text, edges_sql text, tolerance_m float8 DEFAULT 0.5)
+RETURNS SETOF cp.networks
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  blob bytea;
+BEGIN
+  IF name = '' THEN
+    RAISE EXCEPTION 'network name must not be empty' USING ERRCODE = '22023';
+  END IF;
+  blob := cp._network_compile(edges_sql, tolerance_m);
+  INSERT INTO cp.network_catalog AS c
+         (name, edges_sql, tolerance_m, srid, source_srid, nodes, edges, input_edges, components,
+          largest_component_share, total_length_m, compiled_bytes, has_z, compiled)
+  SELECT network_build.name, network_build.edges_sql, network_build.tolerance_m, s.srid, s.source_srid,
+         s.nodes, s.edges, s.input_edges, s.components, s.largest_component_share, s.total_length_m,
+         s.compiled_bytes, s.has_z, blob
+    FROM cp._network_summary(blob) s
+  ON CONFLICT ON CONSTRAINT network_catalog_pkey DO UPDATE
+     SET edges_sql = excluded.edges_sql, tolerance_m = excluded.tolerance_m, srid = excluded.srid,
+         source_srid = excluded.source_srid, nodes = excluded.nodes, edges = excluded.edges,
+         input_edges = excluded.input_edges, components = excluded.components,
+         largest_component_share = excluded.largest_component_share,
+         total_length_m = excluded.total_length_m, compiled_bytes = excluded.compiled_bytes,
+         has_z = excluded.has_z, compiled = excluded.compiled,
+         build_id = nextval('cp.network_build_seq'), built_at = now();
+  RETURN QUERY SELECT * FROM cp.networks n WHERE n.name = network_build.name;
+END
+$$;
+COMMENT ON FUNCTION cp.network_build(text, text, float8) IS
+  'Compile a walking network from an edges query (id, geom[, source, target, cost, reverse_cost]) and store it; returns its summary';
+
+CREATE FUNCTION cp.network_rebuild(name text) RETURNS SETOF cp.networks
+LANGUAGE sql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+  SELECT b.* FROM cp.network_catalog c,
+         LATERAL cp.network_build(c.name, c.edges_sql, c.tolerance_m) b
+   WHERE c.name = network_rebuild.name
+$$;
+COMMENT ON FUNCTION cp.network_rebuild(text) IS
+  'Rebuild a network from its stored definition (after its edges changed)';
+
+CREATE FUNCTION cp.network_drop(name text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  DELETE FROM cp.network_catalog c WHERE c.name = network_drop.name;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'network "%" does not exist', name
+      USING ERRCODE = '42704', HINT = 'cp.networks lists the built networks.';
+  END IF;
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION cp.network_drop(text) IS 'Drop a built network';
+
+CREATE FUNCTION cp._network_edges(network text,
+  OUT edge_id bigint, OUT part integer, OUT piece bigint, OUT source bigint, OUT target bigint,
+  OUT length_m float8, OUT cost float8, OUT reverse_cost float8, OUT component integer, OUT geom bytea)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'cp_network_edges_sql'
+LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION cp._network_edges(text) IS 'Internal: pieces of a compiled network with EWKB geometry';
+
+CREATE FUNCTION cp.network_edges(network text)
+RETURNS TABLE (edge_id bigint, source bigint, target bigint, length_m float8, component integer,
+               geom geometry, part integer, piece bigint, cost float8, reverse_cost float8)
+LANGUAGE sql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+  SELECT e.edge_id, e.source, e.target, e.length_m, e.component, e.geom::geometry,
+         e.part, e.piece, e.cost, e.reverse_cost
+    FROM cp._network_edges(network) e
+$$;
+COMMENT ON FUNCTION cp.network_edges(text) IS
+  'The compiled network as pieces: input edge id, nodes, length (m), component (1 = largest), geometry in the network SRID, piece number within the edge, unique piece id, costs (-1 = closed)';
+
+CREATE FUNCTION cp._snap(network text, geom bytea, max_snap_m float8,
+  OUT edge_id bigint, OUT fraction float8, OUT snap_distance_m float8, OUT geom bytea,
+  OUT part integer, OUT piece bigint, OUT piece_fraction float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'cp_snap_sql'
+LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION cp._snap(text, bytea, float8) IS 'Internal: snap an EWKB geometry onto a network';
+
+CREATE FUNCTION cp.snap(network text, geom geometry, max_snap_m float8 DEFAULT 250)
+RETURNS TABLE (edge_id bigint, fraction float8, snap_distance_m float8, geom geometry,
+               part integer, piece bigint, piece_fraction float8)
+LANGUAGE sql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+  SELECT s.edge_id, s.fraction, s.snap_distance_m, s.geom::geometry,
+         s.part, s.piece, s.piece_fraction
+    FROM cp._snap(network, ST_AsEWKB(snap.geom), max_snap_m) s
+$$;
+COMMENT ON FUNCTION cp.snap(text, geometry, float8) IS
+  'Nearest point on the nearest edge (not node) within max_snap_m metres: edge id, fraction along the edge, distance, the point (network SRID), piece and fraction along the piece; no row when too far';
+
+CREATE FUNCTION cp._profile_speed(profile text) RETURNS float8
+LANGUAGE plpgsql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  kmh float8;
+BEGIN
+  SELECT speed_kmh INTO kmh FROM cp.walk_profiles WHERE name = profile;
+  IF kmh IS NULL THEN
+    RAISE EXCEPTION 'unknown walking profile "%"', profile
+      USING ERRCODE = '22023',
+            HINT = 'cp.walk_profiles lists the profiles: ' ||
+                   (SELECT string_agg(name, ', ' ORDER BY name) FROM cp.walk_profiles) || '.';
+  END IF;
+  RETURN kmh * 1000.0 / 60.0;
+END
+$$;
+COMMENT ON FUNCTION cp._profile_speed(text) IS 'Internal: metres per minute of a walking profile';
+
+CREATE FUNCTION cp._unit_is_time(unit text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF unit IN ('m', 'metre', 'meter', 'metres', 'meters') THEN RETURN false; END IF;
+  IF unit IN ('min', 'minute', 'minutes') THEN RETURN true; END IF;
+  RAISE EXCEPTION 'unknown unit "%"', unit
+    USING ERRCODE = '22023', HINT = 'Use ''m'' for metres or ''min'' for minutes.';
+END
+$$;
+COMMENT ON FUNCTION cp._unit_is_time(text) IS 'Internal: true for minutes, false for metres';
+
+CREATE FUNCTION cp._nearest(network text, origins_sql text, targets_sql text, max_cost float8,
+  k integer, speed_m_per_min float8, by_time boolean, max_snap_m float8,
+  OUT target_id bigint, OUT origin_id bigint, OUT rank integer, OUT distance_m float8, OUT minutes float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'cp_nearest_sql'
+LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION cp._nearest(text, text, text, float8, integer, float8, boolean, float8) IS
+  'Internal: k nearest origins of every target in one bounded multi-source search';
+
+CREATE FUNCTION cp.nearest(network text, origins_sql text, targets_sql text, max_cost float8,
+  k integer DEFAULT 1, profile text DEFAULT 'walk', unit text DEFAULT 'm', max_snap_m float8 DEFAULT 250)
+RETURNS TABLE (target_id bigint, origin_id bigint, rank integer, distance_m float8, minutes float8)
+LANGUAGE sql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+  SELECT * FROM cp._nearest(network, origins_sql, targets_sql, max_cost, k,
+                            cp._profile_speed(profile), cp._unit_is_time(unit), max_snap_m)
+$$;
+COMMENT ON FUNCTION cp.nearest(text, text, text, float8, integer, text, text, float8) IS
+  'For every target (id, geom query) its k nearest origins (id, geom query) within max_cost (metres, or minutes with unit => ''min'') along the network, walking from target to origin; one row with NULL origin when none is in reach or the target cannot be snapped';
+
+CREATE FUNCTION cp._walk(network text, a bytea, b bytea, speed_m_per_min float8, by_time boolean,
+  max_snap_m float8) RETURNS float8
+AS 'MODULE_PATHNAME', 'cp_walk_sql'
+LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION cp._walk(text, bytea, bytea, float8, boolean, float8) IS
+  'Internal: shortest walk between two EWKB points';
+
+CREATE FUNCTION cp.walk_distance(network text, a geometry, b geometry, profile text DEFAULT 'walk',
+  max_snap_m float8 DEFAULT 250) RETURNS float8
+LANGUAGE sql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+  SELECT cp._walk(network, ST_AsEWKB(a), ST_AsEWKB(b),
+                  cp._profile_speed(profile), false, max_snap_m)
+$$;
+COMMENT ON FUNCTION cp.walk_distance(text, geometry, geometry, text, float8) IS
+  'Shortest walking distance in metres from a to b along the network (both snapped onto edges); NULL when unreachable or too far from the network';
+
+CREATE FUNCTION cp.walk_minutes(network text, a geometry, b geometry, profile text DEFAULT 'walk',
+  max_snap_m float8 DEFAULT 250) RETURNS float8
+LANGUAGE sql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+  SELECT cp._walk(network, ST_AsEWKB(a), ST_AsEWKB(b),
+                  cp._profile_speed(profile), true, max_snap_m)
+$$;
+COMMENT ON FUNCTION cp.walk_minutes(text, geometry, geometry, text, float8) IS
+  'Quickest walk in minutes from a to b for a walking profile (slope-aware when the network has Z); NULL when unreachable';

@@ -1,0 +1,163 @@
+/*
+ * network.h: the compiled walking network.
+ *
+ * A network is compiled once (network_build.c) into one flat, pointer-free
+ * blob stored as bytea in cp.network_catalog, and mapped straight from the
+ * detoasted bytes on load (network_cache.c): arrays are addressed by offsets
+ * from the header. Edges of the input are split into pieces at nodes;
+ * searches run over pieces (network_search.c).
+ */
+#ifndef CP_NETWORK_H
+#define CP_NETWORK_H
+
+#include "postgres.h"
+
+#define CP_NET_MAGIC 0x544e5043u	/* "CPNT" */
+#define CP_NET_FORMAT 1
+
+#define CP_NET_USER_NODES 0x1	/* node ids came from source/target columns */
+#define CP_NET_HAS_Z 0x2		/* slope-aware time weights */
+
+typedef struct CpNetHeader
+{
+	uint32		magic;
+	uint32		format;
+	int32		srid;			/* metric CRS of the stored geometry */
+	int32		source_srid;	/* CRS of the edges as given */
+	uint32		flags;
+	uint32		nnodes;
+	uint32		npieces;
+	uint32		nverts;
+	uint32		ninput_edges;
+	uint32		ncomponents;
+	double		tolerance_m;
+	double		total_length_m;
+	double		largest_share;	/* share of length in the largest component */
+	/* byte offsets of the arrays from the start of the header */
+	uint64		off_adj_start;	/* uint32[nnodes + 1] */
+	uint64		off_adj;		/* uint32[2 * npieces]: piece << 1 | (1 if node is its target) */
+	uint64		off_node_id;	/* int64[nnodes]: user ids (CP_NET_USER_NODES) */
+	uint64		off_source;		/* uint32[npieces] */
+	uint64		off_target;		/* uint32[npieces] */
+	uint64		off_length;		/* float[npieces], metres */
+	uint64		off_cost_fwd;	/* float[npieces]; negative: closed */
+	uint64		off_cost_bwd;	/* float[npieces]; negative: closed */
+	uint64		off_time_fwd;	/* float[npieces]: cost scaled by the slope factor */
+	uint64		off_time_bwd;	/* float[npieces] */
+	uint64		off_edge_id;	/* int64[npieces]: id of the input edge */
+	uint64		off_part;		/* int32[npieces]: 1-based piece number within its edge */
+	uint64		off_component;	/* int32[npieces]: 1 = largest */
+	uint64		off_vert_start; /* uint32[npieces + 1] */
+	uint64		off_vx;			/* double[nverts] */
+	uint64		off_vy;			/* double[nverts] */
+	uint64		total_size;
+} CpNetHeader;
+
+/* Snapping index: uniform grid of segment references, built on load. */
+typedef struct CpSnapGrid
+{
+	double		x0;
+	double		y0;
+	double		cell;
+	int32		nx;
+	int32		ny;
+	uint32	   *cell_start;		/* nx * ny + 1 */
+	uint32	   *seg_vertex;		/* first vertex of each referenced segment */
+	uint32	   *seg_piece;		/* its piece */
+} CpSnapGrid;
+
+/* Search scratch kept between calls so a call costs what it touches. */
+typedef struct CpSearchSpace
+{
+	int			k;				/* labels per node allocated */
+	uint16	   *nsettled;		/* per node */
+	double	   *tentative;		/* per node, k = 1 pruning */
+	struct CpReach *labels;		/* nnodes * k, settled in order */
+	uint32	   *touched;
+	uint32		ntouched;
+} CpSearchSpace;
+
+typedef struct CpNetwork
+{
+	const CpNetHeader *hdr;
+	uint32		nnodes;
+	uint32		npieces;
+	const uint32 *adj_start;
+	const uint32 *adj;
+	const int64 *node_id;
+	const uint32 *source;
+	const uint32 *target;
+	const float *length;
+	const float *cost_fwd;
+	const float *cost_bwd;
+	const float *time_fwd;
+	const float *time_bwd;
+	const int64 *edge_id;
+	const int32 *part;
+	const int32 *component;
+	const uint32 *vert_start;
+	const double *vx;
+	const double *vy;
+	CpSnapGrid	grid;
+	CpSearchSpace space;
+	MemoryContext cxt;			/* owns the blob, the grid and the scratch */
+} CpNetwork;
+
+/* A point on a piece: where an origin or target meets the network. */
+typedef struct CpSnap
+{
+	bool		found;
+	uint32		piece;
+	double		fraction;		/* along the piece, 0 at its source */
+	double		x;
+	double		y;
+	double		distance;		/* from the input point, metres */
+} CpSnap;
+
+/* network_build.c */
+extern bytea *cp_network_compile(const char *edges_sql, double tolerance_m);
+
+/* network_cache.c */
+extern CpNetwork *cp_network_get(const char *name);
+extern void cp_network_map(CpNetwork *net, const bytea *blob);
+
+/* network_snap.c */
+extern void cp_snap_grid_build(CpNetwork *net);
+extern CpSnap cp_snap_point(const CpNetwork *net, double x, double y, double max_dist);
+extern bool cp_geom_to_network_point(const CpNetwork *net, const uint8 *wkb, size_t len,
+									 double *x, double *y);
+extern double cp_snap_edge_fraction(const CpNetwork *net, const CpSnap *s);
+
+/* network_search.c */
+typedef enum CpMetric
+{
+	CP_METRIC_DISTANCE,
+	CP_METRIC_TIME
+} CpMetric;
+
+typedef struct CpSeed
+{
+	uint32		piece;
+	double		fraction;
+	int32		origin;			/* caller's index of the origin */
+} CpSeed;
+
+typedef struct CpReach
+{
+	int32		origin;
+	double		primary;		/* the bounded metric */
+	double		secondary;		/* the other one */
+} CpReach;
+
+extern void cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k,
+					  double bound, CpMetric metric, bool toward_seeds);
+extern int	cp_search_node_labels(const CpNetwork *net, uint32 node, const CpReach **labels);
+/* seeds must be sorted by piece (cp_seeds_sort) */
+extern void cp_seeds_sort(CpSeed *seeds, int nseeds);
+extern int	cp_search_reach_point(const CpNetwork *net, const CpSeed *seeds, int nseeds,
+								  uint32 piece, double fraction, int k, double bound,
+								  CpMetric metric, bool toward_seeds, CpReach *out);
+extern float cp_piece_weight(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric);
+extern float cp_piece_other(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric);
+
+#endif

@@ -1,0 +1,356 @@
+/*
+ * network_search.c: bounded multi-source Dijkstra over pieces, k distinct
+ * nearest seeds per node, and the reach of points lying on pieces.
+ *
+ * 'toward_seeds' searches the reversed graph: labels are the cost of walking
+ * from a node to a seed (residents walking to facilities); otherwise from a
+ * seed to the node.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "network.h"
+
+typedef struct HeapItem
+{
+	double		key;
+	double		secondary;
+	uint32		node;
+	int32		origin;
+} HeapItem;
+
+typedef struct Heap
+{
+	HeapItem   *items;
+	Size		n;
+	Size		cap;
+} Heap;
+
+static inline bool
+item_less(const HeapItem *a, const HeapItem *b)
+{
+	return a->key < b->key || (a->key == b->key && a->origin < b->origin);
+}
+
+static void
+heap_push(Heap *h, HeapItem it)
+{
+	Size		i;
+
+	if (h->n == h->cap)
+	{
+		h->cap *= 2;
+		h->items = repalloc_huge(h->items, sizeof(HeapItem) * h->cap);
+	}
+	i = h->n++;
+	while (i > 0)
+	{
+		Size		parent = (i - 1) / 2;
+
+		if (!item_less(&it, &h->items[parent]))
+			break;
+		h->items[i] = h->items[parent];
+		i = parent;
+	}
+	h->items[i] = it;
+}
+
+static HeapItem
+heap_pop(Heap *h)
+{
+	HeapItem	top = h->items[0];
+	HeapItem	last = h->items[--h->n];
+	Size		i = 0;
+
+	for (;;)
+	{
+		Size		c = 2 * i + 1;
+
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && item_less(&h->items[c + 1], &h->items[c]))
+			c++;
+		if (!item_less(&h->items[c], &last))
+			break;
+		h->items[i] = h->items[c];
+		i = c;
+	}
+	if (h->n > 0)
+		h->items[i] = last;
+	return top;
+}
+
+float
+cp_piece_weight(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
+{
+	if (metric == CP_METRIC_DISTANCE)
+		return forward ? net->cost_fwd[piece] : net->cost_bwd[piece];
+	return forward ? net->time_fwd[piece] : net->time_bwd[piece];
+}
+
+float
+cp_piece_other(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
+{
+	return cp_piece_weight(net, piece, forward,
+						   metric == CP_METRIC_DISTANCE ? CP_METRIC_TIME : CP_METRIC_DISTANCE);
+}
+
+/* Forget the last search: only touched nodes are reset. */
+static void
+space_prepare(CpNetwork *net, int k)
+{
+	CpSearchSpace *s = &net->space;
+	uint32		i;
+
+	if (s->nsettled == NULL)
+	{
+		s->nsettled = MemoryContextAllocHuge(net->cxt, sizeof(uint16) * Max(net->nnodes, 1));
+		memset(s->nsettled, 0, sizeof(uint16) * Max(net->nnodes, 1));
+		s->tentative = MemoryContextAllocHuge(net->cxt, sizeof(double) * Max(net->nnodes, 1));
+		for (i = 0; i < net->nnodes; i++)
+			s->tentative[i] = INFINITY;
+		s->touched = MemoryContextAllocHuge(net->cxt, sizeof(uint32) * Max(net->nnodes, 1));
+		s->ntouched = 0;
+	}
+	for (i = 0; i < s->ntouched; i++)
+	{
+		s->nsettled[s->touched[i]] = 0;
+		s->tentative[s->touched[i]] = INFINITY;
+	}
+	s->ntouched = 0;
+	if (s->k < k)
+	{
+		if (s->labels)
+			pfree(s->labels);
+		s->labels = MemoryContextAllocHuge(net->cxt, sizeof(CpReach) * (Size) Max(net->nnodes, 1) * k);
+	}
+	s->k = k;
+}
+
+static inline void
+touch(CpSearchSpace *s, uint32 node)
+{
+	if (s->nsettled[node] == 0 && isinf(s->tentative[node]))
+		s->touched[s->ntouched++] = node;
+}
+
+static void
+offer(CpNetwork *net, Heap *h, uint32 node, double key, double secondary, int32 origin, int k,
+	  double bound)
+{
+	CpSearchSpace *s = &net->space;
+
+	if (key > bound || s->nsettled[node] >= k)
+		return;
+	if (k == 1)
+	{
+		if (key >= s->tentative[node])
+			return;
+		touch(s, node);
+		s->tentative[node] = key;
+	}
+	heap_push(h, (HeapItem) {key, secondary, node, origin});
+}
+
+/* Seed the heap from a point on a piece: it reaches both ends of the piece. */
+static void
+seed_point(CpNetwork *net, Heap *h, const CpSeed *seed, int k, double bound, CpMetric metric,
+		   bool toward)
+{
+	uint32		p = seed->piece;
+	double		f = seed->fraction;
+	/* toward: node -> seed. From the source that is forward along the piece. */
+	bool		src_dir_forward = toward;
+	float		ws = cp_piece_weight(net, p, src_dir_forward, metric);
+	float		os = cp_piece_other(net, p, src_dir_forward, metric);
+	float		wt = cp_piece_weight(net, p, !src_dir_forward, metric);
+	float		ot = cp_piece_other(net, p, !src_dir_forward, metric);
+
+	if (ws >= 0)
+		offer(net, h, net->source[p], f * ws, f * os, seed->origin, k, bound);
+	if (wt >= 0)
+		offer(net, h, net->target[p], (1 - f) * wt, (1 - f) * ot, seed->origin, k, bound);
+}
+
+static bool
+already_settled(const CpSearchSpace *s, uint32 node, int32 origin)
+{
+	const CpReach *l = &s->labels[(Size) node * s->k];
+	int			i;
+
+	for (i = 0; i < s->nsettled[node]; i++)
+		if (l[i].origin == origin)
+			return true;
+	return false;
+}
+
+void
+cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k, double bound, CpMetric metric,
+		  bool toward_seeds)
+{
+	CpSearchSpace *s;
+	Heap		h;
+	int			i;
+	uint64		pops = 0;
+
+	space_prepare(net, k);
+	s = &net->space;
+	h.cap = Max(1024, nseeds * 2);
+	h.n = 0;
+	h.items = palloc_extended(sizeof(HeapItem) * h.cap, MCXT_ALLOC_HUGE);
+	for (i = 0; i < nseeds; i++)
+		seed_point(net, &h, &seeds[i], k, bound, metric, toward_seeds);
+
+	while (h.n > 0)
+	{
+		HeapItem	it = heap_pop(&h);
+		uint32		u = it.node;
+		uint32		a;
+
+		if ((++pops & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (s->nsettled[u] >= k)
+			continue;
+		if (k > 1 && already_settled(s, u, it.origin))
+			continue;
+		touch(s, u);
+		s->labels[(Size) u * k + s->nsettled[u]] = (CpReach) {it.origin, it.key, it.secondary};
+		s->nsettled[u]++;
+		for (a = net->adj_start[u]; a < net->adj_start[u + 1]; a++)
+		{
+			uint32		p = net->adj[a] >> 1;
+			bool		u_is_target = net->adj[a] & 1;
+			uint32		v = u_is_target ? net->source[p] : net->target[p];
+			/* walking u -> v is forward when u is the source; reversed search walks v -> u */
+			bool		forward = toward_seeds ? u_is_target : !u_is_target;
+			float		w = cp_piece_weight(net, p, forward, metric);
+
+			if (w < 0 || v == u)
+				continue;
+			offer(net, &h, v, it.key + w, it.secondary + cp_piece_other(net, p, forward, metric),
+				  it.origin, k, bound);
+		}
+	}
+	pfree(h.items);
+}
+
+int
+cp_search_node_labels(const CpNetwork *net, uint32 node, const CpReach **labels)
+{
+	*labels = &net->space.labels[(Size) node * net->space.k];
+	return net->space.nsettled[node];
+}
+
+static int
+cmp_seed(const void *a, const void *b)
+{
+	const CpSeed *x = a,
+			   *y = b;
+
+	if (x->piece != y->piece)
+		return x->piece < y->piece ? -1 : 1;
+	return x->origin < y->origin ? -1 : x->origin > y->origin;
+}
+
+void
+cp_seeds_sort(CpSeed *seeds, int nseeds)
+{
+	qsort(seeds, nseeds, sizeof(CpSeed), cmp_seed);
+}
+
+static int
+cmp_reach(const void *a, const void *b)
+{
+	const CpReach *x = a,
+			   *y = b;
+
+	if (x->primary != y->primary)
+		return x->primary < y->primary ? -1 : 1;
+	return x->origin < y->origin ? -1 : x->origin > y->origin;
+}
+
+/* Candidates through one end of the piece. */
+static int
+via_node(const CpNetwork *net, uint32 node, double w, double ow, CpReach *out, int n)
+{
+	const CpReach *labels;
+	int			cnt = cp_search_node_labels(net, node, &labels);
+	int			i;
+
+	for (i = 0; i < cnt; i++)
+		out[n++] = (CpReach) {labels[i].origin, labels[i].primary + w, labels[i].secondary + ow};
+	return n;
+}
+
+int
+cp_search_reach_point(const CpNetwork *net, const CpSeed *seeds, int nseeds, uint32 piece,
+					  double fraction, int k, double bound, CpMetric metric, bool toward_seeds,
+					  CpReach *out)
+{
+	/* toward: point -> source walks backward along the piece */
+	bool		to_source_forward = !toward_seeds;
+	float		ws = cp_piece_weight(net, piece, to_source_forward, metric);
+	float		os = cp_piece_other(net, piece, to_source_forward, metric);
+	float		wt = cp_piece_weight(net, piece, !to_source_forward, metric);
+	float		ot = cp_piece_other(net, piece, !to_source_forward, metric);
+	float		wf = cp_piece_weight(net, piece, true, metric);
+	float		of = cp_piece_other(net, piece, true, metric);
+	float		wb = cp_piece_weight(net, piece, false, metric);
+	float		ob = cp_piece_other(net, piece, false, metric);
+	CpReach    *cand;
+	int			n = 0,
+				lo = 0,
+				hi = nseeds,
+				i,
+				kept = 0;
+
+	/* seeds on this piece (sorted by piece): first index with piece >= this one */
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (seeds[mid].piece < piece)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < nseeds && seeds[hi].piece == piece; hi++)
+		;
+	cand = palloc(sizeof(CpReach) * (2 * k + (hi - lo) + 1));
+	if (ws >= 0)
+		n = via_node(net, net->source[piece], fraction * ws, fraction * os, cand, n);
+	if (wt >= 0)
+		n = via_node(net, net->target[piece], (1 - fraction) * wt, (1 - fraction) * ot, cand, n);
+	for (i = lo; i < hi; i++)
+	{
+		double		f = seeds[i].fraction;
+		/* walking from 'from' to 'to' along the piece */
+		double		from = toward_seeds ? fraction : f;
+		double		to = toward_seeds ? f : fraction;
+
+		if (to >= from && wf >= 0)
+			cand[n++] = (CpReach) {seeds[i].origin, (to - from) * wf, (to - from) * of};
+		else if (to < from && wb >= 0)
+			cand[n++] = (CpReach) {seeds[i].origin, (from - to) * wb, (from - to) * ob};
+	}
+	qsort(cand, n, sizeof(CpReach), cmp_reach);
+	for (i = 0; i < n && kept < k; i++)
+	{
+		int			j;
+		bool		dup = false;
+
+		if (cand[i].primary > bound)
+			break;
+		for (j = 0; j < kept; j++)
+			if (out[j].origin == cand[i].origin)
+				dup = true;
+		if (!dup)
+			out[kept++] = cand[i];
+	}
+	pfree(cand);
+	return kept;
+}

@@ -1,0 +1,355 @@
+/*
+ * network_sql.c: SQL-callable functions of the walking network engine.
+ * The public API in schema cp is thin SQL over these (sql/parts/10_network.sql).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+#include "ewkb.h"
+#include "network.h"
+#include "query_reader.h"
+
+PG_FUNCTION_INFO_V1(cp_network_compile_sql);
+PG_FUNCTION_INFO_V1(cp_network_summary_sql);
+PG_FUNCTION_INFO_V1(cp_network_edges_sql);
+PG_FUNCTION_INFO_V1(cp_snap_sql);
+PG_FUNCTION_INFO_V1(cp_nearest_sql);
+PG_FUNCTION_INFO_V1(cp_walk_sql);
+
+Datum
+cp_network_compile_sql(PG_FUNCTION_ARGS)
+{
+	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	double		tolerance = PG_GETARG_FLOAT8(1);
+
+	PG_RETURN_BYTEA_P(cp_network_compile(sql, tolerance));
+}
+
+/* Summary of a compiled blob, for the catalog row. */
+Datum
+cp_network_summary_sql(PG_FUNCTION_ARGS)
+{
+	bytea	   *blob = PG_GETARG_BYTEA_P(0);
+	CpNetwork	net;
+	TupleDesc	desc;
+	Datum		values[10];
+	bool		nulls[10] = {0};
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	memset(&net, 0, sizeof(net));
+	cp_network_map(&net, blob);
+	values[0] = Int32GetDatum(net.hdr->srid);
+	values[1] = Int32GetDatum(net.hdr->source_srid);
+	values[2] = Int64GetDatum(net.hdr->nnodes);
+	values[3] = Int64GetDatum(net.hdr->npieces);
+	values[4] = Int64GetDatum(net.hdr->ninput_edges);
+	values[5] = Int32GetDatum(net.hdr->ncomponents);
+	values[6] = Float8GetDatum(net.hdr->largest_share);
+	values[7] = Float8GetDatum(net.hdr->total_length_m);
+	values[8] = Int64GetDatum(VARSIZE_ANY(blob));
+	values[9] = BoolGetDatum((net.hdr->flags & CP_NET_HAS_Z) != 0);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+}
+
+static char *
+network_name_arg(FunctionCallInfo fcinfo, int n)
+{
+	return text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+static int64
+node_out(const CpNetwork *net, uint32 node)
+{
+	return net->node_id ? net->node_id[node] : (int64) node + 1;
+}
+
+/* Every piece: (edge_id, part, piece, source, target, length_m, cost, reverse_cost, component, geom) */
+Datum
+cp_network_edges_sql(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CpNetwork  *net = cp_network_get(network_name_arg(fcinfo, 0));
+	uint32		p;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (p = 0; p < net->npieces; p++)
+	{
+		Datum		values[10];
+		bool		nulls[10] = {0};
+		uint32		v0 = net->vert_start[p],
+					n = net->vert_start[p + 1] - v0;
+
+		if ((p & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		values[0] = Int64GetDatum(net->edge_id[p]);
+		values[1] = Int32GetDatum(net->part[p]);
+		values[2] = Int64GetDatum((int64) p + 1);
+		values[3] = Int64GetDatum(node_out(net, net->source[p]));
+		values[4] = Int64GetDatum(node_out(net, net->target[p]));
+		values[5] = Float8GetDatum(net->length[p]);
+		values[6] = Float8GetDatum(net->cost_fwd[p] < 0 ? -1.0 : net->cost_fwd[p]);
+		values[7] = Float8GetDatum(net->cost_bwd[p] < 0 ? -1.0 : net->cost_bwd[p]);
+		values[8] = Int32GetDatum(net->component[p]);
+		values[9] = PointerGetDatum(cp_ewkb_linestring(n, net->vx + v0, net->vy + v0, net->hdr->srid));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+static void
+check_max_snap(double max_snap)
+{
+	if (isnan(max_snap) || max_snap < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_snap_m must be a non-negative number of metres")));
+}
+
+/* Nearest point on the nearest piece; no row beyond max_snap_m. */
+Datum
+cp_snap_sql(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CpNetwork  *net = cp_network_get(network_name_arg(fcinfo, 0));
+	bytea	   *wkb = PG_GETARG_BYTEA_PP(1);
+	double		max_snap = PG_GETARG_FLOAT8(2);
+	double		x,
+				y;
+	CpSnap		s;
+
+	check_max_snap(max_snap);
+	InitMaterializedSRF(fcinfo, 0);
+	if (!cp_geom_to_network_point(net, (const uint8 *) VARDATA_ANY(wkb), VARSIZE_ANY_EXHDR(wkb), &x, &y))
+		return (Datum) 0;
+	s = cp_snap_point(net, x, y, max_snap);
+	if (s.found)
+	{
+		Datum		values[7];
+		bool		nulls[7] = {0};
+
+		values[0] = Int64GetDatum(net->edge_id[s.piece]);
+		values[1] = Float8GetDatum(cp_snap_edge_fraction(net, &s));
+		values[2] = Float8GetDatum(s.distance);
+		values[3] = PointerGetDatum(cp_ewkb_point(s.x, s.y, net->hdr->srid));
+		values[4] = Int32GetDatum(net->part[s.piece]);
+		values[5] = Int64GetDatum((int64) s.piece + 1);
+		values[6] = Float8GetDatum(s.fraction);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* Points read from an (id, geom) query and snapped onto the network. */
+typedef struct SnappedSet
+{
+	CpNetwork  *net;
+	double		max_snap;
+	int			n;
+	int			cap;
+	int64	   *id;
+	CpSnap	   *snap;
+	int64		null_geoms;
+	int64		empty_geoms;
+	int64		unsnapped;
+} SnappedSet;
+
+static void
+read_point_row(const CpRowValue *v, void *arg)
+{
+	SnappedSet *set = arg;
+	double		x,
+				y;
+
+	if (v[0].isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("a row has a NULL id"),
+				 errhint("Every origin and target needs an id.")));
+	if (v[1].isnull)
+	{
+		set->null_geoms++;
+		return;
+	}
+	if (set->n == set->cap)
+	{
+		set->cap *= 2;
+		set->id = repalloc_huge(set->id, sizeof(int64) * set->cap);
+		set->snap = repalloc_huge(set->snap, sizeof(CpSnap) * set->cap);
+	}
+	set->id[set->n] = v[0].i;
+	if (!cp_geom_to_network_point(set->net, v[1].wkb, v[1].wkb_len, &x, &y))
+	{
+		set->empty_geoms++;
+		return;
+	}
+	set->snap[set->n] = cp_snap_point(set->net, x, y, set->max_snap);
+	if (!set->snap[set->n].found)
+		set->unsnapped++;
+	set->n++;
+}
+
+static void
+read_points(SnappedSet *set, CpNetwork *net, const char *sql, const char *what, double max_snap)
+{
+	CpColumn	cols[2] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true}};
+
+	memset(set, 0, sizeof(*set));
+	set->net = net;
+	set->max_snap = max_snap;
+	set->cap = 256;
+	set->id = palloc(sizeof(int64) * set->cap);
+	set->snap = palloc(sizeof(CpSnap) * set->cap);
+	cp_read_query(sql, what, cols, 2, read_point_row, set);
+	if (set->null_geoms + set->empty_geoms > 0)
+		ereport(NOTICE,
+				(errmsg("skipped %lld %s with NULL or empty geometry", (long long) (set->null_geoms + set->empty_geoms), what)));
+	if (set->unsnapped > 0)
+		ereport(NOTICE,
+				(errmsg("%lld %s lie more than %g m from the network", (long long) set->unsnapped, what, max_snap)));
+}
+
+static CpMetric
+metric_arg(bool by_time)
+{
+	return by_time ? CP_METRIC_TIME : CP_METRIC_DISTANCE;
+}
+
+/*
+ * cp._nearest(network, origins_sql, targets_sql, max_cost, k, speed_m_per_min,
+ *             by_time, max_snap_m): k nearest origins of every target.
+ */
+Datum
+cp_nearest_sql(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CpNetwork  *net = cp_network_get(network_name_arg(fcinfo, 0));
+	char	   *origins_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char	   *targets_sql = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	double		max_cost = PG_GETARG_FLOAT8(3);
+	int32		k = PG_GETARG_INT32(4);
+	double		speed = PG_GETARG_FLOAT8(5);	/* metres per minute */
+	bool		by_time = PG_GETARG_BOOL(6);
+	double		max_snap = PG_GETARG_FLOAT8(7);
+	CpMetric	metric = metric_arg(by_time);
+	double		bound;
+	SnappedSet	origins,
+				targets;
+	CpSeed	   *seeds;
+	CpReach    *reach;
+	int			nseeds = 0,
+				i;
+
+	if (isnan(max_cost) || max_cost < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_cost must be a non-negative number"),
+				 errdetail("It is metres, or minutes with unit => 'min'.")));
+	if (k < 1 || k > 1000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("k must be between 1 and 1000")));
+	check_max_snap(max_snap);
+	if (!(speed > 0) || isinf(speed))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("walking speed must be a positive number")));
+	/* time weights are metres at flat walking pace, so minutes become metres */
+	bound = by_time ? max_cost * speed : max_cost;
+
+	read_points(&origins, net, origins_sql, "origins", max_snap);
+	read_points(&targets, net, targets_sql, "targets", max_snap);
+
+	seeds = palloc_extended(sizeof(CpSeed) * Max(origins.n, 1), MCXT_ALLOC_HUGE);
+	for (i = 0; i < origins.n; i++)
+		if (origins.snap[i].found)
+			seeds[nseeds++] = (CpSeed) {origins.snap[i].piece, origins.snap[i].fraction, i};
+	cp_seeds_sort(seeds, nseeds);
+	cp_search(net, seeds, nseeds, k, bound, metric, true);
+
+	InitMaterializedSRF(fcinfo, 0);
+	reach = palloc(sizeof(CpReach) * k);
+	for (i = 0; i < targets.n; i++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {0};
+		int			n = 0,
+					r;
+
+		if ((i & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (targets.snap[i].found)
+			n = cp_search_reach_point(net, seeds, nseeds, targets.snap[i].piece,
+									  targets.snap[i].fraction, k, bound, metric, true, reach);
+		values[0] = Int64GetDatum(targets.id[i]);
+		if (n == 0)
+		{
+			nulls[1] = nulls[2] = nulls[3] = nulls[4] = true;
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			continue;
+		}
+		for (r = 0; r < n; r++)
+		{
+			double		dist = by_time ? reach[r].secondary : reach[r].primary;
+			double		time = by_time ? reach[r].primary : reach[r].secondary;
+
+			values[1] = Int64GetDatum(origins.id[reach[r].origin]);
+			values[2] = Int32GetDatum(r + 1);
+			values[3] = Float8GetDatum(dist);
+			values[4] = Float8GetDatum(time / speed);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
+
+/*
+ * cp._walk(network, a, b, speed_m_per_min, by_time, max_snap_m): shortest walk
+ * from a to b; metres, or minutes when by_time. NULL when unreachable.
+ */
+Datum
+cp_walk_sql(PG_FUNCTION_ARGS)
+{
+	CpNetwork  *net = cp_network_get(network_name_arg(fcinfo, 0));
+	bytea	   *a = PG_GETARG_BYTEA_PP(1);
+	bytea	   *b = PG_GETARG_BYTEA_PP(2);
+	double		speed = PG_GETARG_FLOAT8(3);
+	bool		by_time = PG_GETARG_BOOL(4);
+	double		max_snap = PG_GETARG_FLOAT8(5);
+	double		ax,
+				ay,
+				bx,
+				by;
+	CpSnap		sa,
+				sb;
+	CpSeed		seed;
+	CpReach		reach;
+
+	check_max_snap(max_snap);
+	if (!(speed > 0) || isinf(speed))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("walking speed must be a positive number")));
+	if (!cp_geom_to_network_point(net, (const uint8 *) VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a), &ax, &ay) ||
+		!cp_geom_to_network_point(net, (const uint8 *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &bx, &by))
+		PG_RETURN_NULL();
+	sa = cp_snap_point(net, ax, ay, max_snap);
+	sb = cp_snap_point(net, bx, by, max_snap);
+	if (!sa.found || !sb.found)
+		PG_RETURN_NULL();
+	/* search from a outward; b reads its reach from the labels */
+	seed = (CpSeed) {sa.piece, sa.fraction, 0};
+	cp_search(net, &seed, 1, 1, INFINITY, metric_arg(by_time), false);
+	if (cp_search_reach_point(net, &seed, 1, sb.piece, sb.fraction, 1, INFINITY,
+							  metric_arg(by_time), false, &reach) == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(by_time ? reach.primary / speed : reach.primary);
+}
