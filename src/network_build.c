@@ -23,7 +23,7 @@
 typedef struct EdgeRow
 {
 	int64		id;
-	double		cost;			/* NaN: absent, so the length */
+	double		cost;			/* NaN: absent or NULL, so the length */
 	double		reverse_cost;	/* NaN: absent or NULL, so equal to cost */
 	int64		source;
 	int64		target;
@@ -204,12 +204,7 @@ read_edge_row(const CpRowValue *v, void *arg)
 	r->id = v[COL_ID].i;
 	r->cost = v[COL_COST].isnull ? NAN : v[COL_COST].f;
 	r->reverse_cost = v[COL_REVERSE].isnull ? NAN : v[COL_REVERSE].f;
-	if (st->have_cost && v[COL_COST].isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NOT_NULL_VIOLATION),
-				 errmsg("edge %lld has a NULL cost", (long long) r->id),
-				 errhint("Leave out the cost column to use lengths.")));
-	if (!isnan(r->cost))
+	if (!v[COL_COST].isnull)
 		check_cost(r->cost, r->id, "cost");
 	if (!v[COL_REVERSE].isnull)
 		check_cost(r->reverse_cost, r->id, "reverse_cost");
@@ -691,8 +686,6 @@ piece_weights(const BuildState *st, const PieceList *pl, int p, float *cf, float
 		fwd = -1;
 	if (!isnan(r->reverse_cost) && r->reverse_cost < 0)
 		bwd = -1;
-	else if (isnan(r->reverse_cost) && !isnan(r->cost) && r->cost < 0)
-		bwd = -1;				/* a closed cost with no reverse_cost closes both */
 	*cf = (float) fwd;
 	*cb = (float) bwd;
 	*tf = fwd < 0 ? -1.0f : (float) (pl->len[p] > 0 ? fwd * pl->tlen_fwd[p] / pl->len[p] : fwd);

@@ -170,9 +170,14 @@ seed_point(CpNetwork *net, Heap *h, const CpSeed *seed, int k, double bound, CpM
 	float		wt = cp_piece_weight(net, p, !src_dir_forward, metric);
 	float		ot = cp_piece_other(net, p, !src_dir_forward, metric);
 
-	if (ws >= 0)
+	/* a point at an end of the piece is that node, whichever way the piece is open */
+	if (f == 0)
+		offer(net, h, net->source[p], 0, 0, seed->origin, k, bound);
+	else if (ws >= 0)
 		offer(net, h, net->source[p], f * ws, f * os, seed->origin, k, bound);
-	if (wt >= 0)
+	if (f == 1)
+		offer(net, h, net->target[p], 0, 0, seed->origin, k, bound);
+	else if (wt >= 0)
 		offer(net, h, net->target[p], (1 - f) * wt, (1 - f) * ot, seed->origin, k, bound);
 }
 
@@ -321,9 +326,14 @@ cp_search_reach_point(const CpNetwork *net, const CpSeed *seeds, int nseeds, uin
 	for (hi = lo; hi < nseeds && seeds[hi].piece == piece; hi++)
 		;
 	cand = palloc(sizeof(CpReach) * (2 * k + (hi - lo) + 1));
-	if (ws >= 0)
+	/* a point at an end of the piece is that node, whichever way the piece is open */
+	if (fraction == 0)
+		n = via_node(net, net->source[piece], 0, 0, cand, n);
+	else if (ws >= 0)
 		n = via_node(net, net->source[piece], fraction * ws, fraction * os, cand, n);
-	if (wt >= 0)
+	if (fraction == 1)
+		n = via_node(net, net->target[piece], 0, 0, cand, n);
+	else if (wt >= 0)
 		n = via_node(net, net->target[piece], (1 - fraction) * wt, (1 - fraction) * ot, cand, n);
 	for (i = lo; i < hi; i++)
 	{
