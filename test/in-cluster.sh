@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$CP_TOP"
 status=0
+mkdir -p test/out
 
 echo "== pg_regress (make installcheck)"
 if ! make -s installcheck; then
@@ -17,6 +18,15 @@ bash test/fixtures/load.sh cp_tap
 
 echo "== pgTAP (pg_prove)"
 if ! pg_prove -d cp_tap --ext .sql -r test/pgtap; then
+  status=1
+fi
+echo "== pg_dump / restore: compiled networks and configuration survive"
+psql -qX -v ON_ERROR_STOP=1 -d cp_tap -f test/fixtures/before_dump.sql
+createdb cp_restored
+pg_dump -d cp_tap > test/out/cp_tap.dump
+psql -qX -v ON_ERROR_STOP=1 -d cp_restored -f test/out/cp_tap.dump > test/out/restore.log 2>&1 || {
+  status=1; echo "restore failed:"; grep -i error test/out/restore.log | head -20; }
+if ! pg_prove -d cp_restored --ext .sql test/restore; then
   status=1
 fi
 exit $status

@@ -56,7 +56,9 @@ INSERT INTO cp.walk_profiles VALUES
    'US MUTCD 2009 section 4E.06: 3.0 ft/s (0.91 m/s) walking speed for slower pedestrians'),
   ('wheelchair', 3.6, true, 'manual wheelchair user on flat ground (1.0 m/s)',
    'Approximate: 1.0 m/s, within the 0.7-1.3 m/s range reported for manual wheelchair users; editable');
-SELECT pg_catalog.pg_extension_config_dump('cp.walk_profiles', '');
+-- The shipped profiles come back with CREATE EXTENSION; pg_dump keeps the district's own.
+SELECT pg_catalog.pg_extension_config_dump('cp.walk_profiles',
+  $$WHERE name NOT IN ('walk', 'elderly', 'wheelchair')$$);
 
 CREATE FUNCTION cp._network_compile(edges_sql text, tolerance_m float8) RETURNS bytea
 AS 'MODULE_PATHNAME', 'cp_network_compile_sql'
