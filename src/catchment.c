@@ -1,0 +1,549 @@
+/*
+ * catchment.c: walking catchments (isochrone polygons) from one bounded
+ * search per facility, all cutoffs at once.
+ *
+ * The reached network, including the reached part of every edge the cutoff
+ * crosses, is cut out of the piece geometries, then either buffered ('edges')
+ * or wrapped in a concave hull ('hull') with GEOS.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
+
+#include "geos_util.h"
+#include "network.h"
+#include "query_reader.h"
+
+PG_FUNCTION_INFO_V1(cp_catchment_sql);
+PG_FUNCTION_INFO_V1(cp_catchments_sql);
+
+typedef enum CatchmentMethod
+{
+	METHOD_EDGES,
+	METHOD_HULL
+} CatchmentMethod;
+
+typedef struct CatchmentOptions
+{
+	double	   *cutoffs;		/* ascending, in the search metric's units (metres-equivalent) */
+	double	   *cutoffs_out;	/* as given, for output */
+	int			ncutoffs;
+	CatchmentMethod method;
+	double		buffer_m;
+	CpMetric	metric;
+	double		max_snap;
+} CatchmentOptions;
+
+/* A reached stretch of one piece, as fractions along it. */
+typedef struct Stretch
+{
+	double		from;
+	double		to;
+} Stretch;
+
+static void
+add_point(GEOSContextHandle_t h, GEOSCoordSequence *seq, unsigned int i, double x, double y)
+{
+	GEOSCoordSeq_setXY_r(h, seq, i, x, y);
+}
+
+/* Sub-line of piece p between fractions a <= b (of its projected length). */
+static GEOSGeometry *
+piece_subline(const CpNetwork *net, uint32 p, double a, double b)
+{
+	GEOSContextHandle_t h = cp_geos();
+	uint32		v0 = net->vert_start[p],
+				v1 = net->vert_start[p + 1];
+	double		total = 0,
+				run = 0;
+	uint32		v;
+	double	   *xs,
+			   *ys;
+	int			n = 0;
+	GEOSCoordSequence *seq;
+	int			i;
+
+	for (v = v0; v + 1 < v1; v++)
+		total += hypot(net->vx[v + 1] - net->vx[v], net->vy[v + 1] - net->vy[v]);
+	xs = palloc(sizeof(double) * (v1 - v0 + 2));
+	ys = palloc(sizeof(double) * (v1 - v0 + 2));
+	a *= total;
+	b *= total;
+	for (v = v0; v + 1 < v1; v++)
+	{
+		double		s = hypot(net->vx[v + 1] - net->vx[v], net->vy[v + 1] - net->vy[v]);
+		double		lo = run,
+					hi = run + s;
+
+		if (hi >= a && lo <= b && s > 0)
+		{
+			double		t0 = Max(0.0, (a - lo) / s),
+						t1 = Min(1.0, (b - lo) / s);
+
+			if (n == 0)
+			{
+				xs[n] = net->vx[v] + t0 * (net->vx[v + 1] - net->vx[v]);
+				ys[n] = net->vy[v] + t0 * (net->vy[v + 1] - net->vy[v]);
+				n++;
+			}
+			xs[n] = net->vx[v] + t1 * (net->vx[v + 1] - net->vx[v]);
+			ys[n] = net->vy[v] + t1 * (net->vy[v + 1] - net->vy[v]);
+			n++;
+		}
+		run = hi;
+	}
+	if (n == 0)
+	{
+		xs[n] = net->vx[v0];
+		ys[n] = net->vy[v0];
+		n++;
+	}
+	if (n == 1)
+	{
+		xs[1] = xs[0];
+		ys[1] = ys[0];
+		n = 2;
+	}
+	seq = GEOSCoordSeq_create_r(h, n, 2);
+	for (i = 0; i < n; i++)
+		add_point(h, seq, i, xs[i], ys[i]);
+	pfree(xs);
+	pfree(ys);
+	return GEOSGeom_createLineString_r(h, seq);
+}
+
+static bool
+is_touched(const CpNetwork *net, uint32 node)
+{
+	return net->space.nsettled[node] > 0 || !isinf(net->space.tentative[node]);
+}
+
+static double
+node_cost(const CpNetwork *net, uint32 node)
+{
+	const CpReach *labels;
+
+	return cp_search_node_labels(net, node, &labels) > 0 ? labels[0].primary : INFINITY;
+}
+
+/*
+ * Reached intervals of piece p within 'cutoff', walking toward the seed:
+ * from the source end, the target end, and along the seed's own piece.
+ */
+static int
+reached_intervals(const CpNetwork *net, uint32 p, const CpSeed *seed, double cutoff, CpMetric metric,
+				  Stretch *out)
+{
+	double		ds = node_cost(net, net->source[p]);
+	double		dt = node_cost(net, net->target[p]);
+	float		wf = cp_piece_weight(net, p, true, metric);
+	float		wb = cp_piece_weight(net, p, false, metric);
+	int			n = 0;
+
+	/* x -> source walks backward, then on from the source */
+	if (ds <= cutoff)
+		out[n++] = (Stretch) {0, wb > 0 ? Min(1.0, (cutoff - ds) / wb) : (wb == 0 ? 1.0 : 0.0)};
+	if (dt <= cutoff)
+		out[n++] = (Stretch) {wf > 0 ? Max(0.0, 1 - (cutoff - dt) / wf) : (wf == 0 ? 0.0 : 1.0), 1};
+	if (p == seed->piece)
+	{
+		double		f = seed->fraction;
+		double		lo = wf > 0 ? Max(0.0, f - cutoff / wf) : (wf == 0 ? 0.0 : f);
+		double		hi = wb > 0 ? Min(1.0, f + cutoff / wb) : (wb == 0 ? 1.0 : f);
+
+		out[n++] = (Stretch) {lo, hi};
+	}
+	return n;
+}
+
+/* All reached stretches within 'cutoff' as GEOS lines, and their vertices for hulls. */
+static GEOSGeometry *
+reached_lines(const CpNetwork *net, const CpSeed *seed, double cutoff, CpMetric metric)
+{
+	GEOSContextHandle_t h = cp_geos();
+	int			cap = 256,
+				n = 0;
+	GEOSGeometry **parts = palloc(sizeof(GEOSGeometry *) * cap);
+	const CpSearchSpace *space = &net->space;
+	uint32		i;
+	GEOSGeometry *result;
+
+	/* only pieces at a touched node can be reached; visit each once via its source or target */
+	for (i = 0; i < space->ntouched; i++)
+	{
+		uint32		u = space->touched[i];
+		uint32		a;
+
+		if ((i & 0x3ff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (a = net->adj_start[u]; a < net->adj_start[u + 1]; a++)
+		{
+			uint32		p = net->adj[a] >> 1;
+			bool		u_is_target = net->adj[a] & 1;
+			uint32		other = u_is_target ? net->source[p] : net->target[p];
+			Stretch	iv[3];
+			int			k,
+						m;
+
+			/* each piece once: from its source when the search touched it, else from its target */
+			if (p == seed->piece || (u_is_target && is_touched(net, other)))
+				continue;
+			m = reached_intervals(net, p, seed, cutoff, metric, iv);
+			for (k = 0; k < m; k++)
+			{
+				if (iv[k].to < iv[k].from)
+					continue;
+				if (n == cap)
+				{
+					cap *= 2;
+					parts = repalloc(parts, sizeof(GEOSGeometry *) * cap);
+				}
+				parts[n++] = piece_subline(net, p, iv[k].from, iv[k].to);
+			}
+		}
+	}
+	/* the seed's own piece, with the stretch along it from the seed */
+	{
+		Stretch	iv[3];
+		int			k,
+					m = reached_intervals(net, seed->piece, seed, cutoff, metric, iv);
+
+		for (k = 0; k < m; k++)
+		{
+			if (n == cap)
+			{
+				cap *= 2;
+				parts = repalloc(parts, sizeof(GEOSGeometry *) * cap);
+			}
+			parts[n++] = piece_subline(net, seed->piece, iv[k].from, iv[k].to);
+		}
+	}
+	result = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts, n);
+	pfree(parts);
+	if (result == NULL)
+		cp_geos_raise("collecting the reached network");
+	return result;
+}
+
+static GEOSGeometry *
+as_multipolygon(GEOSGeometry *g)
+{
+	GEOSContextHandle_t h = cp_geos();
+	int			type = GEOSGeomTypeId_r(h, g);
+
+	if (type == GEOS_POLYGON)
+	{
+		GEOSGeometry *parts[1] = {g};
+
+		return GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, 1);
+	}
+	if (type == GEOS_MULTIPOLYGON)
+		return g;
+	/* anything else (an empty result): an empty MultiPolygon */
+	GEOSGeom_destroy_r(h, g);
+	return GEOSGeom_createEmptyCollection_r(h, GEOS_MULTIPOLYGON);
+}
+
+static GEOSGeometry *
+polygon_for(GEOSGeometry *lines, const CatchmentOptions *opt)
+{
+	GEOSContextHandle_t h = cp_geos();
+	GEOSGeometry *poly;
+
+	if (opt->method == METHOD_EDGES)
+		poly = GEOSBuffer_r(h, lines, opt->buffer_m, 4);
+	else
+	{
+		GEOSGeometry *points = GEOSGeom_extractUniquePoints_r(h, lines);
+		GEOSGeometry *hull;
+
+		if (points == NULL)
+			cp_geos_raise("collecting the reached points");
+		hull = GEOSConcaveHull_r(h, points, 0.3, 0);
+		GEOSGeom_destroy_r(h, points);
+		if (hull == NULL)
+			cp_geos_raise("computing a concave hull");
+		/* the hull may cut corners of the reached lines: add them back */
+		{
+			GEOSGeometry *bufhull = GEOSBuffer_r(h, hull, opt->buffer_m, 4);
+			GEOSGeometry *buflines = GEOSBuffer_r(h, lines, opt->buffer_m, 4);
+
+			GEOSGeom_destroy_r(h, hull);
+			if (bufhull == NULL || buflines == NULL)
+				cp_geos_raise("buffering a hull");
+			poly = GEOSUnion_r(h, bufhull, buflines);
+			GEOSGeom_destroy_r(h, bufhull);
+			GEOSGeom_destroy_r(h, buflines);
+		}
+	}
+	if (poly == NULL)
+		cp_geos_raise("buffering the reached network");
+	if (!GEOSisValid_r(h, poly))
+	{
+		GEOSGeometry *valid = GEOSMakeValid_r(h, poly);
+
+		GEOSGeom_destroy_r(h, poly);
+		poly = valid;
+		if (poly == NULL)
+			cp_geos_raise("repairing a catchment polygon");
+	}
+	return as_multipolygon(poly);
+}
+
+/* Emit one row per cutoff for one snapped facility. */
+static void
+emit_catchments(CpNetwork *net, const CpSnap *snap, const CatchmentOptions *opt, bool with_id,
+				int64 id, ReturnSetInfo *rsinfo)
+{
+	GEOSContextHandle_t h = cp_geos();
+	CpSeed		seed = {snap->piece, snap->fraction, 0};
+	GEOSGeometry *previous = NULL;
+	int			c;
+
+	cp_search(net, &seed, 1, 1, opt->cutoffs[opt->ncutoffs - 1], opt->metric, true);
+	for (c = 0; c < opt->ncutoffs; c++)
+	{
+		GEOSGeometry *lines = reached_lines(net, &seed, opt->cutoffs[c], opt->metric);
+		GEOSGeometry *poly = polygon_for(lines, opt);
+		Datum		values[4];
+		bool		nulls[4] = {0};
+		double		area = 0;
+		int			col = 0;
+
+		GEOSGeom_destroy_r(h, lines);
+		/*
+		 * Keep the smaller cutoff inside: hulls are not monotone in their input,
+		 * and buffers approximate arcs by chords at different angles.
+		 */
+		if (previous != NULL)
+		{
+			GEOSGeometry *merged = GEOSUnion_r(h, poly, previous);
+
+			GEOSGeom_destroy_r(h, poly);
+			if (merged == NULL)
+				cp_geos_raise("nesting catchments");
+			poly = as_multipolygon(merged);
+		}
+		if (!GEOSArea_r(h, poly, &area))
+			cp_geos_raise("measuring a catchment");
+		if (with_id)
+			values[col++] = Int64GetDatum(id);
+		values[col++] = Float8GetDatum(opt->cutoffs_out[c]);
+		values[col++] = Float8GetDatum(area);
+		values[col++] = PointerGetDatum(cp_geos_to_ewkb(poly, net->hdr->srid));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		if (previous)
+			GEOSGeom_destroy_r(h, previous);
+		previous = poly;
+	}
+	if (previous)
+		GEOSGeom_destroy_r(h, previous);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Arguments shared by both functions, from position 'first' on. */
+static void
+read_options(FunctionCallInfo fcinfo, int first, CatchmentOptions *opt)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(first);
+	char	   *method = text_to_cstring(PG_GETARG_TEXT_PP(first + 1));
+	double		speed = PG_GETARG_FLOAT8(first + 3);
+	bool		by_time = PG_GETARG_BOOL(first + 4);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n,
+				i,
+				kept = 0;
+
+	opt->buffer_m = PG_GETARG_FLOAT8(first + 2);
+	opt->max_snap = PG_GETARG_FLOAT8(first + 5);
+	opt->metric = by_time ? CP_METRIC_TIME : CP_METRIC_DISTANCE;
+	if (strcmp(method, "edges") == 0)
+		opt->method = METHOD_EDGES;
+	else if (strcmp(method, "hull") == 0)
+		opt->method = METHOD_HULL;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown catchment method \"%s\"", method),
+				 errhint("Use 'edges' (buffered reached network) or 'hull' (concave hull).")));
+	if (isnan(opt->buffer_m) || opt->buffer_m <= 0 || opt->buffer_m > 1000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("buffer_m must be more than 0 and at most 1000 metres")));
+	if (isnan(opt->max_snap) || opt->max_snap < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_snap_m must be a non-negative number of metres")));
+	if (!(speed > 0) || isinf(speed))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("walking speed must be a positive number")));
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("cutoffs must be a one-dimensional array")));
+	deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cutoffs must not be empty")));
+	opt->cutoffs_out = palloc(sizeof(double) * n);
+	for (i = 0; i < n; i++)
+	{
+		double		v = nulls[i] ? NAN : DatumGetFloat8(elems[i]);
+
+		if (nulls[i] || isnan(v) || isinf(v) || v <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cutoffs must be positive finite numbers"),
+					 errdetail("Cutoff %d is %s.", i + 1, nulls[i] ? "NULL" : psprintf("%g", v))));
+		opt->cutoffs_out[i] = v;
+	}
+	qsort(opt->cutoffs_out, n, sizeof(double), cmp_double);
+	for (i = 0; i < n; i++)
+		if (kept == 0 || opt->cutoffs_out[i] != opt->cutoffs_out[kept - 1])
+			opt->cutoffs_out[kept++] = opt->cutoffs_out[i];
+	opt->ncutoffs = kept;
+	opt->cutoffs = palloc(sizeof(double) * kept);
+	for (i = 0; i < kept; i++)
+		opt->cutoffs[i] = by_time ? opt->cutoffs_out[i] * speed : opt->cutoffs_out[i];
+}
+
+/*
+ * cp._catchment(network, origin_ewkb, cutoffs, method, buffer_m, speed_m_per_min,
+ *               by_time, max_snap_m) -> (cutoff, area_m2, geom_ewkb)
+ */
+Datum
+cp_catchment_sql(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CpNetwork  *net = cp_network_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	bytea	   *origin = PG_GETARG_BYTEA_PP(1);
+	CatchmentOptions opt;
+	double		x,
+				y;
+	CpSnap		snap;
+
+	read_options(fcinfo, 2, &opt);
+	InitMaterializedSRF(fcinfo, 0);
+	if (!cp_geom_to_network_point(net, (const uint8 *) VARDATA_ANY(origin), VARSIZE_ANY_EXHDR(origin), &x, &y))
+	{
+		ereport(NOTICE, (errmsg("the origin is empty: no catchment")));
+		return (Datum) 0;
+	}
+	snap = cp_snap_point(net, x, y, opt.max_snap);
+	if (!snap.found)
+	{
+		ereport(NOTICE,
+				(errmsg("the origin lies more than %g m from the network: no catchment", opt.max_snap)));
+		return (Datum) 0;
+	}
+	emit_catchments(net, &snap, &opt, false, 0, rsinfo);
+	return (Datum) 0;
+}
+
+typedef struct FacilityList
+{
+	CpNetwork  *net;
+	int			n;
+	int			cap;
+	int64	   *id;
+	double	   *x;
+	double	   *y;
+	int64		skipped;
+} FacilityList;
+
+static void
+read_facility(const CpRowValue *v, void *arg)
+{
+	FacilityList *fl = arg;
+
+	if (v[0].isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("facilities query returned a NULL id")));
+	if (v[1].isnull)
+	{
+		fl->skipped++;
+		return;
+	}
+	if (fl->n == fl->cap)
+	{
+		fl->cap *= 2;
+		fl->id = repalloc(fl->id, sizeof(int64) * fl->cap);
+		fl->x = repalloc(fl->x, sizeof(double) * fl->cap);
+		fl->y = repalloc(fl->y, sizeof(double) * fl->cap);
+	}
+	if (!cp_geom_to_network_point(fl->net, v[1].wkb, v[1].wkb_len, &fl->x[fl->n], &fl->y[fl->n]))
+	{
+		fl->skipped++;
+		return;
+	}
+	fl->id[fl->n++] = v[0].i;
+}
+
+/*
+ * cp._catchments(network, facilities_sql, cutoffs, method, buffer_m,
+ *                speed_m_per_min, by_time, max_snap_m)
+ *   -> (facility_id, cutoff, area_m2, geom_ewkb)
+ */
+Datum
+cp_catchments_sql(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CpNetwork  *net = cp_network_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	CpColumn	cols[2] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true}};
+	CatchmentOptions opt;
+	FacilityList fl;
+	int64		unsnapped = 0;
+	int			i;
+
+	read_options(fcinfo, 2, &opt);
+	memset(&fl, 0, sizeof(fl));
+	fl.net = net;
+	fl.cap = 64;
+	fl.id = palloc(sizeof(int64) * fl.cap);
+	fl.x = palloc(sizeof(double) * fl.cap);
+	fl.y = palloc(sizeof(double) * fl.cap);
+	cp_read_query(sql, "facilities", cols, 2, read_facility, &fl);
+	if (fl.skipped > 0)
+		ereport(NOTICE,
+				(errmsg("skipped %lld facilities with NULL or empty geometry", (long long) fl.skipped)));
+	InitMaterializedSRF(fcinfo, 0);
+	for (i = 0; i < fl.n; i++)
+	{
+		CpSnap		snap = cp_snap_point(net, fl.x[i], fl.y[i], opt.max_snap);
+
+		CHECK_FOR_INTERRUPTS();
+		if (!snap.found)
+		{
+			unsnapped++;
+			continue;
+		}
+		emit_catchments(net, &snap, &opt, true, fl.id[i], rsinfo);
+	}
+	if (unsnapped > 0)
+		ereport(NOTICE,
+				(errmsg("%lld facilities lie more than %g m from the network: no catchment",
+						(long long) unsnapped, opt.max_snap)));
+	return (Datum) 0;
+}
