@@ -29,6 +29,11 @@ SELECT ST_Covers(geom, 'SRID=32650;POINT(600 550)'::geometry) AS at_150m,
 SELECT edges FROM cp.network_build('cline', $$SELECT 1 AS id, 'SRID=32650;LINESTRING(0 0, 1000 0)'::geometry AS geom$$);
 SELECT round(area_m2) AS area_m2, round(ST_XMax(geom)) AS reaches_x
   FROM cp.catchment('cline', 'SRID=32650;POINT(0 0)', '{400}');
+-- the traced contour against the exact disc-and-rectangle area 400 * 50 + pi * 25^2 = 21963 m2
+-- and against GEOS's buffer (arcs as chords, quad_segs 4)
+SELECT method, round(area_m2) AS area_m2, round((abs(area_m2 - (400 * 50 + pi() * 625)) / (400 * 50 + pi() * 625))::numeric, 4) AS rel_error
+  FROM unnest(ARRAY['edges', 'exact']) method,
+       LATERAL cp.catchment('cline', 'SRID=32650;POINT(0 0)', '{400}', method);
 
 -- a river with one bridge: the far bank is close as the crow flies but far on foot
 SELECT nodes, components FROM cp.network_build('river', $$

@@ -119,7 +119,8 @@ SELECT components FROM cp.network_build('gap',
   $$SELECT 1 AS id, ST_GeomFromText('LINESTRING(0 0, 100 0)', 32650) AS geom
     UNION ALL SELECT 2, ST_GeomFromText('LINESTRING(100.3 0, 200 0)', 32650)$$, 1);
 SELECT round(cp.walk_distance('gap', ST_SetSRID(ST_MakePoint(0, 0), 32650), ST_SetSRID(ST_MakePoint(200, 0), 32650))::numeric, 1) AS after_rebuild;
-SELECT name, nodes, edges, components FROM cp.networks ORDER BY name;
+SELECT name, nodes, edges, components FROM cp.networks
+ WHERE name IN ('beijing', 'cross', 'fuzhou', 'gap', 'grid', 'hill', 'oneway') ORDER BY name;
 
 -- Errors: each with its own SQLSTATE.
 \set VERBOSITY sqlstate
