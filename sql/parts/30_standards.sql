@@ -537,7 +537,7 @@ BEGIN
      OR floor_area_m2 < 0 OR floor_area_m2 = 'NaN' OR floor_area_m2 = 'Infinity' THEN
     RAISE EXCEPTION 'households and floor area must be finite and not negative'
       USING ERRCODE = '22023',
-            DETAIL = format('Got households %s and floor area %s m².', households, floor_area_m2),
+            DETAIL = format('Got households %s and floor area %s m².', coalesce(households::text, 'NULL'), coalesce(floor_area_m2::text, 'NULL')),
             HINT = 'Pass NULL for an unknown quantity.';
   END IF;
   IF NOT EXISTS (SELECT 1 FROM cp.parking_standards p WHERE p.standard = std AND p.use = u) THEN
