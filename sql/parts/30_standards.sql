@@ -19,7 +19,7 @@ COMMENT ON FUNCTION cp.catalogue_maintenance() IS
   'True when setting cp.catalogue_maintenance is on: only extension upgrade scripts may then change shipped catalogue rows';
 
 CREATE FUNCTION cp.protect_shipped() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, public
 AS $$
 DECLARE
@@ -28,6 +28,12 @@ DECLARE
 BEGIN
   IF cp.catalogue_maintenance() THEN
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  END IF;
+  IF TG_OP = 'TRUNCATE' THEN
+    RAISE EXCEPTION 'cannot truncate %.%', TG_TABLE_SCHEMA, TG_TABLE_NAME
+      USING ERRCODE = '55000',
+            DETAIL = 'The table holds rows shipped with the extension, which are read-only.',
+            HINT = 'Delete your own rows with DELETE ... WHERE NOT shipped.';
   END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.shipped THEN
     RAISE EXCEPTION 'cannot % a shipped row of %', lower(TG_OP), TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME
@@ -61,7 +67,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION cp.protect_shipped() IS
-  'Trigger: rejects changes to rows shipped with the extension (SQLSTATE 55000) and keeps the shipped flag of set members equal to their set''s';
+  'Trigger: rejects changes to rows shipped with the extension and TRUNCATE (SQLSTATE 55000) and keeps the shipped flag of set members equal to their set''s';
 
 -- Life-circle level ranks: block < 5min < 10min < 15min (GB 50180-2018 3.0.4).
 CREATE FUNCTION cp.life_circle_rank(life_circle text) RETURNS int
@@ -369,12 +375,20 @@ INSERT INTO cp.parking_standards (standard, rule, use, community_type, flat_area
 -- Guards go on after the shipped rows are in.
 CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.facility_standards
   FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.facility_standards
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
 CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.life_circles
   FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.life_circles
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
 CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.facility_categories
   FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.facility_categories
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
 CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.parking_standards
   FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.parking_standards
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
 
 SELECT pg_catalog.pg_extension_config_dump('cp.facility_standards', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('cp.life_circles', 'WHERE NOT shipped');

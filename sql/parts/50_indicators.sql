@@ -334,7 +334,7 @@ INSERT INTO cp.indicators (code, name_zh, name_en, dimension, domain, unit, dire
 
 -- Rules -----------------------------------------------------------------------
 CREATE FUNCTION cp.check_indicator_value() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, public
 AS $$
 DECLARE
@@ -374,10 +374,16 @@ CREATE TRIGGER check_value BEFORE INSERT OR UPDATE ON cp.indicator_local
 
 CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.indicator_dimensions
   FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.indicator_dimensions
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
 CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.indicator_domains
   FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.indicator_domains
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
 CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.indicators
   FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.indicators
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
 
 SELECT pg_catalog.pg_extension_config_dump('cp.indicator_dimensions', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('cp.indicator_domains', 'WHERE NOT shipped');

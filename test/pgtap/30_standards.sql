@@ -1,7 +1,7 @@
 -- Standards catalogue: tables, shipped figures, set ownership, pg_dump
 -- registration, the lookup functions and their NULL/bad-input behaviour.
 BEGIN;
-SELECT plan(82);
+SELECT plan(96);
 
 -- tables and their keys
 SELECT has_table('cp', t, 'table cp.' || t || ' exists')
@@ -149,7 +149,28 @@ SELECT throws_ok($$SELECT cp.copy_standard(NULL, 'x', 'x')$$, '22004', NULL, 'co
 SELECT throws_ok($$SELECT cp.copy_standard('nope', 'x', 'x')$$, '42704', NULL, 'copy_standard: unknown source is 42704');
 SELECT throws_ok($$SELECT cp.copy_standard('GB50180-2018', 'XM-parking-2020', 'x')$$, '42710', NULL, 'copy_standard: existing target is 42710');
 
+SELECT lives_ok($$SELECT cp.check_standard(NULL)$$, 'check_standard: NULL passes (STRICT)');
+SELECT throws_ok($$SELECT cp.check_standard('GB 50180-2018')$$, '42704', 'standard set "GB 50180-2018" does not exist',
+                 'check_standard: unknown set is 42704 with its name');
+SELECT is(cp.catalogue_maintenance(), false, 'catalogue_maintenance: off by default');
+
+-- function contracts: volatility, strictness
+SELECT volatility_is('cp', f, args, v, 'cp.' || f || ' is ' || v)
+  FROM (VALUES ('life_circle_requirements', ARRAY['text', 'text', 'boolean'], 'stable'),
+               ('parking_demand', ARRAY['text', 'text', 'double precision', 'double precision', 'text'], 'stable'),
+               ('parking_rule', ARRAY['text', 'text', 'double precision', 'double precision', 'text'], 'stable'),
+               ('copy_standard', ARRAY['text', 'text', 'text', 'text', 'text', 'integer'], 'volatile'),
+               ('check_standard', ARRAY['text'], 'stable'),
+               ('life_circle_rank', ARRAY['text'], 'immutable')) t(f, args, v);
+SELECT is_strict('cp', f, args, 'cp.' || f || ' is STRICT')
+  FROM (VALUES ('life_circle_requirements', ARRAY['text', 'text', 'boolean']),
+               ('check_standard', ARRAY['text']),
+               ('life_circle_rank', ARRAY['text'])) t(f, args);
+SELECT isnt_strict('cp', 'parking_demand', ARRAY['text', 'text', 'double precision', 'double precision', 'text'],
+                   'cp.parking_demand is not STRICT (one of the two quantities is normally NULL)');
+
 -- shipped rows are read-only; user sets are editable
+SELECT throws_ok($$TRUNCATE cp.facility_categories$$, '55000', NULL, 'shipped tables cannot be truncated');
 SELECT throws_ok($$UPDATE cp.life_circles SET distance_max_m = 900 WHERE standard = 'GB50180-2018' AND life_circle = '15min'$$,
                  '55000', NULL, 'a shipped life-circle row cannot be changed');
 SELECT throws_ok($$INSERT INTO cp.facility_standards (code, title_zh, shipped) VALUES ('fake', 'fake', true)$$,

@@ -2,7 +2,7 @@
 -- baselines and targets, weights, value checks, local settings, pg_dump
 -- registration, and the helper functions' NULL/bad-input behaviour.
 BEGIN;
-SELECT plan(87);
+SELECT plan(90);
 
 SELECT has_table('cp', t, 'table cp.' || t || ' exists')
   FROM unnest(ARRAY['indicator_dimensions', 'indicator_domains', 'indicators', 'indicator_local', 'indicator_values']) t;
@@ -140,6 +140,10 @@ SELECT is(cp.indicator_target(NULL, 2025), NULL, 'indicator_target: NULL indicat
 SELECT is(cp.indicator_target('elderly_care_coverage', NULL), NULL, 'indicator_target: NULL stage gives NULL');
 SELECT throws_ok($$SELECT cp.indicator_target('nope', 2025)$$, '42704', NULL, 'indicator_target: unknown indicator is 42704');
 SELECT throws_ok($$SELECT cp.indicator_target('elderly_care_coverage', 2026)$$, '22023', NULL, 'indicator_target: unknown stage is 22023');
+
+SELECT volatility_is('cp', 'plan_stage', ARRAY['integer'], 'immutable', 'cp.plan_stage is IMMUTABLE');
+SELECT volatility_is('cp', 'indicator_target', ARRAY['text', 'integer'], 'stable', 'cp.indicator_target is STABLE');
+SELECT throws_ok($$TRUNCATE cp.indicators CASCADE$$, '55000', NULL, 'the indicator catalogue cannot be truncated');
 
 SELECT * FROM finish();
 ROLLBACK;
