@@ -523,6 +523,57 @@ $$;
 COMMENT ON FUNCTION cp.copy_standard(text, text, text, text, text, int) IS
   'Copies a standard set (life circles, facility categories, parking rules) into a new editable user set and returns the number of category and parking rows copied. Errors: NULL argument 22004, unknown source 42704, existing target 42710';
 
+CREATE FUNCTION cp.parking_no_rule(standard text, use text, community_type text) RETURNS void
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, public
+AS $$
+#variable_conflict use_column
+DECLARE
+  std text := standard;
+  u   text := use;
+  ct  text := community_type;
+BEGIN
+  PERFORM cp.check_standard(std);
+  IF NOT EXISTS (SELECT 1 FROM cp.parking_standards p WHERE p.standard = std AND p.use = u) THEN
+    RAISE EXCEPTION 'standard set "%" has no parking rule for use "%"', std, u
+      USING ERRCODE = '22023',
+            DETAIL = format('Set %s has rules for: %s.', std,
+                            coalesce((SELECT string_agg(DISTINCT p.use, ', ') FROM cp.parking_standards p WHERE p.standard = std),
+                                     'no use at all')),
+            HINT = 'Map the building use to one of these codes, or add a rule to your own set.';
+  END IF;
+  RAISE EXCEPTION 'standard set "%" has no parking rule for use "%" in % communities', std, u, ct
+    USING ERRCODE = '22023',
+          DETAIL = 'Every rule of this use names another community type or a flat-size bin that does not match.',
+          HINT = 'Add a rule with community_type any (and no flat-size bin) to your own set.';
+END
+$$;
+COMMENT ON FUNCTION cp.parking_no_rule(text, text, text) IS
+  'Raises the error that explains why no parking rule matched: unknown set 42704, unknown use for the set 22023 (listing its uses), or no rule for the community type 22023';
+
+CREATE FUNCTION cp.parking_check_input(community_type text, households float8, floor_area_m2 float8) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog
+AS $$
+BEGIN
+  IF community_type NOT IN ('new', 'old', 'rural') THEN
+    RAISE EXCEPTION 'unknown community type "%"', community_type
+      USING ERRCODE = '22023',
+            DETAIL = 'A community type is one of new, old, rural.',
+            HINT = 'Use new for communities built to the current standard, old for existing ones.';
+  END IF;
+  IF households < 0 OR households = 'NaN' OR households = 'Infinity'
+     OR floor_area_m2 < 0 OR floor_area_m2 = 'NaN' OR floor_area_m2 = 'Infinity' THEN
+    RAISE EXCEPTION 'households and floor area must be finite and not negative'
+      USING ERRCODE = '22023',
+            DETAIL = format('Got households %s and floor area %s m².', coalesce(households::text, 'NULL'), coalesce(floor_area_m2::text, 'NULL')),
+            HINT = 'Pass NULL for an unknown quantity.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp.parking_check_input(text, float8, float8) IS
+  'Raises invalid_parameter_value (22023) for an unknown community type or a negative, NaN or infinite quantity; NULL quantities pass';
+
 CREATE FUNCTION cp.parking_rule(standard text, use text, households float8, floor_area_m2 float8,
                                 community_type text DEFAULT 'old')
 RETURNS SETOF cp.parking_standards
@@ -540,28 +591,7 @@ BEGIN
   IF std IS NULL OR u IS NULL OR ct IS NULL THEN
     RETURN;
   END IF;
-  PERFORM cp.check_standard(std);
-  IF ct NOT IN ('new', 'old', 'rural') THEN
-    RAISE EXCEPTION 'unknown community type "%"', ct
-      USING ERRCODE = '22023',
-            DETAIL = 'A community type is one of new, old, rural.',
-            HINT = 'Use new for communities built to the current standard, old for existing ones.';
-  END IF;
-  IF households < 0 OR households = 'NaN' OR households = 'Infinity'
-     OR floor_area_m2 < 0 OR floor_area_m2 = 'NaN' OR floor_area_m2 = 'Infinity' THEN
-    RAISE EXCEPTION 'households and floor area must be finite and not negative'
-      USING ERRCODE = '22023',
-            DETAIL = format('Got households %s and floor area %s m².', coalesce(households::text, 'NULL'), coalesce(floor_area_m2::text, 'NULL')),
-            HINT = 'Pass NULL for an unknown quantity.';
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM cp.parking_standards p WHERE p.standard = std AND p.use = u) THEN
-    RAISE EXCEPTION 'standard set "%" has no parking rule for use "%"', std, u
-      USING ERRCODE = '22023',
-            DETAIL = format('Set %s has rules for: %s.', std,
-                            coalesce((SELECT string_agg(DISTINCT p.use, ', ') FROM cp.parking_standards p WHERE p.standard = std),
-                                     'no use at all')),
-            HINT = 'Map the building use to one of these codes, or add a rule to your own set.';
-  END IF;
+  PERFORM cp.parking_check_input(ct, households, floor_area_m2);
   IF households > 0 AND floor_area_m2 > 0 THEN
     flat := floor_area_m2 / households;
   END IF;
@@ -575,10 +605,7 @@ BEGIN
             (p.flat_area_min_m2 IS NOT NULL OR p.flat_area_max_m2 IS NOT NULL) DESC
    LIMIT 1;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'standard set "%" has no parking rule for use "%" in % communities', std, u, ct
-      USING ERRCODE = '22023',
-            DETAIL = 'Every rule of this use names another community type or a flat-size bin that does not match.',
-            HINT = 'Add a rule with community_type any (and no flat-size bin) to your own set.';
+    PERFORM cp.parking_no_rule(std, u, ct);
   END IF;
   RETURN NEXT r;
 END
@@ -589,12 +616,43 @@ COMMENT ON FUNCTION cp.parking_rule(text, text, float8, float8, text) IS
 CREATE FUNCTION cp.parking_demand(standard text, use text, households float8, floor_area_m2 float8,
                                   community_type text DEFAULT 'old')
 RETURNS float8
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, public
 AS $$
-  SELECT CASE r.basis WHEN 'household' THEN households * r.spaces
-                      WHEN 'floor_100m2' THEN floor_area_m2 / 100.0 * r.spaces END
-    FROM cp.parking_rule(standard, use, households, floor_area_m2, community_type) r
+#variable_conflict use_column
+DECLARE
+  std  text := standard;
+  u    text := use;
+  ct   text := community_type;
+  flat float8;
+  b    text;
+  sp   float8;
+BEGIN
+  IF std IS NULL OR u IS NULL OR ct IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF ct NOT IN ('new', 'old', 'rural') OR households < 0 OR households = 'NaN' OR households = 'Infinity'
+     OR floor_area_m2 < 0 OR floor_area_m2 = 'NaN' OR floor_area_m2 = 'Infinity' THEN
+    PERFORM cp.parking_check_input(ct, households, floor_area_m2);   -- raises the specific error
+  END IF;
+  IF households > 0 AND floor_area_m2 > 0 THEN
+    flat := floor_area_m2 / households;
+  END IF;
+  -- one indexed lookup on the fast path; the error paths explain a miss
+  SELECT p.basis, p.spaces INTO b, sp
+    FROM cp.parking_standards p
+   WHERE p.standard = std AND p.use = u
+     AND p.community_type IN (ct, 'any')
+     AND ((p.flat_area_min_m2 IS NULL AND p.flat_area_max_m2 IS NULL)
+          OR (flat > coalesce(p.flat_area_min_m2, '-Infinity') AND flat <= coalesce(p.flat_area_max_m2, 'Infinity')))
+   ORDER BY (p.community_type = ct) DESC,
+            (p.flat_area_min_m2 IS NOT NULL OR p.flat_area_max_m2 IS NOT NULL) DESC
+   LIMIT 1;
+  IF NOT FOUND THEN
+    PERFORM cp.parking_no_rule(std, u, ct);
+  END IF;
+  RETURN CASE b WHEN 'household' THEN households * sp ELSE floor_area_m2 / 100.0 * sp END;
+END
 $$;
 COMMENT ON FUNCTION cp.parking_demand(text, text, float8, float8, text) IS
-  'Parking spaces a building needs under a set (cp.parking_rule): households × spaces per household, or floor area / 100 × spaces per 100 m². NULL when the standard, use or community type is NULL or the quantity the rule needs is NULL. Errors as cp.parking_rule';
+  'Parking spaces a building needs under a set (the rule of cp.parking_rule): households × spaces per household, or floor area / 100 × spaces per 100 m². NULL when the standard, use or community type is NULL or the quantity the rule needs is NULL. Errors as cp.parking_rule';

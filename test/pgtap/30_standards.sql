@@ -1,7 +1,7 @@
 -- Standards catalogue: tables, shipped figures, set ownership, pg_dump
 -- registration, the lookup functions and their NULL/bad-input behaviour.
 BEGIN;
-SELECT plan(96);
+SELECT plan(103);
 
 -- tables and their keys
 SELECT has_table('cp', t, 'table cp.' || t || ' exists')
@@ -153,6 +153,13 @@ SELECT lives_ok($$SELECT cp.check_standard(NULL)$$, 'check_standard: NULL passes
 SELECT throws_ok($$SELECT cp.check_standard('GB 50180-2018')$$, '42704', 'standard set "GB 50180-2018" does not exist',
                  'check_standard: unknown set is 42704 with its name');
 SELECT is(cp.catalogue_maintenance(), false, 'catalogue_maintenance: off by default');
+SELECT lives_ok($$SELECT cp.parking_check_input(NULL, NULL, NULL)$$, 'parking_check_input: NULLs pass');
+SELECT throws_ok($$SELECT cp.parking_check_input('old', 'NaN', NULL)$$, '22023', NULL, 'parking_check_input: NaN households is 22023');
+SELECT lives_ok($$SELECT cp.parking_no_rule(NULL, 'office', 'old')$$, 'parking_no_rule: NULL passes (STRICT)');
+SELECT throws_ok($$SELECT cp.parking_no_rule('CP-parking-default', 'office', 'old')$$, '22023',
+                 'standard set "CP-parking-default" has no parking rule for use "office" in old communities',
+                 'parking_no_rule: a use without a matching rule is 22023');
+SELECT throws_ok($$SELECT cp.parking_no_rule('nope', 'office', 'old')$$, '42704', NULL, 'parking_no_rule: unknown set is 42704');
 
 -- function contracts: volatility, strictness
 SELECT volatility_is('cp', f, args, v, 'cp.' || f || ' is ' || v)
@@ -161,7 +168,9 @@ SELECT volatility_is('cp', f, args, v, 'cp.' || f || ' is ' || v)
                ('parking_rule', ARRAY['text', 'text', 'double precision', 'double precision', 'text'], 'stable'),
                ('copy_standard', ARRAY['text', 'text', 'text', 'text', 'text', 'integer'], 'volatile'),
                ('check_standard', ARRAY['text'], 'stable'),
-               ('life_circle_rank', ARRAY['text'], 'immutable')) t(f, args, v);
+               ('life_circle_rank', ARRAY['text'], 'immutable'),
+               ('parking_check_input', ARRAY['text', 'double precision', 'double precision'], 'immutable'),
+               ('parking_no_rule', ARRAY['text', 'text', 'text'], 'stable')) t(f, args, v);
 SELECT is_strict('cp', f, args, 'cp.' || f || ' is STRICT')
   FROM (VALUES ('life_circle_requirements', ARRAY['text', 'text', 'boolean']),
                ('check_standard', ARRAY['text']),
