@@ -93,12 +93,14 @@ INSERT INTO cp.indicator_local (indicator, target_2028) VALUES ('elderly_care_co
 SELECT code, target_2028, local FROM cp.indicator_catalogue WHERE code = 'parking_gap_rate';
 UPDATE cp.indicators SET weight = 0.5 WHERE code = 'parking_gap_rate';
 
--- pg_dump/restore keeps user sets, local settings and values, and restores the shipped rows once
-\! pg_dump -Fc -d contrib_regression -f results/catalogues.dump && createdb cp_catalogues_restore && pg_restore -d cp_catalogues_restore results/catalogues.dump && echo restored
+-- pg_dump/restore keeps user sets, local settings and values, and restores the shipped rows once.
+-- Done in a database of its own, so that other tests' objects cannot disturb it.
+\! createdb cp_catalogues_src && psql -XAtq -v ON_ERROR_STOP=1 -d cp_catalogues_src -c "CREATE EXTENSION community_planning CASCADE" -c "SELECT cp.copy_standard('GB50180-2018', 'FZ-Gulou-2024', '鼓楼区')" -c "UPDATE cp.facility_categories SET radius_m = 400 WHERE standard = 'FZ-Gulou-2024' AND code = 'kindergarten'" -c "INSERT INTO cp.indicator_local (indicator, target_2028) VALUES ('parking_gap_rate', 15)" -c "INSERT INTO cp.indicator_values (community_id, indicator, period, value, source) VALUES ('350102001', 'elderly_care_coverage', '2024-12-31', 61.5, 'survey')" 2>&1 | grep -v NOTICE
+\! pg_dump -Fc -d cp_catalogues_src -f results/catalogues.dump && createdb cp_catalogues_restore && pg_restore -d cp_catalogues_restore results/catalogues.dump && echo restored
 \! psql -XAtq -d cp_catalogues_restore -c "SELECT code || ' shipped=' || shipped FROM cp.facility_standards ORDER BY code"
-\! psql -XAtq -d cp_catalogues_restore -c "SELECT format('%s %s %s', standard, code, radius_m) FROM cp.facility_categories WHERE code IN ('kindergarten', 'canteen') ORDER BY 1"
+\! psql -XAtq -d cp_catalogues_restore -c "SELECT format('%s %s %s', standard, code, radius_m) FROM cp.facility_categories WHERE code = 'kindergarten' ORDER BY 1"
 \! psql -XAtq -d cp_catalogues_restore -c "SELECT indicator || ' ' || target_2028 FROM cp.indicator_local" -c "SELECT community_id || ' ' || indicator || ' ' || value FROM cp.indicator_values" -c "SELECT count(*) FROM cp.indicators"
-\! dropdb cp_catalogues_restore && rm -f results/catalogues.dump
+\! dropdb cp_catalogues_restore && dropdb cp_catalogues_src && rm -f results/catalogues.dump
 
 -- leave the database as the install left it
 DELETE FROM cp.indicator_values;
