@@ -11,6 +11,9 @@ echo "== importing $pbf (data (c) OpenStreetMap contributors, ODbL)"
 osm2pgsql --log-level=warn -O flex -S import/community_planning.lua -d cp_demo "$pbf"
 for step in demo/steps/*.sql; do
   echo "== $(basename "$step" .sql)"
-  psql -X -v ON_ERROR_STOP=1 -d cp_demo -v area="$area" -v out="$CP_TOP/demo/out" -f "$step"
+  psql -X -v ON_ERROR_STOP=1 -d cp_demo -f "$step"
 done
+echo "== map: demo/out/catchments_$area.png"
+CP_NETWORK=demo PGDATABASE=cp_demo /usr/bin/python3 demo/render_map.py "demo/out/catchments_$area.png" \
+  "Walking catchments of schools in $area vs crow-fly circles"
 echo "== results written to demo/out/"

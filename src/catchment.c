@@ -415,7 +415,7 @@ emit_catchments(CpNetwork *net, const CpSnap *snap, const CatchmentOptions *opt,
 	GEOSGeometry *previous = NULL;
 	int			c;
 
-	cp_search(net, &seed, 1, 1, opt->cutoffs[opt->ncutoffs - 1], opt->metric, true);
+	cp_search(net, &seed, 1, 1, opt->cutoffs[opt->ncutoffs - 1], opt->metric, true, NULL, 0);
 	for (c = 0; c < opt->ncutoffs; c++)
 	{
 		GEOSGeometry *poly = polygon_for(net, &seed, opt->cutoffs[c], opt);

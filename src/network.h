@@ -149,8 +149,10 @@ typedef struct CpReach
 	double		secondary;		/* the other one */
 } CpReach;
 
+/* Bounded search; with stop_nodes it ends once every one of them is settled k times. */
 extern void cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k,
-					  double bound, CpMetric metric, bool toward_seeds);
+					  double bound, CpMetric metric, bool toward_seeds,
+					  const uint32 *stop_nodes, int nstop);
 extern int	cp_search_node_labels(const CpNetwork *net, uint32 node, const CpReach **labels);
 /* seeds must be sorted by piece (cp_seeds_sort) */
 extern void cp_seeds_sort(CpSeed *seeds, int nseeds);

@@ -193,9 +193,20 @@ already_settled(const CpSearchSpace *s, uint32 node, int32 origin)
 	return false;
 }
 
+static bool
+all_settled(const CpSearchSpace *s, const uint32 *nodes, int n, int k)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (s->nsettled[nodes[i]] < k)
+			return false;
+	return true;
+}
+
 void
 cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k, double bound, CpMetric metric,
-		  bool toward_seeds)
+		  bool toward_seeds, const uint32 *stop_nodes, int nstop)
 {
 	CpSearchSpace *s;
 	Heap		h;
@@ -225,6 +236,8 @@ cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k, double bound, 
 		touch(s, u);
 		s->labels[(Size) u * k + s->nsettled[u]] = (CpReach) {it.origin, it.key, it.secondary};
 		s->nsettled[u]++;
+		if (nstop > 0 && all_settled(s, stop_nodes, nstop, k))
+			break;				/* the destination's labels are final */
 		for (a = net->adj_start[u]; a < net->adj_start[u + 1]; a++)
 		{
 			uint32		p = net->adj[a] >> 1;

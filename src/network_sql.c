@@ -157,10 +157,34 @@ typedef struct SnappedSet
 	int			cap;
 	int64	   *id;
 	CpSnap	   *snap;
+	bool		keep_missing;	/* targets: a row without geometry still gets an answer */
 	int64		null_geoms;
 	int64		empty_geoms;
 	int64		unsnapped;
 } SnappedSet;
+
+static void
+grow_set(SnappedSet *set)
+{
+	if (set->n == set->cap)
+	{
+		set->cap *= 2;
+		set->id = repalloc_huge(set->id, sizeof(int64) * set->cap);
+		set->snap = repalloc_huge(set->snap, sizeof(CpSnap) * set->cap);
+	}
+}
+
+/* A row that cannot be placed: kept (unsnapped) for targets, skipped for origins. */
+static void
+missing_row(SnappedSet *set, int64 id)
+{
+	if (!set->keep_missing)
+		return;
+	grow_set(set);
+	set->id[set->n] = id;
+	memset(&set->snap[set->n], 0, sizeof(CpSnap));
+	set->n++;
+}
 
 static void
 read_point_row(const CpRowValue *v, void *arg)
@@ -177,20 +201,17 @@ read_point_row(const CpRowValue *v, void *arg)
 	if (v[1].isnull)
 	{
 		set->null_geoms++;
+		missing_row(set, v[0].i);
 		return;
 	}
-	if (set->n == set->cap)
-	{
-		set->cap *= 2;
-		set->id = repalloc_huge(set->id, sizeof(int64) * set->cap);
-		set->snap = repalloc_huge(set->snap, sizeof(CpSnap) * set->cap);
-	}
-	set->id[set->n] = v[0].i;
 	if (!cp_geom_to_network_point(set->net, v[1].wkb, v[1].wkb_len, &x, &y))
 	{
 		set->empty_geoms++;
+		missing_row(set, v[0].i);
 		return;
 	}
+	grow_set(set);
+	set->id[set->n] = v[0].i;
 	set->snap[set->n] = cp_snap_point(set->net, x, y, set->max_snap);
 	if (!set->snap[set->n].found)
 		set->unsnapped++;
@@ -198,7 +219,8 @@ read_point_row(const CpRowValue *v, void *arg)
 }
 
 static void
-read_points(SnappedSet *set, CpNetwork *net, const char *sql, const char *what, double max_snap)
+read_points(SnappedSet *set, CpNetwork *net, const char *sql, const char *what, double max_snap,
+			bool keep_missing)
 {
 	CpColumn	cols[2] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true}};
 
@@ -208,10 +230,13 @@ read_points(SnappedSet *set, CpNetwork *net, const char *sql, const char *what, 
 	set->cap = 256;
 	set->id = palloc(sizeof(int64) * set->cap);
 	set->snap = palloc(sizeof(CpSnap) * set->cap);
+	set->keep_missing = keep_missing;
 	cp_read_query(sql, what, cols, 2, read_point_row, set);
 	if (set->null_geoms + set->empty_geoms > 0)
 		ereport(NOTICE,
-				(errmsg("skipped %lld %s with NULL or empty geometry", (long long) (set->null_geoms + set->empty_geoms), what)));
+				(errmsg("%s %lld %s with NULL or empty geometry",
+						keep_missing ? "no answer for" : "skipped",
+						(long long) (set->null_geoms + set->empty_geoms), what)));
 	if (set->unsnapped > 0)
 		ereport(NOTICE,
 				(errmsg("%lld %s lie more than %g m from the network", (long long) set->unsnapped, what, max_snap)));
@@ -265,15 +290,15 @@ cp_nearest_sql(PG_FUNCTION_ARGS)
 	/* time weights are metres at flat walking pace, so minutes become metres */
 	bound = by_time ? max_cost * speed : max_cost;
 
-	read_points(&origins, net, origins_sql, "origins", max_snap);
-	read_points(&targets, net, targets_sql, "targets", max_snap);
+	read_points(&origins, net, origins_sql, "origins", max_snap, false);
+	read_points(&targets, net, targets_sql, "targets", max_snap, true);
 
 	seeds = palloc_extended(sizeof(CpSeed) * Max(origins.n, 1), MCXT_ALLOC_HUGE);
 	for (i = 0; i < origins.n; i++)
 		if (origins.snap[i].found)
 			seeds[nseeds++] = (CpSeed) {origins.snap[i].piece, origins.snap[i].fraction, i};
 	cp_seeds_sort(seeds, nseeds);
-	cp_search(net, seeds, nseeds, k, bound, metric, true);
+	cp_search(net, seeds, nseeds, k, bound, metric, true, NULL, 0);
 
 	InitMaterializedSRF(fcinfo, 0);
 	reach = palloc(sizeof(CpReach) * k);
@@ -347,7 +372,11 @@ cp_walk_sql(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	/* search from a outward; b reads its reach from the labels */
 	seed = (CpSeed) {sa.piece, sa.fraction, 0};
-	cp_search(net, &seed, 1, 1, INFINITY, metric_arg(by_time), false);
+	{
+		uint32		ends[2] = {net->source[sb.piece], net->target[sb.piece]};
+
+		cp_search(net, &seed, 1, 1, INFINITY, metric_arg(by_time), false, ends, 2);
+	}
 	if (cp_search_reach_point(net, &seed, 1, sb.piece, sb.fraction, 1, INFINITY,
 							  metric_arg(by_time), false, &reach) == 0)
 		PG_RETURN_NULL();

@@ -230,7 +230,7 @@ cp_read_query(const char *sql, const char *what, CpColumn *columns, int ncolumns
 				if (!values[c].isnull)
 					convert_value(d, &columns[c], &bind[c], &values[c]);
 			}
-			MemoryContextSwitchTo(caller);
+			/* the callback's scratch (decoded geometry...) goes with the row */
 			callback(values, arg);
 			MemoryContextSwitchTo(old);
 			MemoryContextReset(rowcxt);

@@ -43,8 +43,10 @@ typedef void (*CpRowCallback) (const CpRowValue *values, void *arg);
 
 /*
  * Run 'sql' (what names it in messages: "edges", "origins"...) and call
- * 'callback' for each row. The callback runs in the caller's memory context;
- * per-row scratch is released after each row. Returns the row count.
+ * 'callback' for each row. The callback runs in a per-row memory context
+ * that is reset after the row: keep results in arrays grown with repalloc
+ * (which stays in the array's own context) or allocate them in a context of
+ * your own. Returns the row count.
  */
 extern int64 cp_read_query(const char *sql, const char *what,
 						   CpColumn *columns, int ncolumns,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages community_planning needs (run as root).
-#   tools/install-deps.sh        build + run + tests (pgTAP, pgRouting oracle, OSM import)
+#   tools/install-deps.sh        build + run + tests (pgTAP, pgRouting oracle, OSM import, demo maps)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 packages=(
@@ -10,6 +10,7 @@ packages=(
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
   postgresql-15-pgrouting osm2pgsql osmium-tool
   cppcheck
+  python3-matplotlib python3-psycopg2
 )
 missing=()
 for p in "${packages[@]}"; do

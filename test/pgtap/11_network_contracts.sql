@@ -1,7 +1,7 @@
 -- Network engine contracts: signatures, volatility, SQLSTATEs, NULL sweep,
 -- configuration dump, cache invalidation, memory cap.
 BEGIN;
-SELECT plan(45);
+SELECT plan(46);
 
 SELECT has_function('cp', 'network_build', ARRAY['text', 'text', 'double precision']);
 SELECT has_function('cp', 'network_drop', ARRAY['text']);
@@ -52,6 +52,10 @@ SELECT throws_ok($$SELECT * FROM cp.nearest('t_line', 'SELECT 1 AS id, geom FROM
 -- NULL geometries are skipped with a NOTICE, never a crash
 SELECT is((SELECT count(*) FROM cp.nearest('t_line', 'SELECT 1 AS id, NULL::geometry AS geom', 'SELECT 2 AS id, ST_SetSRID(ST_MakePoint(10, 0), 32650) AS geom', 100)),
           1::bigint, 'an origin with NULL geometry leaves the target one NULL row');
+
+SELECT is((SELECT count(*) FROM cp.nearest('t_line', 'SELECT 1 AS id, ST_SetSRID(ST_MakePoint(10, 0), 32650) AS geom',
+                                           'SELECT 5 AS id, NULL::geometry AS geom', 100) WHERE origin_id IS NULL),
+          1::bigint, 'a target with NULL geometry still gets its one row, with NULL origin, so it is counted as uncovered');
 
 -- NULL sweep: each argument NULL in turn gives NULL or no rows
 SELECT is(cp.walk_distance(NULL, 'SRID=32650;POINT(0 0)', 'SRID=32650;POINT(1 0)'), NULL, 'walk_distance: NULL network');
