@@ -45,4 +45,11 @@ extern CpGeom *cp_ewkb_decode(const uint8 *buf, size_t len);
 extern bytea *cp_ewkb_point(double x, double y, int32 srid);
 extern bytea *cp_ewkb_linestring(int n, const double *x, const double *y, int32 srid);
 
+/*
+ * Rewrite every X/Y of any (E)WKB geometry (all OGC and curve types, Z and M
+ * kept) through fn, in a copy; *srid receives the outer SRID (0 if none).
+ */
+typedef void (*CpCoordFn) (double *x, double *y, void *arg);
+extern bytea *cp_ewkb_map_coords(const bytea *in, CpCoordFn fn, void *arg, int32 *srid);
+
 #endif
