@@ -9,11 +9,11 @@ CREATE TABLE cp.osm_category_map (
   value     text NOT NULL,
   and_key   text,
   and_value text,
-  category  text CHECK (category ~ '^[a-z][a-z0-9_]*$'),
+  category  text CONSTRAINT osm_category_map_category_code CHECK (category ~ '^[a-z][a-z0-9_]*$'),
   priority  integer NOT NULL DEFAULT 100,
   shipped   boolean NOT NULL DEFAULT false,
   note      text,
-  CHECK ((and_key IS NULL) = (and_value IS NULL)),
+  CONSTRAINT osm_category_map_condition_pair CHECK ((and_key IS NULL) = (and_value IS NULL)),
   UNIQUE NULLS NOT DISTINCT (key, value, and_key, and_value, shipped)
 );
 COMMENT ON TABLE cp.osm_category_map IS
