@@ -3,7 +3,8 @@
  *
  * Geometry crosses the SQL/C boundary as (E)WKB; PostGIS's C library is never
  * linked. Points and (multi)linestrings are decoded here; anything else is
- * handed to GEOS through cp_geos_from_ewkb().
+ * handed to GEOS through cp_geos_from_ewkb(). cp_ewkb_map_coords() rewrites
+ * the X/Y of any geometry type in place (used for China's map coordinates).
  */
 #ifndef CP_EWKB_H
 #define CP_EWKB_H
