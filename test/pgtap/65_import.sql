@@ -3,7 +3,7 @@
 -- and cross-checked with osmium where it can count the same thing
 -- (osmium tags-count: highway=crossing nodes 223/58/46, one-way footways 4/1/1).
 BEGIN;
-SELECT plan(74);
+SELECT plan(81);
 
 -- the tables and columns other capabilities rely on
 SELECT has_table(s, t, s || '.' || t || ' exists')
@@ -156,6 +156,30 @@ SELECT ok(cp.osm_category(NULL) IS NULL
       AND cp.estimate_parking_spaces(NULL) IS NULL AND cp.estimate_parking_spaces(1, NULL) IS NULL
       AND cp.building_floor_area(NULL) IS NULL AND cp.building_floor_area('SRID=4326;POINT(0 0)', NULL) IS NULL,
           'NULL in, NULL out for every import function');
+
+-- the tag rules, on hand-made cases (test/fixtures/import_cases.osm, schema import_cases)
+SELECT results_eq(
+  $$ SELECT name, oneway_foot FROM import_cases.walk_edges ORDER BY way_id $$,
+  $$ VALUES ('trunk with sidewalks', 0::int2), ('motorway with foot=yes', 0::int2), ('one-way street', 0::int2),
+            ('one-way footway', 1::int2), ('street one-way for walkers, backwards', -1::int2),
+            ('private with foot=yes', 0::int2), ('zebra crossing', 0::int2),
+            ('trunk link with a left sidewalk', 0::int2) $$,
+  'walkable: trunks only with sidewalks, foot=yes overrides access, one-way only where tagged for walkers');
+SELECT is((SELECT crossing FROM import_cases.walk_edges WHERE footway = 'crossing'), 'marked',
+          'crossing ways keep their crossing type');
+SELECT results_eq(
+  $$ SELECT crossing, traffic_signals FROM import_cases.crossings ORDER BY node_id $$,
+  $$ VALUES ('traffic_signals', true), ('uncontrolled', false) $$,
+  'crossing nodes with their signals');
+SELECT results_eq(
+  $$ SELECT name, residential, levels, flats FROM import_cases.buildings ORDER BY area_id $$,
+  $$ VALUES ('flats', true, 6, 24), ('used as housing', true, NULL, NULL), ('shop', false, 2, NULL) $$,
+  'buildings: residential from building=* or building:use, levels and flats; building=no skipped');
+SELECT results_eq(
+  $$ SELECT parking, capacity, GeometryType(geom) FROM import_cases.parking $$,
+  $$ VALUES ('surface', 40, 'POLYGON') $$, 'a car park area with its capacity');
+SELECT is((SELECT cp.osm_category(tags) FROM import_cases.pois), 'elderly_day_care', 'day care for seniors');
+SELECT is((SELECT historic FROM import_cases.heritage), 'memorial', 'historic=* is a heritage candidate');
 
 DELETE FROM cp.osm_category_map WHERE NOT shipped AND note = 'test';
 
