@@ -356,3 +356,149 @@ cp_ewkb_linestring(int n, const double *x, const double *y, int32 srid)
 	}
 	return out_finish(&s);
 }
+
+/*
+ * Generic coordinate walker: any (E)WKB geometry, rewritten in place.
+ *
+ * Unlike the decoder above it knows every type PostGIS writes: the OGC
+ * seven plus the curve and surface types (8-17). Only X and Y are handed to
+ * the callback; Z and M are left as they are.
+ */
+
+/* Store a double back in the byte order it was read in. */
+static void
+wkb_put_double(uint8 *p, double d, bool little)
+{
+	uint8		b[8];
+	int			i;
+
+	memcpy(b, &d, 8);
+#ifdef WORDS_BIGENDIAN
+	little = !little;
+#endif
+	for (i = 0; i < 8; i++)
+		p[i] = b[little ? i : 7 - i];
+}
+
+typedef struct MapHeader
+{
+	bool		little;
+	uint32		type;
+	size_t		dims;
+	int32		srid;
+} MapHeader;
+
+static MapHeader
+map_header(WkbCursor *c)
+{
+	MapHeader	h;
+	uint32		raw;
+	uint32		iso;
+	bool		has_z,
+				has_m;
+
+	wkb_need(c, 1);
+	if (c->buf[c->pos] > 1)
+		wkb_malformed("The byte-order mark is neither 0 nor 1.");
+	h.little = c->buf[c->pos] == 1;
+	c->pos++;
+	raw = wkb_uint32(c, h.little);
+	has_z = (raw & EWKB_Z) != 0;
+	has_m = (raw & EWKB_M) != 0;
+	h.srid = 0;
+	if (raw & EWKB_SRID)
+		h.srid = (int32) wkb_uint32(c, h.little);
+	raw &= 0x0FFFFFFFu;
+	iso = raw / 1000;
+	h.type = raw % 1000;
+	if (iso == 1 || iso == 3)
+		has_z = true;
+	if (iso == 2 || iso == 3)
+		has_m = true;
+	if (h.type < CP_WKB_POINT || h.type > 17 || h.type == 13 || h.type == 14 || iso > 3)
+		wkb_malformed("The geometry type code is unknown.");
+	h.dims = 2 + (has_z ? 1 : 0) + (has_m ? 1 : 0);
+	return h;
+}
+
+/* n coordinates of h's layout starting at the cursor. */
+static void
+map_coords(WkbCursor *c, uint8 *out, const MapHeader *h, uint32 n,
+		   CpCoordFn fn, void *arg)
+{
+	uint32		i;
+
+	if (n > (c->len - c->pos) / (8 * h->dims))
+		wkb_malformed("The coordinate count exceeds the data.");
+	for (i = 0; i < n; i++)
+	{
+		size_t		at = c->pos;
+		double		x = wkb_double(c, h->little);
+		double		y = wkb_double(c, h->little);
+
+		c->pos += 8 * (h->dims - 2);
+		/* empty points are stored as NaN and stay so */
+		if (isnan(x) || isnan(y))
+			continue;
+		fn(&x, &y, arg);
+		wkb_put_double(out + at, x, h->little);
+		wkb_put_double(out + at + 8, y, h->little);
+	}
+}
+
+static void
+map_geometry(WkbCursor *c, uint8 *out, CpCoordFn fn, void *arg, int depth, int32 *srid)
+{
+	MapHeader	h;
+	uint32		n,
+				i;
+
+	if (depth > 32)
+		wkb_malformed("The geometry collections are nested too deeply.");
+	h = map_header(c);
+	if (depth == 0)
+		*srid = h.srid;
+	switch (h.type)
+	{
+		case CP_WKB_POINT:
+			map_coords(c, out, &h, 1, fn, arg);
+			break;
+		case CP_WKB_LINESTRING:
+		case 8:					/* CircularString */
+			map_coords(c, out, &h, wkb_uint32(c, h.little), fn, arg);
+			break;
+		case CP_WKB_POLYGON:
+		case 17:				/* Triangle */
+			n = wkb_uint32(c, h.little);
+			if (n > (c->len - c->pos) / 4)
+				wkb_malformed("The ring count exceeds the data.");
+			for (i = 0; i < n; i++)
+				map_coords(c, out, &h, wkb_uint32(c, h.little), fn, arg);
+			break;
+		default:				/* multi*, collections, curves, surfaces */
+			n = wkb_uint32(c, h.little);
+			if (n > (c->len - c->pos) / 5)
+				wkb_malformed("The member count exceeds the data.");
+			for (i = 0; i < n; i++)
+				map_geometry(c, out, fn, arg, depth + 1, srid);
+			break;
+	}
+}
+
+bytea *
+cp_ewkb_map_coords(const bytea *in, CpCoordFn fn, void *arg, int32 *srid)
+{
+	size_t		len = VARSIZE_ANY_EXHDR(in);
+	bytea	   *result = palloc(VARHDRSZ + len);
+	WkbCursor	c;
+
+	SET_VARSIZE(result, VARHDRSZ + len);
+	memcpy(VARDATA(result), VARDATA_ANY(in), len);
+	c.buf = (const uint8 *) VARDATA(result);
+	c.len = len;
+	c.pos = 0;
+	map_geometry(&c, (uint8 *) VARDATA(result), fn, arg, 0, srid);
+	if (c.pos != len)
+		wkb_malformed("Bytes follow the end of the geometry.");
+	return result;
+}

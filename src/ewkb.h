@@ -3,7 +3,8 @@
  *
  * Geometry crosses the SQL/C boundary as (E)WKB; PostGIS's C library is never
  * linked. Points and (multi)linestrings are decoded here; anything else is
- * handed to GEOS through cp_geos_from_ewkb().
+ * handed to GEOS through cp_geos_from_ewkb(). cp_ewkb_map_coords() rewrites
+ * the X/Y of any geometry type in place (used for China's map coordinates).
  */
 #ifndef CP_EWKB_H
 #define CP_EWKB_H
@@ -44,5 +45,12 @@ extern CpGeom *cp_ewkb_decode(const uint8 *buf, size_t len);
 /* Writers: EWKB with SRID, returned as bytea. */
 extern bytea *cp_ewkb_point(double x, double y, int32 srid);
 extern bytea *cp_ewkb_linestring(int n, const double *x, const double *y, int32 srid);
+
+/*
+ * Rewrite every X/Y of any (E)WKB geometry (all OGC and curve types, Z and M
+ * kept) through fn, in a copy; *srid receives the outer SRID (0 if none).
+ */
+typedef void (*CpCoordFn) (double *x, double *y, void *arg);
+extern bytea *cp_ewkb_map_coords(const bytea *in, CpCoordFn fn, void *arg, int32 *srid);
 
 #endif

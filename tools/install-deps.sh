@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages community_planning needs (run as root).
-#   tools/install-deps.sh        build + run + tests (pgTAP, pgRouting oracle, OSM import, demo maps)
+#   tools/install-deps.sh        build + run + tests (pgTAP, pgRouting oracle, OSM import, ogr2ogr POI import, demo maps)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 packages=(
@@ -8,7 +8,7 @@ packages=(
   postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3 postgresql-15-postgis-3-scripts
   libgeos-dev libproj-dev proj-data
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-  postgresql-15-pgrouting osm2pgsql osmium-tool
+  postgresql-15-pgrouting osm2pgsql osmium-tool gdal-bin
   cppcheck
   python3-matplotlib python3-psycopg2
 )
