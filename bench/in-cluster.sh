@@ -11,8 +11,8 @@ grid_n=${BENCH_GRID_N:-300}
 buildings=${BENCH_BUILDINGS:-90000}
 facilities=${BENCH_FACILITIES:-300}
 cutoff=${BENCH_CUTOFF:-1000}
-runs_ours=${BENCH_RUNS_OURS:-5}
-runs_pgr=${BENCH_RUNS_PGR:-3}
+runs_ours=${BENCH_RUNS_OURS:-3}
+runs_pgr=${BENCH_RUNS_PGR:-5}
 runs_build=${BENCH_RUNS_BUILD:-3}
 scale_edges=${BENCH_SCALE_EDGES-10000 100000 1000000}
 areas=${BENCH_AREAS-monaco krems andorra}
@@ -39,6 +39,9 @@ fact commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 step "1. nearest facility vs pgRouting (grid ${grid_n}x${grid_n}, $buildings buildings, $facilities facilities)"
 "${P[@]}" -v grid_n="$grid_n" -v buildings="$buildings" -v facilities="$facilities" -v cutoff="$cutoff" \
   -v runs_ours="$runs_ours" -v runs_pgr="$runs_pgr" -f bench/sql/10_vs_pgrouting.sql >/dev/null
+
+step "5. where cp.nearest spends its time"
+"${P[@]}" -v cutoff="$cutoff" -v runs_ours="$runs_ours" -f bench/sql/50_breakdown.sql >/dev/null
 
 step "2. compile time: grid and OSM extracts ($areas)"
 list=""

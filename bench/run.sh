@@ -7,7 +7,8 @@
 # A script, never a timed test: it prints ratios, it does not pass or fail on them.
 # Sizes (defaults give the grid; about 5 minutes on 2 cores):
 #   BENCH_GRID_N=300 BENCH_BUILDINGS=90000 BENCH_FACILITIES=300 BENCH_CUTOFF=1000
-#   BENCH_RUNS_OURS=5 BENCH_RUNS_PGR=3 BENCH_RUNS_BUILD=3 BENCH_COLD_SESSIONS=3
+#   BENCH_RUNS_PGR=5 (rounds: one pgRouting pipeline, then BENCH_RUNS_OURS=3 calls of ours)
+#   BENCH_RUNS_BUILD=3 BENCH_COLD_SESSIONS=3
 #   BENCH_SCALE_EDGES="10000 100000 1000000"   (empty: skip the scaling section)
 #   BENCH_AREAS="monaco krems andorra"         (OSM extracts in ../shared/data; empty: skip)
 set -euo pipefail

@@ -112,3 +112,11 @@ BEGIN
   RETURN edges;
 END
 $$;
+
+-- A set of n rows returned through a LANGUAGE sql VOLATILE wrapper (the shape of
+-- cp.nearest over cp._nearest), to price the wrapper alone.
+CREATE FUNCTION bench.rows_inner(n bigint, OUT a bigint, OUT b bigint, OUT c integer, OUT d float8, OUT e float8)
+RETURNS SETOF record LANGUAGE sql STABLE AS $$ SELECT i, i, 1, 1.0::float8, 1.0::float8 FROM generate_series(1, n) i $$;
+CREATE FUNCTION bench.rows_via_sql_fn(n bigint)
+RETURNS TABLE (a bigint, b bigint, c integer, d float8, e float8) LANGUAGE sql VOLATILE AS
+$$ SELECT * FROM bench.rows_inner(n) $$;

@@ -13,6 +13,10 @@ SELECT bench.timeit('scaling', :'label' || ' build',
   $$SELECT cp.network_build('scale', 'SELECT id, source, target, cost, reverse_cost, geom FROM scale_edges')$$);
 SELECT bench.fact('scaling', :'label' || ' bytes_per_edge', (SELECT bytes_per_edge FROM cp.networks WHERE name = 'scale'));
 
+-- timed in a fresh backend
+\c
+SET client_min_messages = warning;
+SET jit = off;
 \set q 'CREATE TEMP TABLE scale_result AS SELECT * FROM cp.nearest(''scale'', ''SELECT id, geom FROM scale_facilities'', ''SELECT id, geom FROM scale_buildings'', ' :cutoff ', 1)'
 SELECT bench.timeit('scaling', :'label' || ' nearest first call', :'q', setup => 'DROP TABLE IF EXISTS scale_result');
 SELECT bench.timeit('scaling', :'label' || ' nearest', :'q', :runs_ours, setup => 'DROP TABLE IF EXISTS scale_result');
