@@ -1,0 +1,27 @@
+-- 3. Scaling on synthetic grids (same generator as section 1), one size per run of this file.
+-- psql variables: label, grid_n, buildings, facilities, cutoff, runs_ours
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+SET jit = off;
+
+SELECT bench.fact('scaling', :'label' || ' edges', bench.make_grid('scale', :grid_n, :buildings, :facilities));
+SELECT bench.fact('scaling', :'label' || ' buildings', :buildings);
+SELECT bench.fact('scaling', :'label' || ' facilities', :facilities);
+VACUUM ANALYZE scale_edges, scale_buildings, scale_facilities;
+
+SELECT bench.timeit('scaling', :'label' || ' build',
+  $$SELECT cp.network_build('scale', 'SELECT id, source, target, cost, reverse_cost, geom FROM scale_edges')$$);
+SELECT bench.fact('scaling', :'label' || ' bytes_per_edge', (SELECT bytes_per_edge FROM cp.networks WHERE name = 'scale'));
+
+-- timed in a fresh backend
+\c
+SET client_min_messages = warning;
+SET jit = off;
+\set q 'CREATE TEMP TABLE scale_result AS SELECT * FROM cp.nearest(''scale'', ''SELECT id, geom FROM scale_facilities'', ''SELECT id, geom FROM scale_buildings'', ' :cutoff ', 1)'
+SELECT bench.timeit('scaling', :'label' || ' nearest first call', :'q', setup => 'DROP TABLE IF EXISTS scale_result');
+SELECT bench.timeit('scaling', :'label' || ' nearest', :'q', :runs_ours, setup => 'DROP TABLE IF EXISTS scale_result');
+SELECT bench.fact('scaling', :'label' || ' covered_pct',
+  (SELECT round(100.0 * count(origin_id) / count(*), 1) FROM scale_result));
+
+SELECT cp.network_drop('scale');
+DROP TABLE scale_result, scale_edges, scale_vertices, scale_buildings, scale_facilities;
