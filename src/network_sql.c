@@ -40,8 +40,8 @@ cp_network_summary_sql(PG_FUNCTION_ARGS)
 	bytea	   *blob = PG_GETARG_BYTEA_P(0);
 	CpNetwork	net;
 	TupleDesc	desc;
-	Datum		values[10];
-	bool		nulls[10] = {0};
+	Datum		values[11];
+	bool		nulls[11] = {0};
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
@@ -57,6 +57,7 @@ cp_network_summary_sql(PG_FUNCTION_ARGS)
 	values[7] = Float8GetDatum(net.hdr->total_length_m);
 	values[8] = Int64GetDatum(VARSIZE_ANY(blob));
 	values[9] = BoolGetDatum((net.hdr->flags & CP_NET_HAS_Z) != 0);
+	values[10] = Int64GetDatum((int64) net.hdr->nverts * 2 * sizeof(double));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 

@@ -19,6 +19,7 @@ CREATE TABLE cp.network_catalog (
   largest_component_share float8 NOT NULL,
   total_length_m  float8 NOT NULL,
   compiled_bytes  bigint NOT NULL,
+  geometry_bytes  bigint NOT NULL,
   has_z           boolean NOT NULL,
   build_id        bigint NOT NULL DEFAULT nextval('cp.network_build_seq'),
   built_at        timestamptz NOT NULL DEFAULT now(),
@@ -34,10 +35,11 @@ CREATE VIEW cp.networks AS
 SELECT name, srid, source_srid, nodes, edges, input_edges, components,
        largest_component_share, total_length_m, compiled_bytes,
        round(compiled_bytes::numeric / greatest(edges, 1), 1) AS bytes_per_edge,
+       round((compiled_bytes - geometry_bytes)::numeric / greatest(edges, 1), 1) AS graph_bytes_per_edge,
        has_z, tolerance_m, edges_sql, built_at
   FROM cp.network_catalog;
 COMMENT ON VIEW cp.networks IS
-  'Built networks: metric SRID, nodes, edges (pieces after splitting), connected components, share of length in the largest, total length (m), compiled size';
+  'Built networks: metric SRID, nodes, edges (pieces after splitting), connected components, share of length in the largest, total length (m), compiled size in all and without the edge geometry (graph_bytes_per_edge)';
 
 -- Walking profiles: speeds turn metres into minutes.
 CREATE TABLE cp.walk_profiles (
@@ -69,7 +71,7 @@ COMMENT ON FUNCTION cp._network_compile(text, float8) IS
 CREATE FUNCTION cp._network_summary(compiled bytea,
   OUT srid integer, OUT source_srid integer, OUT nodes bigint, OUT edges bigint,
   OUT input_edges bigint, OUT components integer, OUT largest_component_share float8,
-  OUT total_length_m float8, OUT compiled_bytes bigint, OUT has_z boolean)
+  OUT total_length_m float8, OUT compiled_bytes bigint, OUT has_z boolean, OUT geometry_bytes bigint)
 AS 'MODULE_PATHNAME', 'cp_network_summary_sql'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cp._network_summary(bytea) IS 'Internal: summary of a compiled network blob';
@@ -88,10 +90,10 @@ BEGIN
   blob := cp._network_compile(edges_sql, tolerance_m);
   INSERT INTO cp.network_catalog AS c
          (name, edges_sql, tolerance_m, srid, source_srid, nodes, edges, input_edges, components,
-          largest_component_share, total_length_m, compiled_bytes, has_z, compiled)
+          largest_component_share, total_length_m, compiled_bytes, geometry_bytes, has_z, compiled)
   SELECT network_build.name, network_build.edges_sql, network_build.tolerance_m, s.srid, s.source_srid,
          s.nodes, s.edges, s.input_edges, s.components, s.largest_component_share, s.total_length_m,
-         s.compiled_bytes, s.has_z, blob
+         s.compiled_bytes, s.geometry_bytes, s.has_z, blob
     FROM cp._network_summary(blob) s
   ON CONFLICT ON CONSTRAINT network_catalog_pkey DO UPDATE
      SET edges_sql = excluded.edges_sql, tolerance_m = excluded.tolerance_m, srid = excluded.srid,
@@ -99,6 +101,7 @@ BEGIN
          input_edges = excluded.input_edges, components = excluded.components,
          largest_component_share = excluded.largest_component_share,
          total_length_m = excluded.total_length_m, compiled_bytes = excluded.compiled_bytes,
+         geometry_bytes = excluded.geometry_bytes,
          has_z = excluded.has_z, compiled = excluded.compiled,
          build_id = nextval('cp.network_build_seq'), built_at = now();
   RETURN QUERY SELECT * FROM cp.networks n WHERE n.name = network_build.name;

@@ -1,7 +1,7 @@
 -- Network engine contracts: signatures, volatility, SQLSTATEs, NULL sweep,
 -- configuration dump, cache invalidation, memory cap.
 BEGIN;
-SELECT plan(46);
+SELECT plan(47);
 
 SELECT has_function('cp', 'network_build', ARRAY['text', 'text', 'double precision']);
 SELECT has_function('cp', 'network_drop', ARRAY['text']);
@@ -14,7 +14,8 @@ SELECT has_function('cp', 'walk_minutes', ARRAY['text', 'geometry', 'geometry', 
 SELECT has_view('cp', 'networks', 'cp.networks lists built networks');
 SELECT has_table('cp', 'walk_profiles', 'walking profiles are a table');
 SELECT columns_are('cp', 'networks', ARRAY['name', 'srid', 'source_srid', 'nodes', 'edges', 'input_edges',
-  'components', 'largest_component_share', 'total_length_m', 'compiled_bytes', 'bytes_per_edge', 'has_z',
+  'components', 'largest_component_share', 'total_length_m', 'compiled_bytes', 'bytes_per_edge',
+  'graph_bytes_per_edge', 'has_z',
   'tolerance_m', 'edges_sql', 'built_at']);
 SELECT is_strict('cp', 'walk_distance', ARRAY['text', 'geometry', 'geometry', 'text', 'double precision']);
 SELECT volatility_is('cp', 'walk_distance', ARRAY['text', 'geometry', 'geometry', 'text', 'double precision'], 'stable');
@@ -24,6 +25,8 @@ SELECT volatility_is('cp', 'network_build', ARRAY['text', 'text', 'double precis
 SELECT ok((SELECT 'cp.network_catalog'::regclass = ANY (extconfig) AND 'cp.walk_profiles'::regclass = ANY (extconfig)
              FROM pg_extension WHERE extname = 'community_planning'),
           'network catalog and walking profiles are configuration tables');
+SELECT cmp_ok((SELECT max(graph_bytes_per_edge) FROM cp.networks WHERE name IN ('monaco', 'krems', 'andorra')), '<=', 64::numeric,
+              'the compiled graph (without edge geometry) takes at most 64 bytes per edge on the OSM networks');
 SELECT ok((SELECT speed_kmh FROM cp.walk_profiles WHERE name = 'elderly') < (SELECT speed_kmh FROM cp.walk_profiles WHERE name = 'walk'),
           'the elderly profile walks slower');
 
