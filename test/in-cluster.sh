@@ -6,7 +6,8 @@ status=0
 mkdir -p test/out
 
 echo "== pg_regress (make installcheck)"
-if ! make -s installcheck; then
+set +o pipefail
+if ! make -s installcheck 2>&1 | tee test/out/regress.log || grep -q FAILED test/out/regress.log; then
   status=1
   [ -f regression.diffs ] && cat regression.diffs
 fi
@@ -17,7 +18,8 @@ psql -qX -v ON_ERROR_STOP=1 -d cp_tap -c 'CREATE EXTENSION pgtap; CREATE EXTENSI
 bash test/fixtures/load.sh cp_tap
 
 echo "== pgTAP (pg_prove)"
-if ! pg_prove -d cp_tap --ext .sql -r test/pgtap; then
+pg_prove -d cp_tap --ext .sql -r test/pgtap 2>&1 | tee test/out/pgtap.log
+if ! grep -q '^Result: PASS' test/out/pgtap.log; then
   status=1
 fi
 echo "== pg_dump / restore: compiled networks and configuration survive"
@@ -26,7 +28,16 @@ createdb cp_restored
 pg_dump -d cp_tap > test/out/cp_tap.dump
 psql -qX -v ON_ERROR_STOP=1 -d cp_restored -f test/out/cp_tap.dump > test/out/restore.log 2>&1 || {
   status=1; echo "restore failed:"; grep -i error test/out/restore.log | head -20; }
-if ! pg_prove -d cp_restored --ext .sql test/restore; then
+pg_prove -d cp_restored --ext .sql test/restore 2>&1 | tee test/out/restore_tap.log
+if ! grep -q '^Result: PASS' test/out/restore_tap.log; then
   status=1
 fi
+
+# One closing line over both runners: pg_regress files and pgTAP assertions.
+regress_ok=$(grep -cE '^(ok|test) .*\.\.\. +ok' test/out/regress.log || true)
+regress_failed=$(grep -cE '\.\.\. +FAILED' test/out/regress.log || true)
+tap_total=$(grep -hoE 'Tests=[0-9]+' test/out/pgtap.log test/out/restore_tap.log | awk -F= '{s+=$2} END {print s+0}')
+tap_failed=$(grep -hoE 'Failed [0-9]+/[0-9]+ subtests' test/out/pgtap.log test/out/restore_tap.log | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')
+if [ "$status" -ne 0 ] && [ $((regress_failed + tap_failed)) -eq 0 ]; then tap_failed=1; fi
+echo "community_planning: $((regress_ok + tap_total - tap_failed)) passed, $((regress_failed + tap_failed)) failed"
 exit $status
