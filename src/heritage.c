@@ -476,7 +476,8 @@ raise_rule(const char *code, RuleFailure *f)
 }
 
 /*
- * BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW on cp.heritage_site.
+ * BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW on cp.heritage_site (and
+ * BEFORE TRUNCATE, which is always refused).
  */
 Datum
 cp_heritage_site_guard(PG_FUNCTION_ARGS)
@@ -496,6 +497,12 @@ cp_heritage_site_guard(PG_FUNCTION_ARGS)
 	int			fp_attnum;
 	Datum		fp;
 
+	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_RESTRICT_VIOLATION),
+				 errmsg("heritage register cp.heritage_site cannot be truncated"),
+				 errdetail("Listed sites cannot be deleted, and every change must leave an audit row."),
+				 errhint("Deregister sites one by one, each with its decision reference.")));
 	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),

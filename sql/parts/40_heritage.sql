@@ -139,10 +139,15 @@ AS $$
          END,
          coalesce((new_row).decision_ref, (old_row).decision_ref)
     FROM j
+   -- A restore (pg_dump data of this configuration table) re-inserts rows whose
+   -- latest audit row already records exactly this state: not a new change.
+   WHERE NOT (operation = 'insert' AND coalesce(
+           j.n = (SELECT h.new_row FROM cp.heritage_history h
+                   WHERE h.site_id = (heritage_audit_write.new_row).id ORDER BY h.id DESC LIMIT 1), false))
 $$;
 REVOKE ALL ON FUNCTION cp.heritage_audit_write(cp.heritage_site, cp.heritage_site, text, text) FROM PUBLIC;
 COMMENT ON FUNCTION cp.heritage_audit_write(cp.heritage_site, cp.heritage_site, text, text) IS
-  'Internal: appends one audit row; called only by the audit trigger of cp.heritage_site (no EXECUTE for PUBLIC)';
+  'Internal: appends one audit row (none when a restore re-inserts a row exactly as last audited); called only by the audit trigger of cp.heritage_site (no EXECUTE for PUBLIC)';
 
 -- Register triggers (C) -----------------------------------------------------
 
@@ -221,6 +226,9 @@ COMMENT ON FUNCTION cp.heritage_config_guard() IS
 CREATE TRIGGER heritage_site_guard
   BEFORE INSERT OR UPDATE OR DELETE ON cp.heritage_site
   FOR EACH ROW EXECUTE FUNCTION cp.heritage_site_guard();
+CREATE TRIGGER heritage_site_no_truncate
+  BEFORE TRUNCATE ON cp.heritage_site
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.heritage_site_guard();
 CREATE TRIGGER heritage_site_audit
   AFTER INSERT OR UPDATE OR DELETE ON cp.heritage_site
   FOR EACH ROW EXECUTE FUNCTION cp.heritage_site_audit();
@@ -240,9 +248,11 @@ CREATE TRIGGER heritage_config_guard
 -- Also when a replica applies changes (session_replication_role = replica).
 ALTER TABLE cp.heritage_site ENABLE ALWAYS TRIGGER heritage_site_guard;
 ALTER TABLE cp.heritage_site ENABLE ALWAYS TRIGGER heritage_site_audit;
+ALTER TABLE cp.heritage_site ENABLE ALWAYS TRIGGER heritage_site_no_truncate;
 ALTER TABLE cp.heritage_history ENABLE ALWAYS TRIGGER heritage_history_append_only;
 ALTER TABLE cp.heritage_history ENABLE ALWAYS TRIGGER heritage_history_no_truncate;
 COMMENT ON TRIGGER heritage_site_guard ON cp.heritage_site IS 'Rules of the register, see cp.heritage_site_guard()';
+COMMENT ON TRIGGER heritage_site_no_truncate ON cp.heritage_site IS 'The register cannot be truncated';
 COMMENT ON TRIGGER heritage_site_audit ON cp.heritage_site IS 'One audit row per change, see cp.heritage_site_audit()';
 COMMENT ON TRIGGER heritage_history_append_only ON cp.heritage_history IS 'Audit rows cannot be updated or deleted';
 COMMENT ON TRIGGER heritage_history_no_truncate ON cp.heritage_history IS 'The audit cannot be truncated';

@@ -3,7 +3,7 @@
 -- sweep, pg_dump registration, and the development check on real OSM data
 -- (Krems castles, EPSG:32633).
 BEGIN;
-SELECT plan(118);
+SELECT plan(119);
 
 -- Roles and a helper that runs one statement as a role (the SET is undone with
 -- the statement's subtransaction when it fails).
@@ -52,7 +52,8 @@ SELECT is((SELECT array_agg(tgname::text || ':' || tgenabled::text ORDER BY tgna
              FROM pg_trigger WHERE tgrelid IN ('cp.heritage_site'::regclass, 'cp.heritage_history'::regclass)
               AND NOT tgisinternal),
           ARRAY['heritage_history_append_only:A', 'heritage_history_archive_record:O',
-                'heritage_history_no_truncate:A', 'heritage_site_audit:A', 'heritage_site_guard:A'],
+                'heritage_history_no_truncate:A', 'heritage_site_audit:A', 'heritage_site_guard:A',
+                'heritage_site_no_truncate:A'],
           'rule and audit triggers fire always (also under session_replication_role = replica)');
 SELECT has_function('cp', 'check_development', ARRAY['geometry', 'double precision', 'text']);
 SELECT function_returns('cp', 'check_development', ARRAY['geometry', 'double precision', 'text'], 'setof record');
@@ -234,6 +235,8 @@ RESET session_replication_role;
 SELECT throws_ok($t$SELECT tap_as('regress_tap_editor', $q$
   DO $d$ BEGIN PERFORM set_config('cp_heritage.archive_ref', 'D-X', true); DELETE FROM cp.heritage_history; END $d$ $q$)$t$,
   '42501', NULL, 'a non-superuser cannot archive, even naming a decision');
+SELECT throws_ok('TRUNCATE cp.heritage_site', '23001',
+                 'heritage register cp.heritage_site cannot be truncated', 'owner cannot truncate the register');
 SELECT is(tap_audit(), 7::bigint, 'the audit is unchanged');
 
 -- NULL and bad-input sweep ----------------------------------------------------

@@ -121,6 +121,18 @@ UPDATE cp.heritage_site SET status = 'listed', decision_ref = 'FZ-2025-04' WHERE
 DELETE FROM cp.heritage_site WHERE code = 'FZ-002';
 SELECT code, grade, condition, status, decision_ref FROM cp.heritage_site ORDER BY code;
 
+-- The register cannot be truncated, not even by its owner
+TRUNCATE cp.heritage_site;
+\echo :LAST_ERROR_SQLSTATE
+-- Edits need READ COMMITTED or SERIALIZABLE (a repeatable-read snapshot misses concurrent edits)
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+UPDATE cp.heritage_site SET condition = 'damaged' WHERE code = 'FZ-004';
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN ISOLATION LEVEL SERIALIZABLE;
+UPDATE cp.heritage_site SET name = 'Rebuilt arcade shophouse' WHERE code = 'FZ-004';
+ROLLBACK;
+
 -- The register SRID is chosen once
 UPDATE cp.heritage_config SET srid = 4326;
 \echo :LAST_ERROR_SQLSTATE
