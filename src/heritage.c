@@ -424,7 +424,7 @@ overlapping_site(int64 site_id, Datum footprint, Oid geomtype)
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 }
 
-/* Decision rules: deregistration, loss and protection changes need a new decision reference. */
+/* Decision rules: deregistration, re-listing, loss and protection changes need a new decision reference. */
 static bool
 check_decision_rules(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc, RuleFailure *f)
 {
@@ -443,6 +443,9 @@ check_decision_rules(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc, RuleFai
 	else if (new_condition && strcmp(new_condition, "lost") == 0 &&
 			 (old_condition == NULL || strcmp(old_condition, "lost") != 0))
 		why = "Recording a site as lost";
+	else if (oldtup && new_status && strcmp(new_status, "listed") == 0 &&
+			 old_status && strcmp(old_status, "deregistered") == 0)
+		why = "Listing a deregistered site again";
 	else if (oldtup && old_status && strcmp(old_status, "listed") == 0)
 	{
 		static const char *const protected_cols[] =

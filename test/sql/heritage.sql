@@ -114,7 +114,9 @@ UPDATE cp.heritage_site SET status = 'deregistered', decision_ref = 'FZ-2025-02'
 -- a deregistered footprint no longer blocks a listed one
 INSERT INTO cp.heritage_site (code, name, grade, footprint, decision_ref)
 VALUES ('FZ-004', 'Rebuilt shophouse', 'traditional_style', pg_temp.box(25, 0, 40, 20), 'FZ-2025-03');
--- re-listing FZ-002 now overlaps FZ-004
+-- re-listing needs a decision too, and FZ-002 now overlaps FZ-004
+UPDATE cp.heritage_site SET status = 'listed' WHERE code = 'FZ-002';
+\echo :LAST_ERROR_SQLSTATE
 UPDATE cp.heritage_site SET status = 'listed', decision_ref = 'FZ-2025-04' WHERE code = 'FZ-002';
 \echo :LAST_ERROR_SQLSTATE
 -- a deregistered site may be deleted (the audit keeps it)
