@@ -3,7 +3,7 @@
 -- sweep, pg_dump registration, and the development check on real OSM data
 -- (Krems castles, EPSG:32633).
 BEGIN;
-SELECT plan(119);
+SELECT plan(123);
 
 -- Roles and a helper that runs one statement as a role (the SET is undone with
 -- the statement's subtransaction when it fails).
@@ -293,6 +293,17 @@ SELECT throws_ok($$INSERT INTO public.tap_proposals VALUES (2, tap_box(40, 40, 6
                  'proposal violates heritage rule "height_limit" of site "T-001"', 'a forbidden proposal cannot be saved');
 SELECT throws_ok($$UPDATE public.tap_proposals SET outline = tap_box(5, 5, 10, 10)$$, '23514',
                  'proposal violates heritage rule "listed_footprint" of site "T-001"', 'nor changed into one');
+
+SELECT lives_ok($$INSERT INTO public.tap_proposals VALUES (3, NULL, 100)$$,
+                'a proposal without outline is saved unchecked');
+SELECT throws_ok('SELECT cp.heritage_proposal_guard()', '0A000', NULL, 'the proposal guard is only a trigger');
+CREATE TABLE public.tap_proposals2 (id int, geom geometry);
+CREATE TRIGGER heritage BEFORE INSERT ON public.tap_proposals2
+  FOR EACH ROW EXECUTE FUNCTION cp.heritage_proposal_guard('geom', 'no_such_column');
+SELECT throws_ok($$INSERT INTO public.tap_proposals2 VALUES (1, tap_box(40, 40, 60, 60))$$, '42703', NULL,
+                 'a height column named but missing is an error, not skipped');
+SELECT lives_ok($$SELECT tap_as('regress_tap_reader', 'SELECT * FROM cp.check_development(tap_box(40, 40, 60, 60), 30)')$$,
+                'a plain reader may run the development check');
 
 -- Real OSM data: the Krems castles as municipal sites -------------------------
 SELECT lives_ok($$
