@@ -6,14 +6,8 @@
 #   CP_BENCH_MANY        facilities for the many-facility run (default 1000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-top=$PWD
-exec 9>/tmp/community_planning-test.lock
-flock 9
-[ -n "${CP_SKIP_DEPS:-}" ] || bash tools/install-deps.sh
-make -s -j2 >/dev/null
-make -s install >/dev/null
+source tools/prepare.sh
 mkdir -p bench/out && chmod 777 bench/out
-export CP_TOP="$top" CP_SHARED="${CP_SHARED:-$(cd "$top/.." && pwd)/shared}"
 export CP_BENCH_FACILITIES="${CP_BENCH_FACILITIES:-50}" CP_BENCH_MANY="${CP_BENCH_MANY:-1000}"
 pg_virtualenv -v 15 -o shared_buffers=256MB -o fsync=off bash -c '
 set -euo pipefail

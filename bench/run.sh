@@ -14,20 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
-
-# The extension is installed system-wide: hold the machine-wide lock that
-# test/run.sh takes, so no other working copy builds or tests meanwhile
-# (which would also disturb the timings).
-exec 9>/tmp/community_planning-test.lock
-if ! flock -n 9; then
-  echo "waiting for /tmp/community_planning-test.lock (another build or test is running)"
-  flock 9
-fi
-
-make -s -j2 >/dev/null
-make -s install >/dev/null
-
-export CP_TOP="$top"
-export CP_SHARED="${CP_SHARED:-$(cd "$top/.." && pwd)/shared}"
+# lock, packages (CP_SKIP_DEPS=1 skips), build, install; held until exit so timings are undisturbed
+source tools/prepare.sh
 pg_virtualenv -v 15 -o shared_buffers=256MB -o max_wal_size=2GB -o fsync=off \
   -o synchronous_commit=off -o full_page_writes=off bash "$top/bench/in-cluster.sh"

@@ -6,14 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
-exec 9>/tmp/community_planning-test.lock
-flock 9
-[ -n "${CP_SKIP_DEPS:-}" ] || bash tools/install-deps.sh
-make -s -j2 >/dev/null
-make -s install >/dev/null
+source tools/prepare.sh
 mkdir -p demo/out
 chmod 777 demo/out
-export CP_TOP="$top"
-export CP_SHARED="${CP_SHARED:-$(cd "$top/.." && pwd)/shared}"
 export CP_DEMO_AREA="${CP_DEMO_AREA:-krems}"
 pg_virtualenv -v 15 -o shared_buffers=256MB -o fsync=off bash "$top/demo/in-cluster.sh"

@@ -86,9 +86,19 @@ typedef struct WkbHeader
 	int32		srid;
 } WkbHeader;
 
-/* Both EWKB flag bits and ISO 1000/2000/3000 offsets are accepted. */
+/* Every OGC type code but 13 and 14 (unused); the caller decides what it can handle. */
+static bool
+wkb_type_known(uint32 type)
+{
+	return type >= CP_WKB_POINT && type <= 17 && type != 13 && type != 14;
+}
+
+/*
+ * Both EWKB flag bits and ISO 1000/2000/3000 offsets are accepted.
+ * 'any_type': also curves, surfaces and TINs (the coordinate mapper walks them).
+ */
 static WkbHeader
-wkb_header(WkbCursor *c)
+wkb_header_of(WkbCursor *c, bool any_type)
 {
 	WkbHeader	h;
 	uint32		raw;
@@ -112,9 +122,15 @@ wkb_header(WkbCursor *c)
 		h.has_z = true;
 	if (iso == 2 || iso == 3)
 		h.has_m = true;
-	if (h.type < CP_WKB_POINT || h.type > CP_WKB_COLLECTION || iso > 3)
+	if (iso > 3 || !wkb_type_known(h.type) || (!any_type && h.type > CP_WKB_COLLECTION))
 		wkb_malformed("The geometry type code is unknown.");
 	return h;
+}
+
+static WkbHeader
+wkb_header(WkbCursor *c)
+{
+	return wkb_header_of(c, false);
 }
 
 const char *
@@ -391,33 +407,13 @@ typedef struct MapHeader
 static MapHeader
 map_header(WkbCursor *c)
 {
+	WkbHeader	w = wkb_header_of(c, true);
 	MapHeader	h;
-	uint32		raw;
-	uint32		iso;
-	bool		has_z,
-				has_m;
 
-	wkb_need(c, 1);
-	if (c->buf[c->pos] > 1)
-		wkb_malformed("The byte-order mark is neither 0 nor 1.");
-	h.little = c->buf[c->pos] == 1;
-	c->pos++;
-	raw = wkb_uint32(c, h.little);
-	has_z = (raw & EWKB_Z) != 0;
-	has_m = (raw & EWKB_M) != 0;
-	h.srid = 0;
-	if (raw & EWKB_SRID)
-		h.srid = (int32) wkb_uint32(c, h.little);
-	raw &= 0x0FFFFFFFu;
-	iso = raw / 1000;
-	h.type = raw % 1000;
-	if (iso == 1 || iso == 3)
-		has_z = true;
-	if (iso == 2 || iso == 3)
-		has_m = true;
-	if (h.type < CP_WKB_POINT || h.type > 17 || h.type == 13 || h.type == 14 || iso > 3)
-		wkb_malformed("The geometry type code is unknown.");
-	h.dims = 2 + (has_z ? 1 : 0) + (has_m ? 1 : 0);
+	h.little = w.little;
+	h.type = w.type;
+	h.srid = w.srid;
+	h.dims = 2 + (w.has_z ? 1 : 0) + (w.has_m ? 1 : 0);
 	return h;
 }
 
