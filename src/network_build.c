@@ -51,8 +51,6 @@ typedef struct BuildState
 	bool		mixed_z;
 	int32		srid;
 	bool		user_nodes;
-	bool		have_cost;
-	bool		have_reverse;
 	bool		columns_checked;
 	const struct CpColumn *cols;
 	int64		skipped_null;
@@ -153,8 +151,6 @@ check_optional_columns(BuildState *st)
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("edges query has column \"reverse_cost\" but not \"cost\"")));
 	st->user_nodes = cols[COL_SOURCE].present;
-	st->have_cost = cols[COL_COST].present;
-	st->have_reverse = cols[COL_REVERSE].present;
 	st->columns_checked = true;
 }
 
