@@ -16,4 +16,7 @@ done
 echo "== map: demo/out/catchments_$area.png"
 CP_NETWORK=demo PGDATABASE=cp_demo /usr/bin/python3 demo/render_map.py "demo/out/catchments_$area.png" \
   "Walking catchments of schools in $area vs crow-fly circles"
+echo "== map: demo/out/heritage_$area.png"
+PGDATABASE=cp_demo /usr/bin/python3 demo/render_heritage.py "demo/out/heritage_$area.png" \
+  "Heritage register of $area: every building checked as if rebuilt 20 m tall"
 echo "== results written to demo/out/"

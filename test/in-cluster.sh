@@ -33,11 +33,25 @@ if ! grep -q '^Result: PASS' test/out/restore_tap.log; then
   status=1
 fi
 
-# One closing line over both runners: pg_regress files and pgTAP assertions.
+echo "== concurrency: pgbench clients editing the heritage register at once (bounded: 8 s)"
+createdb cp_conc
+psql -qX -v ON_ERROR_STOP=1 -d cp_conc -c 'CREATE EXTENSION pgtap' -f test/concurrency/setup.sql >/dev/null
+if pgbench -n -d cp_conc -c 4 -j 2 -T 8 -f test/concurrency/insert.pgbench@5 -f test/concurrency/update.pgbench@4 \
+     -f test/concurrency/delete.pgbench@1 -f test/concurrency/check.pgbench@5 > test/out/pgbench.log 2>&1; then
+  grep -E '^(number of transactions actually processed|tps)' test/out/pgbench.log || true
+else
+  status=1; tail -20 test/out/pgbench.log
+fi
+pg_prove -d cp_conc --ext .sql test/concurrency/invariants.sql 2>&1 | tee test/out/conc_tap.log
+if ! grep -q '^Result: PASS' test/out/conc_tap.log; then
+  status=1
+fi
+
+# One closing line over all runners: pg_regress files and pgTAP assertions.
 regress_ok=$(grep -cE '^(ok|test) .*\.\.\. +ok' test/out/regress.log || true)
 regress_failed=$(grep -cE '\.\.\. +FAILED' test/out/regress.log || true)
-tap_total=$(grep -hoE 'Tests=[0-9]+' test/out/pgtap.log test/out/restore_tap.log | awk -F= '{s+=$2} END {print s+0}')
-tap_failed=$(grep -hoE 'Failed [0-9]+/[0-9]+ subtests' test/out/pgtap.log test/out/restore_tap.log | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')
+tap_total=$(grep -hoE 'Tests=[0-9]+' test/out/pgtap.log test/out/restore_tap.log test/out/conc_tap.log | awk -F= '{s+=$2} END {print s+0}')
+tap_failed=$(grep -hoE 'Failed [0-9]+/[0-9]+ subtests' test/out/pgtap.log test/out/restore_tap.log test/out/conc_tap.log | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')
 if [ "$status" -ne 0 ] && [ $((regress_failed + tap_failed)) -eq 0 ]; then tap_failed=1; fi
 echo "community_planning: $((regress_ok + tap_total - tap_failed)) passed, $((regress_failed + tap_failed)) failed"
 exit $status
