@@ -141,13 +141,13 @@ CREATE FUNCTION cp._network_edges(network text,
   OUT length_m float8, OUT cost float8, OUT reverse_cost float8, OUT component integer, OUT geom bytea)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'cp_network_edges_sql'
-LANGUAGE C STABLE STRICT;
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cp._network_edges(text) IS 'Internal: pieces of a compiled network with EWKB geometry';
 
 CREATE FUNCTION cp.network_edges(network text)
 RETURNS TABLE (edge_id bigint, source bigint, target bigint, length_m float8, component integer,
                geom geometry, part integer, piece bigint, cost float8, reverse_cost float8)
-LANGUAGE sql STABLE STRICT
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
   SELECT e.edge_id, e.source, e.target, e.length_m, e.component, e.geom::geometry,
@@ -162,13 +162,13 @@ CREATE FUNCTION cp._snap(network text, geom bytea, max_snap_m float8,
   OUT part integer, OUT piece bigint, OUT piece_fraction float8)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'cp_snap_sql'
-LANGUAGE C STABLE STRICT;
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cp._snap(text, bytea, float8) IS 'Internal: snap an EWKB geometry onto a network';
 
 CREATE FUNCTION cp.snap(network text, geom geometry, max_snap_m float8 DEFAULT 250)
 RETURNS TABLE (edge_id bigint, fraction float8, snap_distance_m float8, geom geometry,
                part integer, piece bigint, piece_fraction float8)
-LANGUAGE sql STABLE STRICT
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
   SELECT s.edge_id, s.fraction, s.snap_distance_m, s.geom::geometry,
@@ -179,7 +179,7 @@ COMMENT ON FUNCTION cp.snap(text, geometry, float8) IS
   'Nearest point on the nearest edge (not node) within max_snap_m metres: edge id, fraction along the edge, distance, the point (network SRID), piece and fraction along the piece; no row when too far';
 
 CREATE FUNCTION cp._profile_speed(profile text) RETURNS float8
-LANGUAGE plpgsql STABLE STRICT
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
 DECLARE
@@ -234,13 +234,13 @@ COMMENT ON FUNCTION cp.nearest(text, text, text, float8, integer, text, text, fl
 CREATE FUNCTION cp._walk(network text, a bytea, b bytea, speed_m_per_min float8, by_time boolean,
   max_snap_m float8) RETURNS float8
 AS 'MODULE_PATHNAME', 'cp_walk_sql'
-LANGUAGE C STABLE STRICT;
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cp._walk(text, bytea, bytea, float8, boolean, float8) IS
   'Internal: shortest walk between two EWKB points';
 
 CREATE FUNCTION cp.walk_distance(network text, a geometry, b geometry, profile text DEFAULT 'walk',
   max_snap_m float8 DEFAULT 250) RETURNS float8
-LANGUAGE sql STABLE STRICT
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
   SELECT cp._walk(network, ST_AsEWKB(a), ST_AsEWKB(b),
@@ -251,7 +251,7 @@ COMMENT ON FUNCTION cp.walk_distance(text, geometry, geometry, text, float8) IS
 
 CREATE FUNCTION cp.walk_minutes(network text, a geometry, b geometry, profile text DEFAULT 'walk',
   max_snap_m float8 DEFAULT 250) RETURNS float8
-LANGUAGE sql STABLE STRICT
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
   SELECT cp._walk(network, ST_AsEWKB(a), ST_AsEWKB(b),

@@ -1,7 +1,7 @@
 -- Network engine contracts: signatures, volatility, SQLSTATEs, NULL sweep,
 -- configuration dump, cache invalidation, memory cap.
 BEGIN;
-SELECT plan(47);
+SELECT plan(48);
 
 SELECT has_function('cp', 'network_build', ARRAY['text', 'text', 'double precision']);
 SELECT has_function('cp', 'network_drop', ARRAY['text']);
@@ -19,6 +19,8 @@ SELECT columns_are('cp', 'networks', ARRAY['name', 'srid', 'source_srid', 'nodes
   'tolerance_m', 'edges_sql', 'built_at']);
 SELECT is_strict('cp', 'walk_distance', ARRAY['text', 'geometry', 'geometry', 'text', 'double precision']);
 SELECT volatility_is('cp', 'walk_distance', ARRAY['text', 'geometry', 'geometry', 'text', 'double precision'], 'stable');
+SELECT is((SELECT proparallel FROM pg_proc WHERE oid = 'cp.walk_distance(text, geometry, geometry, text, float8)'::regprocedure),
+          's'::"char", 'walk_distance is PARALLEL SAFE');
 SELECT volatility_is('cp', 'network_build', ARRAY['text', 'text', 'double precision'], 'volatile');
 
 -- configuration dump: networks and profiles survive pg_dump
