@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 source tools/prepare.sh
 mkdir -p bench/out && chmod 777 bench/out
 export CP_BENCH_FACILITIES="${CP_BENCH_FACILITIES:-50}" CP_BENCH_MANY="${CP_BENCH_MANY:-1000}"
-pg_virtualenv -v 15 -o shared_buffers=256MB -o fsync=off bash -c '
+pg_virtualenv -t -v 15 -o shared_buffers=256MB -o fsync=off bash -c '
 set -euo pipefail
 cd "$CP_TOP"
 createdb cpbench

@@ -16,5 +16,5 @@ cd "$(dirname "$0")/.."
 top=$PWD
 # lock, packages (CP_SKIP_DEPS=1 skips), build, install; held until exit so timings are undisturbed
 source tools/prepare.sh
-pg_virtualenv -v 15 -o shared_buffers=256MB -o max_wal_size=2GB -o fsync=off \
+pg_virtualenv -t -v 15 -o shared_buffers=256MB -o max_wal_size=2GB -o fsync=off \
   -o synchronous_commit=off -o full_page_writes=off bash "$top/bench/in-cluster.sh"

@@ -10,4 +10,4 @@ source tools/prepare.sh
 mkdir -p demo/out
 chmod 777 demo/out
 export CP_DEMO_AREA="${CP_DEMO_AREA:-krems}"
-pg_virtualenv -v 15 -o shared_buffers=256MB -o fsync=off bash "$top/demo/in-cluster.sh"
+pg_virtualenv -t -v 15 -o shared_buffers=256MB -o fsync=off bash "$top/demo/in-cluster.sh"

@@ -9,5 +9,5 @@ top=$PWD
 source tools/prepare.sh
 make -s lint
 
-pg_virtualenv -v 15 -o shared_buffers=256MB -o max_wal_size=2GB -o fsync=off \
+pg_virtualenv -t -v 15 -o shared_buffers=256MB -o max_wal_size=2GB -o fsync=off \
   -o synchronous_commit=off -o full_page_writes=off bash "$top/test/in-cluster.sh"

@@ -13,3 +13,5 @@ make -s -j2 >/dev/null
 make -s install >/dev/null
 export CP_TOP="$PWD"
 export CP_SHARED="${CP_SHARED:-$(cd "$CP_TOP/.." && pwd)/shared}"
+# Clusters come from 'pg_virtualenv -t': a temporary folder, never /etc/postgresql, so a cluster
+# left behind by an interrupted run cannot get in the way of the next one.
