@@ -45,6 +45,7 @@ DECLARE
   truncated bigint;
   bad      record;
   cnt      bigint;
+  t0       timestamptz := clock_timestamp();
 BEGIN
   IF walk_m IS NULL OR NOT (walk_m > 0 AND walk_m < 'Infinity') THEN
     RAISE EXCEPTION 'walk_m must be a finite number of metres above zero'
@@ -206,6 +207,8 @@ BEGIN
   ANALYZE pg_temp._cp_parking_buildings;
   ANALYZE pg_temp._cp_parking_lots;
 
+  RAISE DEBUG 'parking: % buildings with demand, % car parks with spaces, inputs read in % ms',
+    nbuild, nlots, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
   -- All pairs within walk_m, from one bounded multi-source search per round. A
   -- round with k nearest car parks per building is exact unless a building
   -- still lacks spaces after all k (more may lie within walk_m): then k grows.
@@ -231,13 +234,16 @@ BEGIN
              coalesce((SELECT array_agg(x.bidx ORDER BY x.ord) FROM pg_temp._cp_parking_pairs x), '{}'),
              coalesce((SELECT array_agg(x.pidx ORDER BY x.ord) FROM pg_temp._cp_parking_pairs x), '{}'))
       INTO alloc;
+    RAISE DEBUG 'parking: k = %, allocated at % ms', k, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
     EXIT WHEN k >= kmax;
-    SELECT count(*) INTO truncated FROM (
-      SELECT x.bidx FROM pg_temp._cp_parking_pairs x
-        JOIN unnest(alloc) WITH ORDINALITY a(spaces, ord) ON a.ord = x.ord
-       GROUP BY x.bidx
-      HAVING count(*) >= k
-         AND sum(a.spaces) < (SELECT b.demand FROM pg_temp._cp_parking_buildings b WHERE b.idx = x.bidx)) t;
+    SELECT count(*) INTO truncated
+      FROM (SELECT x.bidx, count(*) AS n, sum(a.spaces) AS spaces
+              FROM pg_temp._cp_parking_pairs x
+              JOIN unnest(alloc) WITH ORDINALITY a(spaces, ord) ON a.ord = x.ord
+             GROUP BY x.bidx) t
+      JOIN pg_temp._cp_parking_buildings b ON b.idx = t.bidx
+     WHERE t.n >= k AND t.spaces < b.demand;
+    RAISE DEBUG 'parking: % buildings short of spaces after all % car parks', truncated, k;
     EXIT WHEN truncated = 0;
     k := least(k * 4, kmax);
   END LOOP;
@@ -256,6 +262,7 @@ BEGIN
     FROM (SELECT a.parking_id, sum(a.spaces) AS spaces FROM pg_temp._cp_parking_alloc a GROUP BY 1) s
    WHERE s.parking_id = p.id;
   DROP TABLE pg_temp._cp_parking_pairs;
+  RAISE DEBUG 'parking: done in % ms', round(extract(epoch FROM clock_timestamp() - t0) * 1000);
 END
 $$;
 COMMENT ON FUNCTION cp._parking_run(text, text, text, float8, text, text, float8, float8) IS
@@ -290,9 +297,11 @@ BEGIN
   RETURN QUERY
   SELECT b.id, b.use, b.demand, b.supplied, greatest(b.demand - b.supplied, 0),
          CASE WHEN b.demand > 0 THEN greatest(b.demand - b.supplied, 0) / b.demand END,
-         (SELECT count(*)::integer FROM pg_temp._cp_parking_alloc a WHERE a.building_id = b.id),
-         b.geom
-    FROM pg_temp._cp_parking_buildings b ORDER BY b.id;
+         coalesce(n.car_parks, 0)::integer, b.geom
+    FROM pg_temp._cp_parking_buildings b
+    LEFT JOIN (SELECT a.building_id, count(*) AS car_parks FROM pg_temp._cp_parking_alloc a GROUP BY 1) n
+           ON n.building_id = b.id
+   ORDER BY b.id;
 END
 $$;
 COMMENT ON FUNCTION cp.parking_gap_buildings(text, text, text, float8, text, text, float8, float8) IS
@@ -310,9 +319,11 @@ BEGIN
   PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
   RETURN QUERY
   SELECT p.id, p.capacity, p.capacity_source, p.allocated, greatest(p.capacity - p.allocated, 0),
-         (SELECT count(*)::integer FROM pg_temp._cp_parking_alloc a WHERE a.parking_id = p.id),
-         p.geom
-    FROM pg_temp._cp_parking_lots p ORDER BY p.id;
+         coalesce(n.buildings, 0)::integer, p.geom
+    FROM pg_temp._cp_parking_lots p
+    LEFT JOIN (SELECT a.parking_id, count(*) AS buildings FROM pg_temp._cp_parking_alloc a GROUP BY 1) n
+           ON n.parking_id = p.id
+   ORDER BY p.id;
 END
 $$;
 COMMENT ON FUNCTION cp.parking_lots(text, text, text, float8, text, text, float8, float8) IS
