@@ -39,7 +39,7 @@ SELECT community_id, round(demand) AS demand, round(supply_inside) AS inside, ro
        CASE WHEN gap_ratio <= 0.20 THEN 'meets target' WHEN gap_ratio IS NULL THEN 'no demand' ELSE 'over 20 %' END AS plan
   FROM demo.parking_gap ORDER BY community_id;
 SELECT round(sum(demand)) AS demand, round(sum(supply_allocated)) AS allocated,
-       round(100 * sum(gap) / nullif(sum(demand), 0), 1) AS gap_pct_overall,
+       round((100 * sum(gap) / nullif(sum(demand), 0))::numeric, 1) AS gap_pct_overall,
        count(*) FILTER (WHERE gap_ratio <= 0.20) AS communities_meeting_target,
        count(*) FILTER (WHERE gap_ratio > 0.20) AS communities_over_target
   FROM demo.parking_gap;
