@@ -1,0 +1,397 @@
+
+-- Parking supply-demand gap (issue 6) -------------------------------------------
+-- Demand per building from a cp.parking_standards set; supply from car parks
+-- (given capacity, else estimated from area); spaces allocated along the
+-- streets within walk_m by one global greedy pass in ascending walking
+-- distance (docs/parking.md). One internal run fills session temp tables that
+-- the public functions read.
+
+CREATE FUNCTION cp._parking_greedy(demand float8[], capacity float8[], pair_building integer[],
+                                   pair_parking integer[]) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'cp_parking_greedy_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cp._parking_greedy(float8[], float8[], integer[], integer[]) IS
+  'Internal: spaces each (building, car park) pair takes when the pairs are served in the given order (1-based indexes into demand and capacity)';
+
+CREATE FUNCTION cp._parking_drop_temp() RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['_cp_parking_buildings', '_cp_parking_lots', '_cp_parking_pairs',
+                           '_cp_parking_alloc', '_cp_parking_communities'] LOOP
+    IF to_regclass('pg_temp.' || t) IS NOT NULL THEN
+      EXECUTE format('DROP TABLE pg_temp.%I', t);
+    END IF;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cp._parking_drop_temp() IS 'Internal: drop the session temp tables of the last parking run';
+
+CREATE FUNCTION cp._parking_run(network text, buildings_sql text, parking_sql text, walk_m float8,
+                                standard text, community_type text, m2_per_space float8, max_snap_m float8)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  nlots    bigint;
+  nbuild   bigint;
+  k        integer;
+  kmax     integer;
+  alloc    float8[];
+  truncated bigint;
+  bad      record;
+  cnt      bigint;
+  t0       timestamptz := clock_timestamp();
+BEGIN
+  IF walk_m IS NULL OR NOT (walk_m > 0 AND walk_m < 'Infinity') THEN
+    RAISE EXCEPTION 'walk_m must be a finite number of metres above zero'
+      USING ERRCODE = '22023', DETAIL = format('The value given is %s.', coalesce(walk_m::text, 'NULL'));
+  END IF;
+  IF m2_per_space IS NULL OR NOT (m2_per_space > 0 AND m2_per_space < 'Infinity') THEN
+    RAISE EXCEPTION 'area per parking space must be a finite number above zero'
+      USING ERRCODE = '22023', DETAIL = format('The value given is %s.', coalesce(m2_per_space::text, 'NULL'));
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM cp.network_catalog c WHERE c.name = network) THEN
+    RAISE EXCEPTION 'network "%" does not exist', network
+      USING ERRCODE = '42704', HINT = 'cp.networks lists the built networks.';
+  END IF;
+  PERFORM cp.check_standard(standard);
+  PERFORM cp.parking_check_input(community_type, NULL, NULL);
+
+  PERFORM cp._parking_drop_temp();
+
+  BEGIN
+    EXECUTE format($q$
+      CREATE TEMP TABLE _cp_parking_buildings ON COMMIT DROP AS
+      SELECT id::bigint AS id, geom::geometry AS geom, use::text AS use,
+             households::float8 AS households, floor_area::float8 AS floor_area
+        FROM (%s) q$q$, buildings_sql);
+  EXCEPTION WHEN undefined_column THEN
+    RAISE EXCEPTION 'buildings query: %', SQLERRM
+      USING ERRCODE = '42703', DETAIL = 'It must return the columns id, geom, use, households, floor_area.';
+  END;
+  SELECT count(*) FILTER (WHERE b.id IS NULL) AS nulls,
+         count(*) - count(DISTINCT b.id) AS dups INTO bad
+    FROM pg_temp._cp_parking_buildings b;
+  IF bad.nulls > 0 THEN
+    RAISE EXCEPTION 'buildings query returned % rows with a NULL id', bad.nulls USING ERRCODE = '23502';
+  END IF;
+  IF bad.dups > 0 THEN
+    RAISE EXCEPTION 'buildings query returned duplicate ids'
+      USING ERRCODE = '23505',
+            DETAIL = format('Building %s appears more than once.',
+                            (SELECT b.id FROM pg_temp._cp_parking_buildings b GROUP BY b.id HAVING count(*) > 1 ORDER BY b.id LIMIT 1));
+  END IF;
+  SELECT b.id, b.households, b.floor_area INTO bad FROM pg_temp._cp_parking_buildings b
+   WHERE b.households < 0 OR b.households IN ('NaN', 'Infinity')
+      OR b.floor_area < 0 OR b.floor_area IN ('NaN', 'Infinity')
+   ORDER BY b.id LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'households and floor area must be finite and not negative'
+      USING ERRCODE = '22023',
+            DETAIL = format('Building %s has households %s and floor area %s m².', bad.id,
+                            coalesce(bad.households::text, 'NULL'), coalesce(bad.floor_area::text, 'NULL')),
+            HINT = 'Pass NULL for an unknown quantity.';
+  END IF;
+
+  -- demand: the rule of cp.parking_rule, read once per building in one join
+  ALTER TABLE pg_temp._cp_parking_buildings
+    ADD COLUMN basis text, ADD COLUMN spaces float8, ADD COLUMN demand float8, ADD COLUMN idx integer,
+    ADD COLUMN supplied float8 NOT NULL DEFAULT 0;
+  UPDATE pg_temp._cp_parking_buildings b SET basis = r.basis, spaces = r.spaces
+    FROM (SELECT b2.id, r2.basis, r2.spaces
+            FROM pg_temp._cp_parking_buildings b2
+            CROSS JOIN LATERAL (
+              SELECT p.basis, p.spaces FROM cp.parking_standards p
+               WHERE p.standard = _parking_run.standard AND p.use = b2.use
+                 AND p.community_type IN (_parking_run.community_type, 'any')
+                 AND ((p.flat_area_min_m2 IS NULL AND p.flat_area_max_m2 IS NULL)
+                      OR (b2.households > 0 AND b2.floor_area > 0
+                          AND b2.floor_area / b2.households > coalesce(p.flat_area_min_m2, '-Infinity')
+                          AND b2.floor_area / b2.households <= coalesce(p.flat_area_max_m2, 'Infinity')))
+               ORDER BY (p.community_type = _parking_run.community_type) DESC,
+                        (p.flat_area_min_m2 IS NOT NULL OR p.flat_area_max_m2 IS NOT NULL) DESC
+               LIMIT 1) r2) r
+   WHERE r.id = b.id;
+  SELECT b.use INTO bad FROM pg_temp._cp_parking_buildings b
+   WHERE b.use IS NOT NULL AND b.basis IS NULL ORDER BY b.use LIMIT 1;
+  IF FOUND THEN
+    PERFORM cp.parking_no_rule(standard, bad.use, community_type);   -- raises 22023 naming the set's uses
+  END IF;
+  UPDATE pg_temp._cp_parking_buildings b
+     SET demand = coalesce(CASE b.basis WHEN 'household' THEN b.households * b.spaces
+                                        ELSE b.floor_area / 100.0 * b.spaces END, 0);
+  SELECT count(*) INTO cnt FROM pg_temp._cp_parking_buildings b WHERE b.use IS NULL;
+  IF cnt > 0 THEN
+    RAISE NOTICE '% buildings with a NULL use have no parking demand', cnt;
+  END IF;
+  SELECT count(*) INTO cnt FROM pg_temp._cp_parking_buildings b
+   WHERE b.basis IS NOT NULL AND CASE b.basis WHEN 'household' THEN b.households ELSE b.floor_area END IS NULL;
+  IF cnt > 0 THEN
+    RAISE NOTICE '% buildings lack the quantity their rule needs (households or floor area) and have no parking demand', cnt;
+  END IF;
+
+  -- car parks: given capacity, else from the area of a polygon
+  BEGIN
+    EXECUTE format($q$
+      CREATE TEMP TABLE _cp_parking_lots ON COMMIT DROP AS
+      SELECT id::bigint AS id, geom::geometry AS geom, capacity::float8 AS capacity_given
+        FROM (%s) q$q$, parking_sql);
+  EXCEPTION WHEN undefined_column THEN
+    RAISE EXCEPTION 'parking query: %', SQLERRM
+      USING ERRCODE = '42703', DETAIL = 'It must return the columns id, geom, capacity (NULL where unknown).';
+  END;
+  SELECT count(*) FILTER (WHERE p.id IS NULL) AS nulls,
+         count(*) - count(DISTINCT p.id) AS dups INTO bad
+    FROM pg_temp._cp_parking_lots p;
+  IF bad.nulls > 0 THEN
+    RAISE EXCEPTION 'parking query returned % rows with a NULL id', bad.nulls USING ERRCODE = '23502';
+  END IF;
+  IF bad.dups > 0 THEN
+    RAISE EXCEPTION 'parking query returned duplicate ids'
+      USING ERRCODE = '23505',
+            DETAIL = format('Car park %s appears more than once.',
+                            (SELECT p.id FROM pg_temp._cp_parking_lots p GROUP BY p.id HAVING count(*) > 1 ORDER BY p.id LIMIT 1)),
+            HINT = 'A proposed car park added with UNION ALL needs an id of its own.';
+  END IF;
+  SELECT p.id, p.capacity_given INTO bad FROM pg_temp._cp_parking_lots p
+   WHERE p.capacity_given < 0 OR p.capacity_given IN ('NaN', 'Infinity') ORDER BY p.id LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'parking capacity must be finite and not negative'
+      USING ERRCODE = '22023',
+            DETAIL = format('Car park %s has capacity %s.', bad.id, bad.capacity_given),
+            HINT = 'Pass NULL to estimate the capacity from the car park''s area.';
+  END IF;
+  ALTER TABLE pg_temp._cp_parking_lots
+    ADD COLUMN capacity float8, ADD COLUMN capacity_source text, ADD COLUMN idx integer,
+    ADD COLUMN allocated float8 NOT NULL DEFAULT 0;
+  -- area on the spheroid for longitude/latitude, in the plane of a projected (metric) CRS
+  UPDATE pg_temp._cp_parking_lots p
+     SET (capacity, capacity_source) =
+         (SELECT CASE WHEN p.capacity_given IS NOT NULL THEN p.capacity_given
+                      WHEN ST_Dimension(p.geom) = 2 THEN
+                        cp.estimate_parking_spaces(
+                          CASE WHEN geographic THEN ST_Area(ST_Transform(p.geom, 4326)::geography)
+                               ELSE ST_Area(p.geom) END, m2_per_space)
+                      ELSE 0 END,
+                 CASE WHEN p.capacity_given IS NOT NULL THEN 'given'
+                      WHEN ST_Dimension(p.geom) = 2 THEN 'area'
+                      ELSE 'unknown' END
+            FROM (SELECT coalesce((SELECT r.proj4text LIKE '%+proj=longlat%' FROM spatial_ref_sys r
+                                    WHERE r.srid = ST_SRID(p.geom)), false) AS geographic) g);
+  SELECT count(*) INTO cnt FROM pg_temp._cp_parking_lots p WHERE p.capacity_source = 'unknown';
+  IF cnt > 0 THEN
+    RAISE NOTICE '% car parks without capacity or area count as 0 spaces', cnt;
+  END IF;
+
+  -- dense indexes of the buildings with demand and the car parks with spaces
+  UPDATE pg_temp._cp_parking_buildings b SET idx = s.n
+    FROM (SELECT b2.id, row_number() OVER (ORDER BY b2.id)::integer AS n
+            FROM pg_temp._cp_parking_buildings b2 WHERE b2.demand > 0 AND b2.geom IS NOT NULL) s
+   WHERE s.id = b.id;
+  UPDATE pg_temp._cp_parking_lots p SET idx = s.n
+    FROM (SELECT p2.id, row_number() OVER (ORDER BY p2.id)::integer AS n
+            FROM pg_temp._cp_parking_lots p2 WHERE p2.capacity > 0 AND p2.geom IS NOT NULL) s
+   WHERE s.id = p.id;
+  SELECT count(*) INTO nbuild FROM pg_temp._cp_parking_buildings b WHERE b.idx IS NOT NULL;
+  SELECT count(*) INTO nlots FROM pg_temp._cp_parking_lots p WHERE p.idx IS NOT NULL;
+  CREATE TEMP TABLE _cp_parking_alloc (building_id bigint, parking_id bigint, distance_m float8, spaces float8)
+    ON COMMIT DROP;
+  IF nbuild = 0 OR nlots = 0 THEN
+    RETURN;
+  END IF;
+  ANALYZE pg_temp._cp_parking_buildings;
+  ANALYZE pg_temp._cp_parking_lots;
+
+  RAISE DEBUG 'parking: % buildings with demand, % car parks with spaces, inputs read in % ms',
+    nbuild, nlots, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+  -- All pairs within walk_m, from one bounded multi-source search per round. A
+  -- round with k nearest car parks per building is exact unless a building
+  -- still lacks spaces after all k (more may lie within walk_m): then k grows.
+  kmax := least(nlots, 1000);
+  k := least(nlots, 16);
+  LOOP
+    IF to_regclass('pg_temp._cp_parking_pairs') IS NOT NULL THEN
+      DROP TABLE pg_temp._cp_parking_pairs;
+    END IF;
+    CREATE TEMP TABLE _cp_parking_pairs ON COMMIT DROP AS
+    SELECT row_number() OVER (ORDER BY n.distance_m, n.target_id, n.origin_id)::integer AS ord,
+           b.idx AS bidx, p.idx AS pidx, n.target_id AS building_id, n.origin_id AS parking_id, n.distance_m
+      FROM cp.nearest(network,
+                      'SELECT id, geom FROM pg_temp._cp_parking_lots WHERE idx IS NOT NULL',
+                      'SELECT id, geom FROM pg_temp._cp_parking_buildings WHERE idx IS NOT NULL',
+                      walk_m, k, 'walk', 'm', max_snap_m) n
+      JOIN pg_temp._cp_parking_buildings b ON b.id = n.target_id
+      JOIN pg_temp._cp_parking_lots p ON p.id = n.origin_id
+     WHERE n.origin_id IS NOT NULL AND n.distance_m <= walk_m;
+    SELECT cp._parking_greedy(
+             (SELECT array_agg(b.demand ORDER BY b.idx) FROM pg_temp._cp_parking_buildings b WHERE b.idx IS NOT NULL),
+             (SELECT array_agg(p.capacity ORDER BY p.idx) FROM pg_temp._cp_parking_lots p WHERE p.idx IS NOT NULL),
+             coalesce((SELECT array_agg(x.bidx ORDER BY x.ord) FROM pg_temp._cp_parking_pairs x), '{}'),
+             coalesce((SELECT array_agg(x.pidx ORDER BY x.ord) FROM pg_temp._cp_parking_pairs x), '{}'))
+      INTO alloc;
+    RAISE DEBUG 'parking: k = %, allocated at % ms', k, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+    EXIT WHEN k >= kmax;
+    SELECT count(*) INTO truncated
+      FROM (SELECT x.bidx, count(*) AS n, sum(a.spaces) AS spaces
+              FROM pg_temp._cp_parking_pairs x
+              JOIN unnest(alloc) WITH ORDINALITY a(spaces, ord) ON a.ord = x.ord
+             GROUP BY x.bidx) t
+      JOIN pg_temp._cp_parking_buildings b ON b.idx = t.bidx
+     WHERE t.n >= k AND t.spaces < b.demand;
+    RAISE DEBUG 'parking: % buildings short of spaces after all % car parks', truncated, k;
+    EXIT WHEN truncated = 0;
+    k := least(k * 4, kmax);
+  END LOOP;
+  IF k = 1000 AND nlots > 1000 THEN
+    RAISE NOTICE 'allocation considered the 1000 nearest car parks of each building within walk_m';
+  END IF;
+
+  INSERT INTO pg_temp._cp_parking_alloc
+  SELECT x.building_id, x.parking_id, x.distance_m, a.spaces
+    FROM (SELECT * FROM unnest(alloc) WITH ORDINALITY u(spaces, ord) WHERE u.spaces > 0) a
+    JOIN pg_temp._cp_parking_pairs x ON x.ord = a.ord;
+  UPDATE pg_temp._cp_parking_buildings b SET supplied = s.spaces
+    FROM (SELECT a.building_id, sum(a.spaces) AS spaces FROM pg_temp._cp_parking_alloc a GROUP BY 1) s
+   WHERE s.building_id = b.id;
+  UPDATE pg_temp._cp_parking_lots p SET allocated = s.spaces
+    FROM (SELECT a.parking_id, sum(a.spaces) AS spaces FROM pg_temp._cp_parking_alloc a GROUP BY 1) s
+   WHERE s.parking_id = p.id;
+  DROP TABLE pg_temp._cp_parking_pairs;
+  RAISE DEBUG 'parking: done in % ms', round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+END
+$$;
+COMMENT ON FUNCTION cp._parking_run(text, text, text, float8, text, text, float8, float8) IS
+  'Internal: demand, supply and the greedy walking-distance allocation into session temp tables (_cp_parking_buildings, _cp_parking_lots, _cp_parking_alloc)';
+
+CREATE FUNCTION cp.parking_allocation(network text, buildings_sql text, parking_sql text,
+  walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250)
+RETURNS TABLE (building_id bigint, parking_id bigint, distance_m float8, spaces float8)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
+  RETURN QUERY SELECT a.building_id, a.parking_id, a.distance_m, a.spaces
+                 FROM pg_temp._cp_parking_alloc a ORDER BY a.building_id, a.distance_m, a.parking_id;
+END
+$$;
+COMMENT ON FUNCTION cp.parking_allocation(text, text, text, float8, text, text, float8, float8) IS
+  'Parking spaces allocated to buildings (id, geom, use, households, floor_area) from car parks (id, geom, capacity) within walk_m metres along the network, greedily by ascending walking distance; one row per (building, car park) that shares spaces';
+
+CREATE FUNCTION cp.parking_gap_buildings(network text, buildings_sql text, parking_sql text,
+  walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250)
+RETURNS TABLE (building_id bigint, use text, demand float8, supplied float8, unmet float8,
+               unmet_ratio float8, car_parks integer, geom geometry)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
+  RETURN QUERY
+  SELECT b.id, b.use, b.demand, b.supplied, greatest(b.demand - b.supplied, 0),
+         CASE WHEN b.demand > 0 THEN greatest(b.demand - b.supplied, 0) / b.demand END,
+         coalesce(n.car_parks, 0)::integer, b.geom
+    FROM pg_temp._cp_parking_buildings b
+    LEFT JOIN (SELECT a.building_id, count(*) AS car_parks FROM pg_temp._cp_parking_alloc a GROUP BY 1) n
+           ON n.building_id = b.id
+   ORDER BY b.id;
+END
+$$;
+COMMENT ON FUNCTION cp.parking_gap_buildings(text, text, text, float8, text, text, float8, float8) IS
+  'Per building: parking demand under the standard, spaces allocated within walk_m, unmet demand and its share (NULL without demand), number of car parks used; for heat maps';
+
+CREATE FUNCTION cp.parking_lots(network text, buildings_sql text, parking_sql text,
+  walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250)
+RETURNS TABLE (parking_id bigint, capacity float8, capacity_source text, allocated float8, spare float8,
+               buildings integer, geom geometry)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
+  RETURN QUERY
+  SELECT p.id, p.capacity, p.capacity_source, p.allocated, greatest(p.capacity - p.allocated, 0),
+         coalesce(n.buildings, 0)::integer, p.geom
+    FROM pg_temp._cp_parking_lots p
+    LEFT JOIN (SELECT a.parking_id, count(*) AS buildings FROM pg_temp._cp_parking_alloc a GROUP BY 1) n
+           ON n.parking_id = p.id
+   ORDER BY p.id;
+END
+$$;
+COMMENT ON FUNCTION cp.parking_lots(text, text, text, float8, text, text, float8, float8) IS
+  'Per car park: capacity (given, estimated from area at m2_per_space, or unknown = 0), spaces allocated to buildings within walk_m, spare spaces, buildings served';
+
+CREATE FUNCTION cp.parking_gap(network text, buildings_sql text, parking_sql text, communities_sql text,
+  walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250)
+RETURNS TABLE (community_id bigint, demand float8, supply_inside float8, supply_allocated float8,
+               gap float8, gap_ratio float8, geom geometry)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  bad  record;
+  csrid integer;
+BEGIN
+  PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
+  BEGIN
+    EXECUTE format($q$
+      CREATE TEMP TABLE _cp_parking_communities ON COMMIT DROP AS
+      SELECT id::bigint AS id, geom::geometry AS geom FROM (%s) q$q$, communities_sql);
+  EXCEPTION WHEN undefined_column THEN
+    RAISE EXCEPTION 'communities query: %', SQLERRM
+      USING ERRCODE = '42703', DETAIL = 'It must return the columns id, geom.';
+  END;
+  SELECT count(*) FILTER (WHERE c.id IS NULL) AS nulls, count(*) - count(DISTINCT c.id) AS dups,
+         count(DISTINCT ST_SRID(c.geom)) AS srids, min(ST_SRID(c.geom)) AS srid INTO bad
+    FROM pg_temp._cp_parking_communities c;
+  IF bad.nulls > 0 THEN
+    RAISE EXCEPTION 'communities query returned % rows with a NULL id', bad.nulls USING ERRCODE = '23502';
+  END IF;
+  IF bad.dups > 0 THEN
+    RAISE EXCEPTION 'communities query returned duplicate ids' USING ERRCODE = '23505';
+  END IF;
+  IF bad.srids > 1 THEN
+    RAISE EXCEPTION 'community geometries have mixed SRIDs' USING ERRCODE = '22023',
+      HINT = 'Transform them to one SRID in the communities query.';
+  END IF;
+  csrid := bad.srid;
+  CREATE INDEX ON pg_temp._cp_parking_communities USING gist (geom);
+  ANALYZE pg_temp._cp_parking_communities;
+  RETURN QUERY
+  WITH bc AS (
+    SELECT DISTINCT ON (b.id) b.id, c.id AS cid, b.demand, b.supplied
+      FROM pg_temp._cp_parking_buildings b
+      JOIN pg_temp._cp_parking_communities c
+        ON ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(b.geom), csrid))
+     WHERE b.geom IS NOT NULL
+     ORDER BY b.id, c.id),
+  pc AS (
+    SELECT DISTINCT ON (p.id) p.id, c.id AS cid, p.capacity
+      FROM pg_temp._cp_parking_lots p
+      JOIN pg_temp._cp_parking_communities c
+        ON ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(p.geom), csrid))
+     WHERE p.geom IS NOT NULL
+     ORDER BY p.id, c.id),
+  d AS (SELECT bc.cid, sum(bc.demand) AS demand, sum(bc.supplied) AS supplied FROM bc GROUP BY bc.cid),
+  s AS (SELECT pc.cid, sum(pc.capacity) AS inside FROM pc GROUP BY pc.cid)
+  SELECT c.id, coalesce(d.demand, 0), coalesce(s.inside, 0), coalesce(d.supplied, 0),
+         greatest(coalesce(d.demand, 0) - coalesce(d.supplied, 0), 0),
+         CASE WHEN d.demand > 0 THEN greatest(d.demand - d.supplied, 0) / d.demand END,
+         c.geom
+    FROM pg_temp._cp_parking_communities c
+    LEFT JOIN d ON d.cid = c.id
+    LEFT JOIN s ON s.cid = c.id
+   ORDER BY c.id;
+END
+$$;
+COMMENT ON FUNCTION cp.parking_gap(text, text, text, text, float8, text, text, float8, float8) IS
+  'Parking gap per community (id, geom query): demand of its buildings under the standard, capacity of the car parks inside it, spaces allocated to its buildings within walk_m along the network (from car parks inside or outside, none counted twice), gap and gap_ratio = gap / demand (NULL without demand)';
