@@ -99,7 +99,7 @@ BEGIN
   IF zero IS NULL OR (direction = 'higher' AND zero >= target) OR (direction = 'lower' AND zero <= target) THEN
     RETURN CASE WHEN met THEN 100 ELSE 0 END;   -- no distance to scale on: met or not
   END IF;
-  RETURN greatest(0, least(100, 100 * (value - zero) / (target - zero)));
+  RETURN trim_scale(greatest(0, least(100, 100 * (value - zero) / (target - zero))));
 END
 $$;
 COMMENT ON FUNCTION cp.normalised_score(numeric, numeric, numeric, text, numeric, numeric) IS
@@ -481,7 +481,7 @@ COMMENT ON FUNCTION cp.check_indicator_computation() IS
 
 INSERT INTO cp.indicator_computations (indicator, sql_template, note, shipped)
 SELECT i.code, $sql$
-SELECT CASE WHEN r.listed > 0 THEN 100 * r.protected::numeric / r.listed END AS value,
+SELECT CASE WHEN r.listed > 0 THEN trim_scale(100 * r.protected::numeric / r.listed) END AS value,
        jsonb_build_object(
          'function', 'cp.heritage_protection_rate(area geometry)',
          'area', jsonb_build_object('table', 'cp.communities', 'id', $1, 'srid', ST_SRID($2),
