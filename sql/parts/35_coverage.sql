@@ -156,9 +156,19 @@ BEGIN
       SELECT f.category::text AS code, ST_Transform(ST_PointOnSurface(f.geom::geometry), %1$s) AS g
         FROM (%3$s) f
        WHERE f.category::text = ANY ($1) AND f.geom IS NOT NULL),
-    crow AS (
-      SELECT r.id, f.code, min(ST_Distance(r.g, f.g)) AS d
-        FROM res r JOIN cats c ON true JOIN fac f ON f.code = c.code AND ST_DWithin(r.g, f.g, c.radius + 0.001)
+    fac_cells AS (  -- every facility in each radius-sized grid cell its radius reaches into
+      SELECT f.code, f.g, ix, iy
+        FROM fac f JOIN cats c ON c.code = f.code,
+             generate_series(floor((ST_X(f.g) - c.radius - 0.001) / c.radius)::int,
+                             floor((ST_X(f.g) + c.radius + 0.001) / c.radius)::int) ix,
+             generate_series(floor((ST_Y(f.g) - c.radius - 0.001) / c.radius)::int,
+                             floor((ST_Y(f.g) + c.radius + 0.001) / c.radius)::int) iy),
+    crow AS (  -- hash join on the resident's cell, then the exact distance
+      SELECT r.id, c.code, min(ST_Distance(r.g, fc.g)) AS d
+        FROM res r CROSS JOIN cats c
+        JOIN fac_cells fc ON fc.code = c.code AND fc.ix = floor(ST_X(r.g) / c.radius)::int
+                                             AND fc.iy = floor(ST_Y(r.g) / c.radius)::int
+       WHERE ST_DWithin(r.g, fc.g, c.radius + 0.001)
        GROUP BY 1, 2)
     SELECT r.id, r.population, r.g, c.code, w.origin_id, w.distance_m, cr.d
       FROM res r CROSS JOIN cats c

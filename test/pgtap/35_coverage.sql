@@ -1,7 +1,7 @@
 -- Life-circle coverage on the real OSM extracts: contracts, invariants, and an
 -- oracle comparison of cp.access with cp.walk_distance.
 BEGIN;
-SELECT plan(37);
+SELECT plan(38);
 SET LOCAL client_min_messages = warning;
 
 SELECT has_function('cp', 'access', ARRAY['text', 'text', 'text', 'text', 'text']);
@@ -84,6 +84,13 @@ SELECT is((SELECT count(*) FROM usample s JOIN res r ON r.area = s.area AND r.id
                                           JOIN fac f ON f.area = s.area AND f.category = s.category
             WHERE cp.walk_distance(s.area, r.geom, f.geom) <= s.radius_m), 0::bigint,
           'oracle: uncovered residents have no facility of the category within the radius by cp.walk_distance');
+
+-- crow-fly: the grid-cell join finds exactly the pairs a brute-force ST_DWithin finds
+SELECT is((SELECT count(*) FROM acc a JOIN res r ON r.area = a.area AND r.id = a.resident_id JOIN cp.networks n ON n.name = a.area
+            WHERE a.crowfly_covered <> EXISTS (SELECT 1 FROM fac f WHERE f.area = a.area AND f.category = a.category
+                                                 AND ST_DWithin(ST_Transform(ST_PointOnSurface(r.geom), n.srid),
+                                                                ST_Transform(f.geom, n.srid), a.radius_m + 0.001))), 0::bigint,
+          'crow-fly coverage equals a brute-force ST_DWithin in the network CRS for every resident and category');
 
 -- walking vs crow-fly, per resident: covered on foot but not as the crow flies only through snapping
 CREATE TEMP TABLE walk_not_crow AS
