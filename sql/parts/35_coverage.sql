@@ -234,6 +234,30 @@ $$;
 COMMENT ON FUNCTION cp._coverage_communities(text) IS
   'Internal: the communities query checked (id, geom; unique ids) and wrapped; a single whole-area row for NULL';
 
+-- SQL of the CTEs that put residents (CTE pts: id, g point in the network SRID) into
+-- communities (CTE com: k, id, geom, g): a hash join on grid cells of about one community's
+-- size, then ST_Intersects; the single whole-area row (id and geom NULL) takes everyone.
+CREATE FUNCTION cp._coverage_members_cte() RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $f$ SELECT $t$
+    cs AS (SELECT greatest(sqrt(avg(ST_Area(ST_Envelope(com.g)))), 1.0) AS s FROM com WHERE com.g IS NOT NULL),
+    com_cells AS (
+      SELECT com.k, com.g, ix, iy
+        FROM com CROSS JOIN cs,
+             generate_series(floor(ST_XMin(com.g) / cs.s)::int, floor(ST_XMax(com.g) / cs.s)::int) ix,
+             generate_series(floor(ST_YMin(com.g) / cs.s)::int, floor(ST_YMax(com.g) / cs.s)::int) iy
+       WHERE com.g IS NOT NULL AND NOT ST_IsEmpty(com.g)),
+    memb AS MATERIALIZED (
+      SELECT cc.k, p.id AS rid
+        FROM pts p CROSS JOIN cs
+        JOIN com_cells cc ON cc.ix = floor(ST_X(p.g) / cs.s)::int AND cc.iy = floor(ST_Y(p.g) / cs.s)::int
+       WHERE ST_Intersects(cc.g, p.g)
+      UNION ALL
+      SELECT com.k, p.id FROM com CROSS JOIN pts p WHERE com.g IS NULL AND com.id IS NULL)$t$ $f$;
+COMMENT ON FUNCTION cp._coverage_members_cte() IS
+  'Internal: SQL of the CTEs assigning residents to communities by a grid-cell hash join and ST_Intersects';
+
 CREATE FUNCTION cp.coverage(network text, residents_sql text, facilities_sql text, communities_sql text DEFAULT NULL,
                             standard text DEFAULT 'GB50180-2018', profile text DEFAULT 'walk')
 RETURNS TABLE (community_id bigint, category text, population float8, covered_population float8,
@@ -258,18 +282,23 @@ BEGIN
   cq := cp._coverage_communities(communities_sql);
   RETURN QUERY EXECUTE format($q$
     WITH a AS MATERIALIZED (SELECT * FROM cp._coverage_core($1, $2, $3, $4, $5, $6)),
-    r AS (SELECT c.code, c.radius FROM unnest($4::text[], $5::float8[]) AS c (code, radius)),
-    com AS MATERIALIZED (SELECT c.id, c.geom, CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %s) END AS g
-                           FROM (%s) c)
-    SELECT com.id, r.code, coalesce(sum(a.population), 0),
-           coalesce(sum(a.population) FILTER (WHERE a.distance_m IS NOT NULL), 0),
-           coalesce(sum(a.population) FILTER (WHERE a.distance_m IS NOT NULL), 0) / nullif(sum(a.population), 0),
-           coalesce(sum(a.population) FILTER (WHERE a.crowfly_m IS NOT NULL), 0) / nullif(sum(a.population), 0),
-           com.geom
+    r AS (SELECT c.code FROM unnest($4::text[]) AS c (code)),
+    pts AS MATERIALIZED (SELECT a.resident_id AS id, a.geom AS g FROM a WHERE a.category = ($4::text[])[1]),
+    com AS MATERIALIZED (SELECT row_number() OVER () AS k, c.id, c.geom,
+                                CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %s) END AS g
+                           FROM (%s) c),
+    %s,
+    agg AS (
+      SELECT m.k, a.category, sum(a.population) AS pop,
+             sum(a.population) FILTER (WHERE a.distance_m IS NOT NULL) AS cov,
+             sum(a.population) FILTER (WHERE a.crowfly_m IS NOT NULL) AS crow
+        FROM memb m JOIN a ON a.resident_id = m.rid
+       GROUP BY m.k, a.category)
+    SELECT com.id, r.code, coalesce(agg.pop, 0), coalesce(agg.cov, 0),
+           coalesce(agg.cov, 0) / nullif(agg.pop, 0), coalesce(agg.crow, 0) / nullif(agg.pop, 0), com.geom
       FROM com CROSS JOIN r
-      LEFT JOIN a ON a.category = r.code AND (com.g IS NULL AND com.id IS NULL OR ST_Intersects(com.g, a.geom))
-     GROUP BY com.id, com.geom, r.code
-     ORDER BY com.id, r.code$q$, srid, cq)
+      LEFT JOIN agg ON agg.k = com.k AND agg.category = r.code
+     ORDER BY com.id, r.code$q$, srid, cq, cp._coverage_members_cte())
     USING network, residents_sql, facilities_sql, codes, radii, profile;
 END
 $$;
@@ -327,33 +356,31 @@ BEGIN
     WITH a AS MATERIALIZED (SELECT * FROM cp._coverage_core($1, $2, $3, $4, $5, $6)),
     req AS (SELECT q.code, q.radius FROM unnest($7::text[], $8::float8[]) AS q (code, radius) WHERE q.radius IS NOT NULL),
     per AS (  -- per resident and required category: met on foot, met as the crow flies
-      SELECT a.resident_id, a.population, a.geom, a.category,
+      SELECT a.resident_id, a.category, min(a.population) AS population,
              bool_and(a.distance_m <= req.radius + 0.001) IS TRUE AS ok,
              bool_and(a.crowfly_m <= req.radius + 0.001) IS TRUE AS crow_ok
         FROM a JOIN req ON req.code = a.category
-       GROUP BY 1, 2, 3, 4),
+       GROUP BY a.resident_id, a.category),
     person AS MATERIALIZED (
-      SELECT per.resident_id, per.population, per.geom, bool_and(per.ok) AS ok, bool_and(per.crow_ok) AS crow_ok,
+      SELECT per.resident_id, min(per.population) AS population, bool_and(per.ok) AS ok, bool_and(per.crow_ok) AS crow_ok,
              array_agg(per.category) FILTER (WHERE NOT per.ok) AS missing
-        FROM per GROUP BY 1, 2, 3),
-    com AS MATERIALIZED (SELECT c.id, c.geom, CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %s) END AS g
+        FROM per GROUP BY per.resident_id),
+    pts AS MATERIALIZED (SELECT a.resident_id AS id, a.geom AS g FROM a WHERE a.category = ($4::text[])[1]),
+    com AS MATERIALIZED (SELECT row_number() OVER () AS k, c.id, c.geom,
+                                CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %s) END AS g
                            FROM (%s) c),
-    joined AS (
-      SELECT com.id, com.geom AS cgeom, p.*
-        FROM com LEFT JOIN person p ON (com.g IS NULL AND com.id IS NULL OR ST_Intersects(com.g, p.geom)))
-    SELECT j.id, $9, coalesce(sum(j.population), 0),
-           coalesce(sum(j.population) FILTER (WHERE j.ok), 0),
-           coalesce(sum(j.population) FILTER (WHERE j.ok), 0) / nullif(sum(j.population), 0),
-           coalesce(sum(j.population) FILTER (WHERE j.crow_ok), 0) / nullif(sum(j.population), 0),
-           coalesce((SELECT array_agg(m.code ORDER BY m.pop DESC, m.code)
-                       FROM (SELECT u.code, sum(j2.population) AS pop
-                               FROM joined j2, unnest(j2.missing) AS u (code)
-                              WHERE j2.id IS NOT DISTINCT FROM j.id
-                              GROUP BY u.code) m), '{}'),
-           j.cgeom
-      FROM joined j
-     GROUP BY j.id, j.cgeom
-     ORDER BY j.id$q$, srid, cq)
+    %s,
+    joined AS MATERIALIZED (SELECT m.k, p.* FROM memb m JOIN person p ON p.resident_id = m.rid),
+    miss AS (SELECT j.k, u.code, sum(j.population) AS pop FROM joined j, unnest(j.missing) AS u (code) GROUP BY j.k, u.code),
+    agg AS (SELECT j.k, sum(j.population) AS pop, sum(j.population) FILTER (WHERE j.ok) AS cov,
+                   sum(j.population) FILTER (WHERE j.crow_ok) AS crow
+              FROM joined j GROUP BY j.k)
+    SELECT com.id, $9, coalesce(agg.pop, 0), coalesce(agg.cov, 0),
+           coalesce(agg.cov, 0) / nullif(agg.pop, 0), coalesce(agg.crow, 0) / nullif(agg.pop, 0),
+           coalesce((SELECT array_agg(m.code ORDER BY m.pop DESC, m.code) FROM miss m WHERE m.k = com.k), '{}'),
+           com.geom
+      FROM com LEFT JOIN agg ON agg.k = com.k
+     ORDER BY com.id$q$, srid, cq, cp._coverage_members_cte())
     USING network, residents_sql, facilities_sql, codes, radii, profile, req_codes, req_radii, lvl;
 END
 $$;
@@ -433,23 +460,24 @@ BEGIN
       SELECT p.fid, fac.capacity / nullif(sum(res.population), 0) AS per_person
         FROM pairs p JOIN res ON res.id = p.rid JOIN fac ON fac.id = p.fid
        GROUP BY p.fid, fac.capacity),
-    person AS (
-      SELECT res.id, res.population, res.g,
-             res.population * coalesce((SELECT sum(s.per_person) FROM pairs p JOIN share s ON s.fid = p.fid
-                                         WHERE p.rid = res.id), 0) AS supply
-        FROM res),
-    com AS MATERIALIZED (SELECT c.id, c.geom, CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %1$s) END AS g
+    psup AS (SELECT p.rid, sum(s.per_person) AS per_person FROM pairs p JOIN share s ON s.fid = p.fid GROUP BY p.rid),
+    person AS MATERIALIZED (
+      SELECT res.id, res.population, res.population * coalesce(psup.per_person, 0) AS supply
+        FROM res LEFT JOIN psup ON psup.rid = res.id),
+    pts AS MATERIALIZED (SELECT res.id, res.g FROM res),
+    com AS MATERIALIZED (SELECT row_number() OVER () AS k, c.id, c.geom,
+                                CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %1$s) END AS g
                            FROM (%4$s) c),
-    agg AS (
-      SELECT com.id, com.geom, coalesce(sum(p.population), 0) AS population,
-             coalesce(sum(p.supply), 0) AS supply
-        FROM com LEFT JOIN person p ON (com.g IS NULL AND com.id IS NULL OR ST_Intersects(com.g, p.g))
-       GROUP BY com.id, com.geom)
-    SELECT agg.id, $7, agg.population, agg.population * $8 / 1000.0, agg.supply,
-           greatest(agg.population * $8 / 1000.0 - agg.supply, 0),
-           greatest(agg.population * $8 / 1000.0 - agg.supply, 0) / nullif(agg.population * $8 / 1000.0, 0),
-           agg.geom
-      FROM agg ORDER BY agg.id$q$, srid, rq, fq, cq)
+    %5$s,
+    agg AS (SELECT m.k, sum(p.population) AS population, sum(p.supply) AS supply
+              FROM memb m JOIN person p ON p.id = m.rid GROUP BY m.k)
+    SELECT com.id, $7, coalesce(agg.population, 0), coalesce(agg.population, 0) * $8 / 1000.0, coalesce(agg.supply, 0),
+           greatest(coalesce(agg.population, 0) * $8 / 1000.0 - coalesce(agg.supply, 0), 0),
+           greatest(coalesce(agg.population, 0) * $8 / 1000.0 - coalesce(agg.supply, 0), 0)
+             / nullif(coalesce(agg.population, 0) * $8 / 1000.0, 0),
+           com.geom
+      FROM com LEFT JOIN agg ON agg.k = com.k
+     ORDER BY com.id$q$, srid, rq, fq, cq, cp._coverage_members_cte())
     USING network, fq, rq, radius, nfac, profile, cat, rate;
 END
 $$;
