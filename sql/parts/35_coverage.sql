@@ -173,8 +173,7 @@ BEGIN
     SELECT r.id, r.population, r.g, c.code, w.origin_id, w.distance_m, cr.d
       FROM res r CROSS JOIN cats c
       LEFT JOIN walk w ON w.target_id = r.id AND w.code = c.code
-      LEFT JOIN crow cr ON cr.id = r.id AND cr.code = c.code
-     ORDER BY r.id, c.code$q$, srid, rq, fq)
+      LEFT JOIN crow cr ON cr.id = r.id AND cr.code = c.code$q$, srid, rq, fq)
     USING codes, radii, network, fq, rq, profile;
 END
 $$;
@@ -201,7 +200,8 @@ BEGIN
     SELECT a.resident_id, a.category, a.facility_id, a.distance_m, r.radius,
            a.distance_m IS NOT NULL, a.crowfly_m IS NOT NULL
       FROM cp._coverage_core(network, residents_sql, facilities_sql, codes, radii, profile) a
-      JOIN unnest(codes, radii) AS r (code, radius) ON r.code = a.category;
+      JOIN unnest(codes, radii) AS r (code, radius) ON r.code = a.category
+     ORDER BY a.resident_id, a.category;
 END
 $$;
 COMMENT ON FUNCTION cp.access(text, text, text, text, text) IS
