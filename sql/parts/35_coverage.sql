@@ -1,0 +1,485 @@
+
+-- Life-circle coverage (issue 5) -------------------------------------------------
+-- Population-weighted facility coverage along the walking network against the
+-- radii of a standard set, the same figure as the crow flies, the complete
+-- life-circle share, and a two-step floating catchment supply/demand gap.
+-- One cp.nearest search per category serves every resident.
+
+-- A caller's query made fit to be a subquery (trailing semicolons dropped).
+CREATE FUNCTION cp._coverage_query(query text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$ SELECT regexp_replace(query, '[;[:space:]]+$', '') $$;
+COMMENT ON FUNCTION cp._coverage_query(text) IS 'Internal: a caller''s query without trailing semicolons, to be wrapped as a subquery';
+
+-- Metric SRID of a network; the engine's error for an unknown one.
+CREATE FUNCTION cp._coverage_srid(network text) RETURNS int
+LANGUAGE plpgsql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  s int;
+BEGIN
+  SELECT n.srid INTO s FROM cp.networks n WHERE n.name = network;
+  IF s IS NULL THEN
+    RAISE EXCEPTION 'network "%" does not exist', network
+      USING ERRCODE = '42704', HINT = 'cp.networks lists the built networks; build one with cp.network_build().';
+  END IF;
+  RETURN s;
+END
+$$;
+COMMENT ON FUNCTION cp._coverage_srid(text) IS 'Internal: the metric SRID of a network; 42704 when it does not exist';
+
+-- Checks a residents query: columns id, geom, population; unique ids; population finite and >= 0.
+CREATE FUNCTION cp._coverage_check_residents(residents_sql text) RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  n bigint; nd bigint; bad bigint;
+BEGIN
+  BEGIN
+    EXECUTE format('SELECT count(*), count(DISTINCT id), count(*) FILTER (WHERE NOT (population::float8 >= 0 AND population::float8 < ''Infinity''))
+                      FROM (SELECT id, geom, population FROM (%s) r) r', cp._coverage_query(residents_sql))
+      INTO n, nd, bad;
+  EXCEPTION WHEN undefined_column THEN
+    RAISE EXCEPTION 'residents query must return columns id, geom and population'
+      USING ERRCODE = '42703', DETAIL = SQLERRM,
+            HINT = 'population may be estimated: cp.estimate_population(cp.building_floor_area(geom, coalesce(levels, 1))).';
+  END;
+  IF n <> nd THEN
+    RAISE EXCEPTION 'residents query returns % duplicate ids', n - nd
+      USING ERRCODE = '23505', HINT = 'Every resident unit (building, grid cell) needs its own id.';
+  END IF;
+  IF bad > 0 THEN
+    RAISE EXCEPTION 'population must be a finite number, zero or more'
+      USING ERRCODE = '22023', DETAIL = format('%s residents have a negative, NaN or infinite population.', bad),
+            HINT = 'NULL population counts as 0.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._coverage_check_residents(text) IS
+  'Internal: raises 42703 when the residents query lacks id, geom or population, 23505 for duplicate ids, 22023 for a negative or non-finite population';
+
+-- Categories of facilities the standard does not know: NOTICE, they are ignored.
+CREATE FUNCTION cp._coverage_check_facilities(facilities_sql text, codes text[], need_capacity boolean) RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  unknown text;
+BEGIN
+  BEGIN
+    EXECUTE format('SELECT string_agg(format(''%%s (%%s)'', c, n), '', '' ORDER BY c)
+                      FROM (SELECT category::text AS c, count(*) AS n
+                              FROM (SELECT id, geom, category%s FROM (%s) f) f
+                             WHERE category IS NOT NULL AND NOT (category::text = ANY ($1))
+                             GROUP BY 1) u',
+                   CASE WHEN need_capacity THEN ', capacity' ELSE '' END, cp._coverage_query(facilities_sql))
+      INTO unknown USING codes;
+  EXCEPTION WHEN undefined_column THEN
+    RAISE EXCEPTION 'facilities query must return columns id, category and geom%',
+                    CASE WHEN need_capacity THEN ' and capacity' ELSE '' END
+      USING ERRCODE = '42703', DETAIL = SQLERRM,
+            HINT = 'Map OSM features to categories with cp.osm_category(tags).';
+  END;
+  IF unknown IS NOT NULL THEN
+    RAISE NOTICE 'facility categories not in the standard are ignored: %', unknown
+      USING HINT = 'Categories asked for: ' || array_to_string(codes, ', ') || '.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._coverage_check_facilities(text, text[], boolean) IS
+  'Internal: raises 42703 when the facilities query lacks id, category, geom (or capacity); NOTICE naming the categories outside the list, which are ignored';
+
+-- The categories of a standard with one radius each: the effective radius of the
+-- category's lowest level (the facility nearest to home). No radius: left out.
+CREATE FUNCTION cp._coverage_categories(standard text, OUT code text, OUT radius_m float8)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  std text := standard;
+  skipped text;
+BEGIN
+  PERFORM cp.check_standard(std);
+  SELECT string_agg(DISTINCT v.code, ', ') INTO skipped
+    FROM cp.facility_categories v
+   WHERE v.standard = std
+     AND NOT EXISTS (SELECT 1 FROM cp.life_circle_categories w
+                      WHERE w.standard = std AND w.code = v.code AND w.effective_radius_m IS NOT NULL);
+  IF skipped IS NOT NULL THEN
+    RAISE NOTICE 'categories without a walking radius are not checked: %', skipped
+      USING HINT = 'Give them a radius_m in your own copy of the set.';
+  END IF;
+  RETURN QUERY
+    SELECT DISTINCT ON (v.code) v.code, v.effective_radius_m
+      FROM cp.life_circle_categories v
+     WHERE v.standard = std AND v.life_circle = v.from_level AND v.effective_radius_m IS NOT NULL
+     ORDER BY v.code, cp.life_circle_rank(v.from_level), v.effective_radius_m;
+END
+$$;
+COMMENT ON FUNCTION cp._coverage_categories(text) IS
+  'Internal: every category of a standard set with the effective radius of its lowest level; categories without any radius are left out with a NOTICE';
+
+-- The engine room: for every resident and category, the nearest facility on foot
+-- within the category's search radius and the crow-fly distance to the nearest
+-- facility within it (NULL beyond). One cp.nearest call per category.
+CREATE FUNCTION cp._coverage_core(network text, residents_sql text, facilities_sql text,
+                                  codes text[], radii float8[], profile text)
+RETURNS TABLE (resident_id bigint, population float8, geom geometry, category text,
+               facility_id bigint, distance_m float8, crowfly_m float8)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  srid int := cp._coverage_srid(network);
+  rq text := cp._coverage_query(residents_sql);
+  fq text := cp._coverage_query(facilities_sql);
+BEGIN
+  PERFORM cp._profile_speed(profile);
+  RETURN QUERY EXECUTE format($q$
+    WITH cats AS (SELECT c.code, c.radius FROM unnest($1::text[], $2::float8[]) AS c (code, radius)),
+    walk AS (
+      SELECT c.code, n.target_id, n.origin_id, n.distance_m
+        FROM cats c,
+             LATERAL cp.nearest($3, format('SELECT id, geom FROM (%%s) f WHERE category::text = %%L', $4, c.code),
+                                format('SELECT id, geom FROM (%%s) r', $5), c.radius + 0.001, 1, $6) n
+       WHERE n.origin_id IS NOT NULL),
+    res AS MATERIALIZED (
+      SELECT r.id::bigint AS id, coalesce(r.population::float8, 0) AS population,
+             ST_Transform(ST_PointOnSurface(r.geom::geometry), %1$s) AS g
+        FROM (%2$s) r),
+    fac AS MATERIALIZED (
+      SELECT f.category::text AS code, ST_Transform(ST_PointOnSurface(f.geom::geometry), %1$s) AS g
+        FROM (%3$s) f
+       WHERE f.category::text = ANY ($1) AND f.geom IS NOT NULL),
+    fac_cells AS (  -- every facility in each radius-sized grid cell its radius reaches into
+      SELECT f.code, f.g, ix, iy
+        FROM fac f JOIN cats c ON c.code = f.code,
+             generate_series(floor((ST_X(f.g) - c.radius - 0.001) / c.radius)::int,
+                             floor((ST_X(f.g) + c.radius + 0.001) / c.radius)::int) ix,
+             generate_series(floor((ST_Y(f.g) - c.radius - 0.001) / c.radius)::int,
+                             floor((ST_Y(f.g) + c.radius + 0.001) / c.radius)::int) iy),
+    crow AS (  -- hash join on the resident's cell, then the exact distance
+      SELECT r.id, c.code, min(ST_Distance(r.g, fc.g)) AS d
+        FROM res r CROSS JOIN cats c
+        JOIN fac_cells fc ON fc.code = c.code AND fc.ix = floor(ST_X(r.g) / c.radius)::int
+                                             AND fc.iy = floor(ST_Y(r.g) / c.radius)::int
+       WHERE ST_DWithin(r.g, fc.g, c.radius + 0.001)
+       GROUP BY 1, 2)
+    SELECT r.id, r.population, r.g, c.code, w.origin_id, w.distance_m, cr.d
+      FROM res r CROSS JOIN cats c
+      LEFT JOIN walk w ON w.target_id = r.id AND w.code = c.code
+      LEFT JOIN crow cr ON cr.id = r.id AND cr.code = c.code$q$, srid, rq, fq)
+    USING codes, radii, network, fq, rq, profile;
+END
+$$;
+COMMENT ON FUNCTION cp._coverage_core(text, text, text, text[], float8[], text) IS
+  'Internal: per resident and category, the nearest facility on foot within the radius (one cp.nearest call per category) and the crow-fly distance to the nearest facility within it in the network SRID';
+
+CREATE FUNCTION cp.access(network text, residents_sql text, facilities_sql text,
+                          standard text DEFAULT 'GB50180-2018', profile text DEFAULT 'walk')
+RETURNS TABLE (resident_id bigint, category text, facility_id bigint, distance_m float8, radius_m float8,
+               covered boolean, crowfly_covered boolean)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  codes text[];
+  radii float8[];
+BEGIN
+  SELECT array_agg(c.code ORDER BY c.code), array_agg(c.radius_m ORDER BY c.code)
+    INTO codes, radii FROM cp._coverage_categories(standard) c;
+  PERFORM cp._coverage_srid(network);
+  PERFORM cp._coverage_check_residents(residents_sql);
+  PERFORM cp._coverage_check_facilities(facilities_sql, codes, false);
+  RETURN QUERY
+    SELECT a.resident_id, a.category, a.facility_id, a.distance_m, r.radius,
+           a.distance_m IS NOT NULL, a.crowfly_m IS NOT NULL
+      FROM cp._coverage_core(network, residents_sql, facilities_sql, codes, radii, profile) a
+      JOIN unnest(codes, radii) AS r (code, radius) ON r.code = a.category
+     ORDER BY a.resident_id, a.category;
+END
+$$;
+COMMENT ON FUNCTION cp.access(text, text, text, text, text) IS
+  'Per resident unit (id, geom, population query) and facility category of a standard set: the nearest facility (id, category, geom query) on foot within the category''s radius, its walking distance, and whether it is covered on foot and as the crow flies. Errors: unknown network or set 42704, missing column 42703, unknown profile 22023';
+
+-- Communities query checked and wrapped; NULL = the whole area.
+CREATE FUNCTION cp._coverage_communities(communities_sql text) RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  n bigint; nd bigint;
+BEGIN
+  IF communities_sql IS NULL THEN
+    RETURN 'SELECT NULL::bigint AS id, NULL::geometry AS geom';
+  END IF;
+  BEGIN
+    EXECUTE format('SELECT count(*), count(DISTINCT id) FROM (SELECT id::bigint, geom::geometry FROM (%s) c) c',
+                   cp._coverage_query(communities_sql)) INTO n, nd;
+  EXCEPTION WHEN undefined_column THEN
+    RAISE EXCEPTION 'communities query must return columns id and geom'
+      USING ERRCODE = '42703', DETAIL = SQLERRM;
+  END;
+  IF n <> nd THEN
+    RAISE EXCEPTION 'communities query returns % duplicate ids', n - nd USING ERRCODE = '23505';
+  END IF;
+  RETURN format('SELECT id::bigint AS id, geom::geometry AS geom FROM (%s) c', cp._coverage_query(communities_sql));
+END
+$$;
+COMMENT ON FUNCTION cp._coverage_communities(text) IS
+  'Internal: the communities query checked (id, geom; unique ids) and wrapped; a single whole-area row for NULL';
+
+-- SQL of the CTEs that put residents (CTE pts: id, g point in the network SRID) into
+-- communities (CTE com: k, id, geom, g): a hash join on grid cells of about one community's
+-- size, then ST_Intersects; the single whole-area row (id and geom NULL) takes everyone.
+CREATE FUNCTION cp._coverage_members_cte() RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $f$ SELECT $t$
+    cs AS (SELECT greatest(sqrt(avg(ST_Area(ST_Envelope(com.g)))), 1.0) AS s FROM com WHERE com.g IS NOT NULL),
+    com_cells AS (
+      SELECT com.k, com.g, ix, iy
+        FROM com CROSS JOIN cs,
+             generate_series(floor(ST_XMin(com.g) / cs.s)::int, floor(ST_XMax(com.g) / cs.s)::int) ix,
+             generate_series(floor(ST_YMin(com.g) / cs.s)::int, floor(ST_YMax(com.g) / cs.s)::int) iy
+       WHERE com.g IS NOT NULL AND NOT ST_IsEmpty(com.g)),
+    memb AS MATERIALIZED (
+      SELECT cc.k, p.id AS rid
+        FROM pts p CROSS JOIN cs
+        JOIN com_cells cc ON cc.ix = floor(ST_X(p.g) / cs.s)::int AND cc.iy = floor(ST_Y(p.g) / cs.s)::int
+       WHERE ST_Intersects(cc.g, p.g)
+      UNION ALL
+      SELECT com.k, p.id FROM com CROSS JOIN pts p WHERE com.g IS NULL AND com.id IS NULL)$t$ $f$;
+COMMENT ON FUNCTION cp._coverage_members_cte() IS
+  'Internal: SQL of the CTEs assigning residents to communities by a grid-cell hash join and ST_Intersects';
+
+CREATE FUNCTION cp.coverage(network text, residents_sql text, facilities_sql text, communities_sql text DEFAULT NULL,
+                            standard text DEFAULT 'GB50180-2018', profile text DEFAULT 'walk')
+RETURNS TABLE (community_id bigint, category text, population float8, covered_population float8,
+               ratio float8, crowfly_ratio float8, geom geometry)
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  codes text[];
+  radii float8[];
+  cq text;
+  srid int;
+BEGIN
+  IF network IS NULL OR residents_sql IS NULL OR facilities_sql IS NULL OR standard IS NULL OR profile IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT array_agg(c.code ORDER BY c.code), array_agg(c.radius_m ORDER BY c.code)
+    INTO codes, radii FROM cp._coverage_categories(standard) c;
+  srid := cp._coverage_srid(network);
+  PERFORM cp._coverage_check_residents(residents_sql);
+  PERFORM cp._coverage_check_facilities(facilities_sql, codes, false);
+  cq := cp._coverage_communities(communities_sql);
+  RETURN QUERY EXECUTE format($q$
+    WITH a AS MATERIALIZED (SELECT * FROM cp._coverage_core($1, $2, $3, $4, $5, $6)),
+    r AS (SELECT c.code FROM unnest($4::text[]) AS c (code)),
+    pts AS MATERIALIZED (SELECT a.resident_id AS id, a.geom AS g FROM a WHERE a.category = ($4::text[])[1]),
+    com AS MATERIALIZED (SELECT row_number() OVER () AS k, c.id, c.geom,
+                                CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %s) END AS g
+                           FROM (%s) c),
+    %s,
+    agg AS (
+      SELECT m.k, a.category, sum(a.population) AS pop,
+             sum(a.population) FILTER (WHERE a.distance_m IS NOT NULL) AS cov,
+             sum(a.population) FILTER (WHERE a.crowfly_m IS NOT NULL) AS crow
+        FROM memb m JOIN a ON a.resident_id = m.rid
+       GROUP BY m.k, a.category)
+    SELECT com.id, r.code, coalesce(agg.pop, 0), coalesce(agg.cov, 0),
+           coalesce(agg.cov, 0) / nullif(agg.pop, 0), coalesce(agg.crow, 0) / nullif(agg.pop, 0), com.geom
+      FROM com CROSS JOIN r
+      LEFT JOIN agg ON agg.k = com.k AND agg.category = r.code
+     ORDER BY com.id, r.code$q$, srid, cq, cp._coverage_members_cte())
+    USING network, residents_sql, facilities_sql, codes, radii, profile;
+END
+$$;
+COMMENT ON FUNCTION cp.coverage(text, text, text, text, text, text) IS
+  'Population-weighted coverage per community (id, geom polygon query; NULL = whole area) and category of a standard set: population, population with the category within its walking radius, ratio on foot and as the crow flies (NULL for a community without residents), community polygon';
+
+-- life_circle is both an argument and a result column (INOUT); community_id
+-- comes first among the result columns, so it is declared first.
+CREATE FUNCTION cp.life_circle(OUT community_id bigint, network text, residents_sql text, facilities_sql text,
+                               communities_sql text DEFAULT NULL, standard text DEFAULT 'GB50180-2018',
+                               INOUT life_circle text DEFAULT '15min', profile text DEFAULT 'walk',
+                               OUT population float8, OUT covered_population float8, OUT ratio float8,
+                               OUT crowfly_ratio float8, OUT missing_categories text[], OUT geom geometry)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  lvl text := life_circle;
+  std text := standard;
+  codes text[];
+  radii float8[];
+  req_codes text[];
+  req_radii float8[];
+  skipped text;
+  cq text;
+  srid int;
+BEGIN
+  IF network IS NULL OR residents_sql IS NULL OR facilities_sql IS NULL OR standard IS NULL
+     OR lvl IS NULL OR profile IS NULL THEN
+    RETURN;
+  END IF;
+  -- every required row (code, level) with its radius; search each code to its largest radius
+  SELECT array_agg(q.code ORDER BY q.code, q.effective_radius_m), array_agg(q.effective_radius_m ORDER BY q.code, q.effective_radius_m),
+         string_agg(q.code || ' (' || q.from_level || ')', ', ') FILTER (WHERE q.effective_radius_m IS NULL)
+    INTO req_codes, req_radii, skipped
+    FROM cp.life_circle_requirements(standard, lvl) q;
+  IF skipped IS NOT NULL THEN
+    RAISE NOTICE 'required categories without a walking radius are not checked: %', skipped
+      USING HINT = 'Give them a radius_m in your own copy of the set.';
+  END IF;
+  SELECT array_agg(x.code ORDER BY x.code), array_agg(x.radius ORDER BY x.code) INTO codes, radii
+    FROM (SELECT q.code, max(q.radius) AS radius FROM unnest(req_codes, req_radii) AS q (code, radius)
+           WHERE q.radius IS NOT NULL GROUP BY q.code) x;
+  srid := cp._coverage_srid(network);
+  PERFORM cp._coverage_check_residents(residents_sql);
+  PERFORM cp._coverage_check_facilities(facilities_sql, (SELECT array_agg(DISTINCT c.code) FROM cp.facility_categories c WHERE c.standard = std), false);
+  cq := cp._coverage_communities(communities_sql);
+  IF codes IS NULL THEN
+    RAISE EXCEPTION 'life circle "%" of standard set "%" has no required category with a walking radius', lvl, standard
+      USING ERRCODE = '22023';
+  END IF;
+  RETURN QUERY EXECUTE format($q$
+    WITH a AS MATERIALIZED (SELECT * FROM cp._coverage_core($1, $2, $3, $4, $5, $6)),
+    req AS (SELECT q.code, q.radius FROM unnest($7::text[], $8::float8[]) AS q (code, radius) WHERE q.radius IS NOT NULL),
+    per AS (  -- per resident and required category: met on foot, met as the crow flies
+      SELECT a.resident_id, a.category, min(a.population) AS population,
+             bool_and(a.distance_m <= req.radius + 0.001) IS TRUE AS ok,
+             bool_and(a.crowfly_m <= req.radius + 0.001) IS TRUE AS crow_ok
+        FROM a JOIN req ON req.code = a.category
+       GROUP BY a.resident_id, a.category),
+    person AS MATERIALIZED (
+      SELECT per.resident_id, min(per.population) AS population, bool_and(per.ok) AS ok, bool_and(per.crow_ok) AS crow_ok,
+             array_agg(per.category) FILTER (WHERE NOT per.ok) AS missing
+        FROM per GROUP BY per.resident_id),
+    pts AS MATERIALIZED (SELECT a.resident_id AS id, a.geom AS g FROM a WHERE a.category = ($4::text[])[1]),
+    com AS MATERIALIZED (SELECT row_number() OVER () AS k, c.id, c.geom,
+                                CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %s) END AS g
+                           FROM (%s) c),
+    %s,
+    joined AS MATERIALIZED (SELECT m.k, p.* FROM memb m JOIN person p ON p.resident_id = m.rid),
+    miss AS (SELECT j.k, u.code, sum(j.population) AS pop FROM joined j, unnest(j.missing) AS u (code) GROUP BY j.k, u.code),
+    agg AS (SELECT j.k, sum(j.population) AS pop, sum(j.population) FILTER (WHERE j.ok) AS cov,
+                   sum(j.population) FILTER (WHERE j.crow_ok) AS crow
+              FROM joined j GROUP BY j.k)
+    SELECT com.id, $9, coalesce(agg.pop, 0), coalesce(agg.cov, 0),
+           coalesce(agg.cov, 0) / nullif(agg.pop, 0), coalesce(agg.crow, 0) / nullif(agg.pop, 0),
+           coalesce((SELECT array_agg(m.code ORDER BY m.pop DESC, m.code) FROM miss m WHERE m.k = com.k), '{}'),
+           com.geom
+      FROM com LEFT JOIN agg ON agg.k = com.k
+     ORDER BY com.id$q$, srid, cq, cp._coverage_members_cte())
+    USING network, residents_sql, facilities_sql, codes, radii, profile, req_codes, req_radii, lvl;
+END
+$$;
+COMMENT ON FUNCTION cp.life_circle(text, text, text, text, text, text, text) IS
+  'Share of residents per community (NULL = whole area) who reach every required category of a life-circle level and of every lower level within its radius, on foot and as the crow flies, and the missing categories ordered by the population missing them. Errors: unknown set 42704, unknown level 22023, missing column 42703';
+
+-- category is both an argument and a result column (INOUT), as life_circle above.
+CREATE FUNCTION cp.supply_gap(OUT community_id bigint, network text, residents_sql text, facilities_sql text,
+                              INOUT category text, communities_sql text DEFAULT NULL, per_1000 float8 DEFAULT NULL,
+                              standard text DEFAULT 'GB50180-2018', profile text DEFAULT 'walk',
+                              OUT population float8, OUT demand float8, OUT supply float8, OUT gap float8,
+                              OUT gap_ratio float8, OUT geom geometry)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  cat text := category;
+  rate float8 := per_1000;
+  radius float8;
+  nfac bigint;
+  cq text;
+  srid int;
+  fq text;
+  rq text;
+BEGIN
+  IF network IS NULL OR residents_sql IS NULL OR facilities_sql IS NULL OR cat IS NULL OR standard IS NULL
+     OR profile IS NULL THEN
+    RETURN;
+  END IF;
+  PERFORM cp.check_standard(standard);
+  SELECT v.effective_radius_m INTO radius
+    FROM cp.life_circle_categories v
+   WHERE v.standard = supply_gap.standard AND v.code = cat AND v.life_circle = v.from_level
+     AND v.effective_radius_m IS NOT NULL
+   ORDER BY cp.life_circle_rank(v.from_level), v.effective_radius_m
+   LIMIT 1;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'standard set "%" has no category "%" with a walking radius', standard, cat
+      USING ERRCODE = '22023',
+            DETAIL = format('Set %s has: %s.', standard, (SELECT string_agg(DISTINCT c.code, ', ') FROM cp.facility_categories c
+                                                           WHERE c.standard = supply_gap.standard));
+  END IF;
+  IF rate IS NULL THEN
+    SELECT min(c.per_1000) INTO rate FROM cp.facility_categories c WHERE c.standard = supply_gap.standard AND c.code = cat;
+  END IF;
+  IF rate IS NULL THEN
+    RAISE EXCEPTION 'standard set "%" gives no per-1000-resident figure for "%"', standard, cat
+      USING ERRCODE = '22004', HINT = 'Pass the places per 1000 residents as per_1000 => ..., with its source.';
+  END IF;
+  IF NOT (rate > 0 AND rate < 'Infinity') THEN
+    RAISE EXCEPTION 'per_1000 must be a finite number above zero' USING ERRCODE = '22023';
+  END IF;
+  srid := cp._coverage_srid(network);
+  PERFORM cp._profile_speed(profile);
+  PERFORM cp._coverage_check_residents(residents_sql);
+  PERFORM cp._coverage_check_facilities(facilities_sql, (SELECT array_agg(DISTINCT c.code) FROM cp.facility_categories c WHERE c.standard = supply_gap.standard), true);
+  cq := cp._coverage_communities(communities_sql);
+  rq := cp._coverage_query(residents_sql);
+  fq := format('SELECT id, geom, capacity FROM (%s) f WHERE category::text = %L', cp._coverage_query(facilities_sql), cat);
+  EXECUTE format('SELECT count(*) FROM (%s) f', fq) INTO nfac;
+  -- two-step floating catchment: every facility's capacity is shared among the
+  -- population within its walking radius; a resident's supply is the sum of the
+  -- shares of the facilities within reach (one search with k = all facilities)
+  RETURN QUERY EXECUTE format($q$
+    WITH pairs AS MATERIALIZED (
+      SELECT n.target_id AS rid, n.origin_id AS fid
+        FROM cp.nearest($1, $2, format('SELECT id, geom FROM (%%s) r', $3), $4 + 0.001, greatest($5, 1)::int, $6) n
+       WHERE n.origin_id IS NOT NULL),
+    res AS MATERIALIZED (
+      SELECT r.id::bigint AS id, coalesce(r.population::float8, 0) AS population,
+             ST_Transform(ST_PointOnSurface(r.geom::geometry), %1$s) AS g
+        FROM (%2$s) r),
+    fac AS (SELECT f.id::bigint AS id, coalesce(f.capacity::float8, 0) AS capacity FROM (%3$s) f),
+    share AS (  -- capacity per resident in reach of each facility
+      SELECT p.fid, fac.capacity / nullif(sum(res.population), 0) AS per_person
+        FROM pairs p JOIN res ON res.id = p.rid JOIN fac ON fac.id = p.fid
+       GROUP BY p.fid, fac.capacity),
+    psup AS (SELECT p.rid, sum(s.per_person) AS per_person FROM pairs p JOIN share s ON s.fid = p.fid GROUP BY p.rid),
+    person AS MATERIALIZED (
+      SELECT res.id, res.population, res.population * coalesce(psup.per_person, 0) AS supply
+        FROM res LEFT JOIN psup ON psup.rid = res.id),
+    pts AS MATERIALIZED (SELECT res.id, res.g FROM res),
+    com AS MATERIALIZED (SELECT row_number() OVER () AS k, c.id, c.geom,
+                                CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %1$s) END AS g
+                           FROM (%4$s) c),
+    %5$s,
+    agg AS (SELECT m.k, sum(p.population) AS population, sum(p.supply) AS supply
+              FROM memb m JOIN person p ON p.id = m.rid GROUP BY m.k)
+    SELECT com.id, $7, coalesce(agg.population, 0), coalesce(agg.population, 0) * $8 / 1000.0, coalesce(agg.supply, 0),
+           greatest(coalesce(agg.population, 0) * $8 / 1000.0 - coalesce(agg.supply, 0), 0),
+           greatest(coalesce(agg.population, 0) * $8 / 1000.0 - coalesce(agg.supply, 0), 0)
+             / nullif(coalesce(agg.population, 0) * $8 / 1000.0, 0),
+           com.geom
+      FROM com LEFT JOIN agg ON agg.k = com.k
+     ORDER BY com.id$q$, srid, rq, fq, cq, cp._coverage_members_cte())
+    USING network, fq, rq, radius, nfac, profile, cat, rate;
+END
+$$;
+COMMENT ON FUNCTION cp.supply_gap(text, text, text, text, text, float8, text, text) IS
+  'Supply against demand for a capacity-bound category per community (NULL = whole area), by two-step floating catchment over walking distance within the category''s radius: demand = population × per_1000 / 1000 (per_1000 from the set or given), supply = capacity shares reaching the residents, gap = max(0, demand - supply), gap_ratio = gap / demand. Errors: unknown set 42704, category without radius 22023, no per_1000 22004, missing column 42703';

@@ -1,0 +1,134 @@
+-- Life-circle coverage on hand-made networks with known answers, and errors.
+\set VERBOSITY default
+SET client_min_messages = notice;
+
+-- A small standard set of our own: two levels, four categories with radii,
+-- one block category without any radius (left out with a NOTICE).
+INSERT INTO cp.facility_standards (code, title_zh) VALUES ('T', '测试标准');
+INSERT INTO cp.life_circles (standard, life_circle, name_zh, distance_max_m, source) VALUES
+  ('T', 'block', '街坊', NULL, 'test'), ('T', '5min', '五分钟', 300, 'test'), ('T', '15min', '十五分钟', 1000, 'test');
+INSERT INTO cp.facility_categories (standard, code, name_zh, name_en, life_circle, radius_m, required, per_1000, per_1000_unit, source) VALUES
+  ('T', 'kindergarten',     '幼儿园', 'kindergarten',     '5min',  300,  true,  30,   'places', 'test'),
+  ('T', 'elderly_day_care', '托老所', 'elderly day care', '5min',  NULL, true,  NULL, NULL,     'test'),
+  ('T', 'pharmacy',         '药店',   'pharmacy',         '5min',  300,  false, NULL, NULL,     'test'),
+  ('T', 'primary_school',   '小学',   'primary school',   '15min', 500,  true,  NULL, NULL,     'test'),
+  ('T', 'clinic',           '卫生',   'clinic',           '15min', NULL, true,  NULL, NULL,     'test'),
+  ('T', 'parcel',           '快递',   'parcel',           'block', NULL, true,  NULL, NULL,     'test');
+
+-- One straight 1 km street; residents at x = 0, 400, 700 (100, 200, 300 people).
+SELECT nodes, edges FROM cp.network_build('street', $$SELECT 1 AS id, 'SRID=32650;LINESTRING(0 0, 1000 0)'::geometry AS geom$$);
+CREATE TABLE res (id int, geom geometry, population float8);
+INSERT INTO res VALUES (1, 'SRID=32650;POINT(0 0)', 100), (2, 'SRID=32650;POINT(400 0)', 200), (3, 'SRID=32650;POINT(700 0)', 300);
+-- kindergarten at 100: 100 m, 300 m (exactly the radius: covered), 600 m;
+-- primary school at 900 (radius 500): 900, 500 (exactly), 200; day care at 650 (radius 300 from
+-- its level): 650, 250, 50; clinic at 1000 (radius 1000): all; a hospital the set does not know.
+CREATE TABLE fac (id int, category text, geom geometry, capacity int);
+INSERT INTO fac VALUES
+  (10, 'kindergarten',     'SRID=32650;POINT(100 0)', 12),
+  (20, 'primary_school',   'SRID=32650;POINT(900 0)', NULL),
+  (30, 'elderly_day_care', 'SRID=32650;POINT(650 0)', NULL),
+  (40, 'clinic',           'SRID=32650;POINT(1000 0)', NULL),
+  (50, 'hospital',         'SRID=32650;POINT(500 0)', NULL);
+
+SELECT resident_id, category, facility_id, round(distance_m::numeric, 1) AS distance_m, radius_m, covered, crowfly_covered
+  FROM cp.access('street', 'SELECT * FROM res', 'SELECT * FROM fac;', 'T') ORDER BY 1, 2;
+
+-- population-weighted: kindergarten 300 of 600 people, primary school 500 of 600
+CREATE TABLE com (id int, geom geometry);
+INSERT INTO com VALUES (1, 'SRID=32650;POLYGON((-50 -50, 350 -50, 350 50, -50 50, -50 -50))'),
+                       (2, 'SRID=32650;POLYGON((350 -50, 1050 -50, 1050 50, 350 50, 350 -50))'),
+                       (3, 'SRID=32650;POLYGON((0 500, 100 500, 100 600, 0 600, 0 500))');   -- nobody lives here
+SELECT community_id, category, population, covered_population, round(ratio::numeric, 4) AS ratio,
+       round(crowfly_ratio::numeric, 4) AS crowfly_ratio, geom IS NULL AS no_geom
+  FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T');
+SELECT community_id, category, population, covered_population, round(ratio::numeric, 4) AS ratio,
+       round(crowfly_ratio::numeric, 4) AS crowfly_ratio, ST_Equals(geom, (SELECT geom FROM com WHERE id = community_id)) AS own_geom
+  FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'SELECT * FROM com', 'T');
+
+-- life circles: 5 min needs kindergarten and day care (resident 2 only: 200 of 600);
+-- 15 min adds primary school and clinic (resident 2 again); parcel has no radius (NOTICE)
+SELECT community_id, life_circle, population, covered_population, round(ratio::numeric, 4) AS ratio,
+       round(crowfly_ratio::numeric, 4) AS crowfly_ratio, missing_categories
+  FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', '5min');
+SELECT community_id, life_circle, population, covered_population, round(ratio::numeric, 4) AS ratio, missing_categories
+  FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'SELECT * FROM com', 'T');
+
+-- A river with one bridge 900 m east: the kindergarten across the river is 200 m as the
+-- crow flies (covered) and 2000 m on foot (not covered).
+SELECT nodes, components FROM cp.network_build('river', $$
+  SELECT 1 AS id, 'SRID=32650;LINESTRING(0 0, 1000 0)'::geometry AS geom
+  UNION ALL SELECT 2, 'SRID=32650;LINESTRING(0 200, 1000 200)'::geometry
+  UNION ALL SELECT 3, 'SRID=32650;LINESTRING(1000 0, 1000 200)'::geometry$$);
+SELECT resident_id, category, facility_id, distance_m, covered, crowfly_covered
+  FROM cp.access('river', $$SELECT 1 AS id, 'SRID=32650;POINT(100 0)'::geometry AS geom, 50 AS population$$,
+                 $$SELECT 7 AS id, 'kindergarten' AS category, 'SRID=32650;POINT(100 200)'::geometry AS geom$$, 'T')
+ WHERE category = 'kindergarten';
+SELECT category, population, covered_population, ratio, crowfly_ratio
+  FROM cp.coverage('river', $$SELECT 1 AS id, 'SRID=32650;POINT(100 0)'::geometry AS geom, 50 AS population$$,
+                   $$SELECT 7 AS id, 'kindergarten' AS category, 'SRID=32650;POINT(100 200)'::geometry AS geom$$,
+                   standard => 'T')
+ WHERE category = 'kindergarten';
+
+-- Residents as building polygons in longitude/latitude with population from floor area;
+-- NULL population counts as 0.
+SELECT category, round(population::numeric, 1) AS population, round(ratio::numeric, 4) AS ratio
+  FROM cp.coverage('street',
+         $$SELECT 1 AS id, ST_Transform(ST_Buffer('SRID=32650;POINT(0 10)'::geometry, 5, 1), 4326) AS geom,
+                  cp.estimate_population(cp.building_floor_area(ST_Transform(ST_Buffer('SRID=32650;POINT(0 10)'::geometry, 5, 1), 4326), 6)) AS population
+           UNION ALL SELECT 2, 'SRID=32650;POINT(700 0)'::geometry, NULL$$,
+         'SELECT * FROM fac', standard => 'T')
+ WHERE category = 'kindergarten';
+
+-- Supply and demand, two-step floating catchment: the kindergarten (12 places) serves
+-- residents 1 and 2 (300 people): 4 places per 100 people. Demand 30 per 1000.
+SELECT community_id, category, population, demand, round(supply::numeric, 2) AS supply, round(gap::numeric, 2) AS gap,
+       round(gap_ratio::numeric, 4) AS gap_ratio
+  FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'kindergarten', 'SELECT * FROM com', standard => 'T');
+-- a given per_1000 overrides the set's; a second kindergarten reaching resident 3 closes its gap
+SELECT community_id, population, demand, round(supply::numeric, 2) AS supply, round(gap_ratio::numeric, 4) AS gap_ratio
+  FROM cp.supply_gap('street', 'SELECT * FROM res',
+                     $$SELECT * FROM fac UNION ALL SELECT 11, 'kindergarten', 'SRID=32650;POINT(800 0)', 20$$,
+                     'kindergarten', per_1000 => 40, standard => 'T');
+
+-- The GB 50180-2018 set by default: every category with a radius, one row each.
+SELECT category, radius_m FROM cp.access('street', 'SELECT * FROM res WHERE id = 1', 'SELECT * FROM fac') ORDER BY 1;
+
+-- NULL sweep: access is STRICT; the others return nothing for a NULL argument other than communities_sql.
+SELECT count(*) FROM cp.access(NULL, 'SELECT * FROM res', 'SELECT * FROM fac', 'T');
+SELECT count(*) FROM cp.access('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL);
+SELECT count(*) FROM cp.coverage('street', NULL, 'SELECT * FROM fac', NULL, 'T');
+SELECT count(*) FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', NULL);
+SELECT count(*) FROM cp.life_circle('street', 'SELECT * FROM res', NULL, NULL, 'T');
+SELECT count(*) FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', NULL);
+SELECT count(*) FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, standard => 'T');
+SELECT count(*) FROM cp.supply_gap(NULL, 'SELECT * FROM res', 'SELECT * FROM fac', 'kindergarten', standard => 'T');
+
+-- Errors, each with its own SQLSTATE.
+CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE q;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SET client_min_messages = warning;
+SELECT pg_temp.err($$SELECT * FROM cp.access('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'GB-nope')$$) AS unknown_standard;
+SELECT pg_temp.err($$SELECT * FROM cp.access('nowhere', 'SELECT * FROM res', 'SELECT * FROM fac', 'T')$$) AS unknown_network;
+SELECT pg_temp.err($$SELECT * FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', '20min')$$) AS unknown_level;
+SELECT pg_temp.err($$SELECT * FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', '10min')$$) AS level_not_in_set;
+SELECT pg_temp.err($$SELECT * FROM cp.access('street', 'SELECT id, geom FROM res', 'SELECT * FROM fac', 'T')$$) AS no_population;
+SELECT pg_temp.err($$SELECT * FROM cp.access('street', 'SELECT * FROM res', 'SELECT id, geom FROM fac', 'T')$$) AS no_category;
+SELECT pg_temp.err($$SELECT * FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'SELECT id AS cid, geom FROM com', 'T')$$) AS no_community_id;
+SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT id, category, geom FROM fac', 'kindergarten', standard => 'T')$$) AS no_capacity;
+SELECT pg_temp.err($$SELECT * FROM cp.access('street', 'SELECT * FROM res UNION ALL SELECT * FROM res', 'SELECT * FROM fac', 'T')$$) AS duplicate_ids;
+SELECT pg_temp.err($$SELECT * FROM cp.access('street', 'SELECT id, geom, -1 AS population FROM res', 'SELECT * FROM fac', 'T')$$) AS negative_population;
+SELECT pg_temp.err($$SELECT * FROM cp.access('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'T', 'jogging')$$) AS unknown_profile;
+SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'primary_school', standard => 'T')$$) AS no_per_1000;
+SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'hospital', standard => 'T')$$) AS category_not_in_set;
+SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'kindergarten', per_1000 => 0, standard => 'T')$$) AS zero_per_1000;
+SET client_min_messages = notice;
+-- the wording of two of them, with DETAIL and HINT
+SELECT * FROM cp.access('street', 'SELECT id, geom FROM res', 'SELECT * FROM fac', 'T');
+SELECT * FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', '20min');
+
+SELECT cp.network_drop('street'), cp.network_drop('river');
