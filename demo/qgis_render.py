@@ -29,9 +29,10 @@ from qgis.core import (  # noqa: E402
     QgsFillSymbol, QgsGraduatedSymbolRenderer, QgsLayerTree, QgsLayoutExporter, QgsLayoutItemLabel,
     QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize,
     QgsLineSymbol, QgsMarkerSymbol, QgsPrintLayout, QgsProject, QgsRendererCategory, QgsRendererRange,
-    QgsUnitTypes, QgsVectorLayer, QgsLegendStyle,
+    QgsUnitTypes, QgsVectorLayer, QgsLegendStyle, QgsRectangle,
 )
-from qgis.PyQt.QtGui import QColor, QFont  # noqa: E402
+from qgis.PyQt.QtCore import QSize  # noqa: E402
+from qgis.PyQt.QtGui import QFont  # noqa: E402
 
 SERVICE = "community_planning"
 MM = QgsUnitTypes.LayoutMillimeters
@@ -62,15 +63,15 @@ LAYOUTS = {
                   "Heritage review (20 m rebuild)"],
                  "Heritage control zones", 150),
     "network": ("The compiled walking network and its disconnected islands",
-                ["Schools", "Walking network islands"], "Walking network islands", 100),
+                ["Schools", "Walking network islands"], "Walk to nearest school", 300),
 }
 
 
 def fill(colour, outline="none", width=0.0, opacity=1.0, style="solid", outline_style="solid"):
     sym = QgsFillSymbol.createSimple({
         "color": colour, "style": style, "outline_color": outline if outline != "none" else "0,0,0,0",
-        "outline_width": str(width), "outline_width_unit": "MM", "outline_style": outline_style
-        if outline != "none" else "no"})
+        "outline_width": str(width), "outline_width_unit": "MM",
+        "outline_style": outline_style if outline != "none" else "no"})
     sym.setOpacity(opacity)
     return sym
 
@@ -118,11 +119,11 @@ def style(layer, view):
         ]))
     elif view == "heritage_control_zones":
         layer.setRenderer(QgsCategorizedSymbolRenderer("'control'", [QgsRendererCategory(
-            "control", fill("#fff7bc", "#d95f0e", 0.5, opacity=0.6, outline_style="dash"),
+            "control", fill("#fff7bc", "#d95f0e", 0.6, style="no", outline_style="dash"),
             "control zone (height limit)")]))
     elif view == "heritage_protection_zones":
         layer.setRenderer(QgsCategorizedSymbolRenderer("'protection'", [QgsRendererCategory(
-            "protection", fill("#fec44f", "#d95f0e", 0.6, opacity=0.8), "protection zone")]))
+            "protection", fill("#fec44f", "#b30000", 0.7, style="no"), "protection zone")]))
     elif view == "heritage_footprints":
         layer.setRenderer(QgsCategorizedSymbolRenderer("'footprint'", [QgsRendererCategory(
             "footprint", fill("#7f2704", "#000000", 0.3), "listed footprint")]))
@@ -137,6 +138,37 @@ def layer_uri(view, geomtype, service=SERVICE):
     return uri.uri(False)
 
 
+_KEEP = []
+
+
+def frame_map(mp, layers_by_name, frame_name, margin):
+    """Zoom the map item to a layer's extent plus a margin, keeping the item's aspect ratio."""
+    e = layers_by_name[frame_name].extent()
+    if e.isEmpty() or e.isNull():
+        e = layers_by_name["Walking network islands"].extent()
+    e = e.buffered(margin)
+    size = mp.sizeWithUnits()
+    ratio = size.width() / size.height()
+    cx, cy = e.center().x(), e.center().y()
+    w, h = e.width(), e.height()
+    if w / h < ratio:
+        w = h * ratio
+    else:
+        h = w / ratio
+    mp.setExtent(QgsRectangle(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+
+
+def legend_layers(legend, layers):
+    """The legend lists exactly the map's layers, top to bottom."""
+    legend.setAutoUpdateModel(False)
+    root = QgsLayerTree()
+    for lyr in layers:
+        root.addLayer(lyr)
+    _KEEP.append(root)
+    legend.model().setRootGroup(root)
+    legend.adjustBoxSize()
+
+
 def add_layout(project, key, layers_by_name):
     title, names, frame_name, margin = LAYOUTS[key]
     layout = QgsPrintLayout(project)
@@ -144,6 +176,7 @@ def add_layout(project, key, layers_by_name):
     layout.setName(key)
     page = layout.pageCollection().page(0).pageSize()
     mp = QgsLayoutItemMap(layout)
+    layout.addLayoutItem(mp)
     mp.attemptMove(QgsLayoutPoint(6, 18, MM))
     mp.attemptResize(QgsLayoutSize(page.width() - 86 - 6, page.height() - 18 - 12, MM))
     mp.setFrameEnabled(True)
@@ -151,11 +184,7 @@ def add_layout(project, key, layers_by_name):
     mp.setLayers(layers)
     mp.setKeepLayerSet(True)
     mp.setCrs(project.crs())
-    layout.addLayoutItem(mp)
-    frame = layers_by_name[frame_name].extent()
-    if frame.isEmpty():
-        frame = layers_by_name["Walking network islands"].extent()
-    mp.zoomToExtent(frame.buffered(margin))
+    frame_map(mp, layers_by_name, frame_name, margin)
 
     label = QgsLayoutItemLabel(layout)
     label.setText(title)
@@ -175,10 +204,7 @@ def add_layout(project, key, layers_by_name):
     legend.setTitle("Legend")
     legend.setLinkedMap(mp)
     legend.setAutoUpdateModel(False)
-    root = QgsLayerTree()
-    for lyr in layers:
-        root.addLayer(lyr)
-    legend.model().setRootGroup(root)
+    legend_layers(legend, layers)
     legend.setStyleFont(QgsLegendStyle.Title, QFont("DejaVu Sans", 12, QFont.Bold))
     legend.setStyleFont(QgsLegendStyle.Subgroup, QFont("DejaVu Sans", 10, QFont.Bold))
     legend.setStyleFont(QgsLegendStyle.SymbolLabel, QFont("DejaVu Sans", 9))
@@ -186,13 +212,15 @@ def add_layout(project, key, layers_by_name):
     legend.attemptMove(QgsLayoutPoint(page.width() - 84, 18, MM))
     layout.addLayoutItem(legend)
     legend.adjustBoxSize()
-    legend._root = root  # keep the tree alive as long as the legend
 
     bar = QgsLayoutItemScaleBar(layout)
     bar.setStyle("Single Box")
     bar.setLinkedMap(mp)
     bar.applyDefaultSize(QgsUnitTypes.DistanceMeters)
-    bar.setFont(QFont("DejaVu Sans", 8))
+    fmt = bar.textFormat()
+    fmt.setFont(QFont("DejaVu Sans"))
+    fmt.setSize(8)
+    bar.setTextFormat(fmt)
     bar.attemptMove(QgsLayoutPoint(page.width() - 84, page.height() - 30, MM))
     layout.addLayoutItem(bar)
     project.layoutManager().addLayout(layout)
@@ -242,6 +270,7 @@ def write_project(project, path):
         text = f.read()
     # the SRID is the district's (its UTM zone): let QGIS read it from geometry_columns
     text = re.sub(r" srid=\d+", "", text)
+    text = re.sub(r' saveUser(Full)?="[^"]*"', "", text)
     with open(path, "w") as f:
         f.write(text)
     print(f"wrote {path}")
@@ -331,20 +360,20 @@ def render(project_path, out, area):
         key = layout.name()
         # frame the district at hand, whatever extent the project was saved with
         _, _, frame_name, margin = LAYOUTS.get(key, (None, None, "Walking network islands", 100))
-        frame = by_name[frame_name].extent()
-        if frame.isEmpty():
-            frame = by_name["Walking network islands"].extent()
         mp = [i for i in layout.items() if isinstance(i, QgsLayoutItemMap)][0]
-        mp.zoomToExtent(frame.buffered(margin))
+        frame_map(mp, by_name, frame_name, margin)
+        for legend in [i for i in layout.items() if isinstance(i, QgsLayoutItemLegend)]:
+            legend_layers(legend, mp.layers())
+        for bar in [i for i in layout.items() if isinstance(i, QgsLayoutItemScaleBar)]:
+            bar.applyDefaultSize(QgsUnitTypes.DistanceMeters)
         for item in layout.items():
             if isinstance(item, QgsLayoutItemLabel) and item.text().startswith("Data "):
                 item.setText(CREDIT.format(Qgis.version().split("-")[0]) + f" \u00b7 area: {area}")
         png = os.path.join(out, f"qgis_{key}_{area}.png")
-        settings = QgsLayoutExporter.ImageExportSettings()
-        settings.dpi = 130
-        res = QgsLayoutExporter(layout).exportToImage(png, settings)
-        if res != QgsLayoutExporter.Success:
-            sys.exit(f"export of layout {key} failed ({res})")
+        # render the page ourselves: exportToImage would also try to georeference the PNG
+        image = QgsLayoutExporter(layout).renderPageToImage(0, QSize(), 130)
+        if image.isNull() or not image.save(png, "PNG"):
+            sys.exit(f"rendering layout {key} to {png} failed")
         print(f"wrote {png}")
 
 
