@@ -228,7 +228,7 @@ def add_layout(project, key, layers_by_name):
 
 
 def build_project(project):
-    """Layers (grouped, with styles) and one print layout per map."""
+    """Layers with their styles, and one print layout per map."""
     root = project.layerTreeRoot()
     by_name = {}
     for name, view, geomtype in LAYERS:
