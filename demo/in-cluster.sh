@@ -19,4 +19,8 @@ CP_NETWORK=demo PGDATABASE=cp_demo /usr/bin/python3 demo/render_map.py "demo/out
 echo "== map: demo/out/heritage_$area.png"
 PGDATABASE=cp_demo /usr/bin/python3 demo/render_heritage.py "demo/out/heritage_$area.png" \
   "Heritage register of $area: every building checked as if rebuilt 20 m tall"
+echo "== QGIS layers: demo/qgis_layers.sql"
+psql -X -v ON_ERROR_STOP=1 -d cp_demo -f demo/qgis_layers.sql
+echo "== QGIS maps (headless): demo/out/qgis_*.png and demo/out/summary.md"
+PGDATABASE=cp_demo QT_QPA_PLATFORM=offscreen /usr/bin/python3 demo/qgis_render.py --area "$area" --out demo/out
 echo "== results written to demo/out/"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The demo command (README): install packages, build and install the extension,
 # start a throwaway cluster, load a real OSM area and run the planning analysis.
-# Results are printed and written to demo/out/.
+# Results are printed and written to demo/out/ (CSV, matplotlib and QGIS maps, summary.md).
 #   CP_DEMO_AREA=krems|monaco|andorra  (default krems)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 source tools/prepare.sh
+# the demo's extra packages (headless QGIS for demo/qgis_render.py); the test command never needs them
+[ -n "${CP_SKIP_DEPS:-}" ] || bash tools/install-deps.sh demo
 mkdir -p demo/out
 chmod 777 demo/out
 export CP_DEMO_AREA="${CP_DEMO_AREA:-krems}"

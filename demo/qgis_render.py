@@ -1,0 +1,409 @@
+#!/usr/bin/python3
+"""The QGIS side of community_planning: build the QGIS project, render its maps headless.
+
+usage:
+  qgis_render.py --write-project docs/qgis/community_planning.qgs
+      build the project (layers, styles, print layouts) against the database in the libpq
+      environment and write it with every layer reading the PostgreSQL service
+      'community_planning' (no host, user or password in the file)
+  qgis_render.py [--project docs/qgis/community_planning.qgs] [--out demo/out] [--area NAME]
+      open the project against the database in the libpq environment (PGHOST, PGPORT, PGUSER,
+      PGPASSWORD, PGDATABASE: a temporary pg_service.conf defines the service from them), check
+      every layer is valid and non-empty, export each print layout to OUT/qgis_<layout>_<area>.png
+      and write OUT/summary.md and OUT/summary.csv with the demo's headline numbers
+
+Needs python3-qgis and qgis-providers (tools/install-deps.sh demo); runs with
+QT_QPA_PLATFORM=offscreen, no display. The layers are the views of demo/qgis_layers.sql.
+"""
+import argparse
+import csv
+import os
+import re
+import sys
+import tempfile
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (  # noqa: E402
+    Qgis, QgsApplication, QgsCategorizedSymbolRenderer, QgsDataSourceUri, QgsFeatureRequest,
+    QgsFillSymbol, QgsGraduatedSymbolRenderer, QgsLayerTree, QgsLayoutExporter, QgsLayoutItemLabel,
+    QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize,
+    QgsLineSymbol, QgsMarkerSymbol, QgsPrintLayout, QgsProject, QgsRendererCategory, QgsRendererRange,
+    QgsUnitTypes, QgsVectorLayer, QgsLegendStyle, QgsRectangle,
+)
+from qgis.PyQt.QtCore import QSize  # noqa: E402
+from qgis.PyQt.QtGui import QFont  # noqa: E402
+
+SERVICE = "community_planning"
+MM = QgsUnitTypes.LayoutMillimeters
+CREDIT = "Data \u00a9 OpenStreetMap contributors, ODbL \u00b7 analysis: community_planning (PostgreSQL) \u00b7 map: QGIS {}"
+
+# (layer name, view, geometry type)
+LAYERS = [
+    ("Schools", "schools", "Point"),
+    ("Heritage footprints", "heritage_footprints", "MultiPolygon"),
+    ("Heritage protection zones", "heritage_protection_zones", "MultiPolygon"),
+    ("Heritage control zones", "heritage_control_zones", "MultiPolygon"),
+    ("Heritage review (20 m rebuild)", "building_heritage", "MultiPolygon"),
+    ("School catchments (walk)", "catchment_zones", "MultiPolygon"),
+    ("Walk to nearest school", "building_school_walk", "MultiPolygon"),
+    ("Walking network islands", "network_islands", "LineString"),
+]
+
+# layout name -> (title, layers top to bottom, layer whose extent frames the map, margin in m)
+LAYOUTS = {
+    "catchments": ("Walking catchments of schools: 300 / 500 / 1000 m along the streets",
+                   ["Schools", "School catchments (walk)", "Walking network islands"],
+                   "School catchments (walk)", 150),
+    "nearest_school": ("Walking distance from every building to its nearest school",
+                       ["Schools", "Walk to nearest school", "Walking network islands"],
+                       "Walk to nearest school", 100),
+    "heritage": ("Heritage register: every building checked as if rebuilt 20 m tall",
+                 ["Heritage footprints", "Heritage protection zones", "Heritage control zones",
+                  "Heritage review (20 m rebuild)"],
+                 "Heritage control zones", 150),
+    "network": ("The compiled walking network and its disconnected islands",
+                ["Schools", "Walking network islands"], "Walk to nearest school", 300),
+}
+
+
+def fill(colour, outline="none", width=0.0, opacity=1.0, style="solid", outline_style="solid"):
+    sym = QgsFillSymbol.createSimple({
+        "color": colour, "style": style, "outline_color": outline if outline != "none" else "0,0,0,0",
+        "outline_width": str(width), "outline_width_unit": "MM",
+        "outline_style": outline_style if outline != "none" else "no"})
+    sym.setOpacity(opacity)
+    return sym
+
+
+def line(colour, width):
+    return QgsLineSymbol.createSimple({"color": colour, "width": str(width), "width_unit": "MM",
+                                       "capstyle": "round", "joinstyle": "round"})
+
+
+def style(layer, view):
+    if view == "network_islands":
+        r = QgsCategorizedSymbolRenderer("island", [
+            QgsRendererCategory(False, line("#7f7f7f", 0.25), "connected network (largest component)"),
+            QgsRendererCategory(True, line("#e7298a", 0.7), "island: not connected to the main network"),
+        ])
+        r.setOrderBy(QgsFeatureRequest.OrderBy([QgsFeatureRequest.OrderByClause("island", True)]))
+        r.setOrderByEnabled(True)
+        layer.setRenderer(r)
+    elif view == "catchment_zones":
+        cats = [QgsRendererCategory(1000, fill("#d73027", opacity=0.35), "1000 m walk"),
+                QgsRendererCategory(500, fill("#fdae61", opacity=0.45), "500 m walk"),
+                QgsRendererCategory(300, fill("#1a9850", opacity=0.55), "300 m walk")]
+        r = QgsCategorizedSymbolRenderer("cutoff", cats)
+        r.setOrderBy(QgsFeatureRequest.OrderBy([QgsFeatureRequest.OrderByClause("cutoff", False)]))
+        r.setOrderByEnabled(True)
+        layer.setRenderer(r)
+    elif view == "schools":
+        layer.setRenderer(QgsCategorizedSymbolRenderer("kind", [QgsRendererCategory(
+            "school", QgsMarkerSymbol.createSimple({"name": "circle", "color": "#000000", "size": "2.6",
+                                                    "outline_color": "#ffffff", "outline_width": "0.4"}),
+            "school")]))
+    elif view == "building_school_walk":
+        ranges = [(0, 300, "#1a9850", "\u2264 300 m"), (300, 500, "#91cf60", "300 \u2013 500 m"),
+                  (500, 1000, "#fee08b", "500 \u2013 1000 m"), (1000, 2000, "#fc8d59", "1000 \u2013 2000 m"),
+                  (2000, 1e9, "#b2182b", "no school within 2 km walk")]
+        r = QgsGraduatedSymbolRenderer("coalesce(\"walk_m\", 1e8)", [
+            QgsRendererRange(lo, hi, fill(c, "#4d4d4d", 0.05), label) for lo, hi, c, label in ranges])
+        r.setClassAttribute("coalesce(\"walk_m\", 1e8)")
+        layer.setRenderer(r)
+    elif view == "building_heritage":
+        layer.setRenderer(QgsCategorizedSymbolRenderer("verdict", [
+            QgsRendererCategory("forbidden", fill("#e31a1c"), "20 m building: forbidden"),
+            QgsRendererCategory("needs_review", fill("#fd8d3c"), "20 m building: needs review"),
+            QgsRendererCategory("no rule", fill("#cccccc"), "no heritage rule applies"),
+        ]))
+    elif view == "heritage_control_zones":
+        layer.setRenderer(QgsCategorizedSymbolRenderer("'control'", [QgsRendererCategory(
+            "control", fill("#fff7bc", "#d95f0e", 0.6, style="no", outline_style="dash"),
+            "control zone (height limit)")]))
+    elif view == "heritage_protection_zones":
+        layer.setRenderer(QgsCategorizedSymbolRenderer("'protection'", [QgsRendererCategory(
+            "protection", fill("#fec44f", "#b30000", 0.7, style="no"), "protection zone")]))
+    elif view == "heritage_footprints":
+        layer.setRenderer(QgsCategorizedSymbolRenderer("'footprint'", [QgsRendererCategory(
+            "footprint", fill("#7f2704", "#000000", 0.3), "listed footprint")]))
+
+
+def layer_uri(view, geomtype, service=SERVICE):
+    uri = QgsDataSourceUri()
+    uri.setConnection(service, "", "", "", QgsDataSourceUri.SslPrefer)
+    uri.setDataSource("demo", view, "geom", "", "id")
+    uri.setWkbType(QgsVectorLayer(f"{geomtype}?crs=EPSG:4326", "t", "memory").wkbType())
+    uri.setUseEstimatedMetadata(False)
+    return uri.uri(False)
+
+
+_KEEP = []
+
+
+def frame_map(mp, layers_by_name, frame_name, margin):
+    """Zoom the map item to a layer's extent plus a margin, keeping the item's aspect ratio."""
+    e = layers_by_name[frame_name].extent()
+    if e.isEmpty() or e.isNull():
+        e = layers_by_name["Walking network islands"].extent()
+    e = e.buffered(margin)
+    size = mp.sizeWithUnits()
+    ratio = size.width() / size.height()
+    cx, cy = e.center().x(), e.center().y()
+    w, h = e.width(), e.height()
+    if w / h < ratio:
+        w = h * ratio
+    else:
+        h = w / ratio
+    mp.setExtent(QgsRectangle(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+
+
+def legend_layers(legend, layers):
+    """The legend lists exactly the map's layers, top to bottom."""
+    legend.setAutoUpdateModel(False)
+    root = QgsLayerTree()
+    for lyr in layers:
+        root.addLayer(lyr)
+    _KEEP.append(root)
+    legend.model().setRootGroup(root)
+    legend.adjustBoxSize()
+
+
+def add_layout(project, key, layers_by_name):
+    title, names, frame_name, margin = LAYOUTS[key]
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()  # one A4 landscape page
+    layout.setName(key)
+    page = layout.pageCollection().page(0).pageSize()
+    mp = QgsLayoutItemMap(layout)
+    layout.addLayoutItem(mp)
+    mp.attemptMove(QgsLayoutPoint(6, 18, MM))
+    mp.attemptResize(QgsLayoutSize(page.width() - 86 - 6, page.height() - 18 - 12, MM))
+    mp.setFrameEnabled(True)
+    layers = [layers_by_name[n] for n in names]
+    mp.setLayers(layers)
+    mp.setKeepLayerSet(True)
+    mp.setCrs(project.crs())
+    frame_map(mp, layers_by_name, frame_name, margin)
+
+    label = QgsLayoutItemLabel(layout)
+    label.setText(title)
+    label.setFont(QFont("DejaVu Sans", 16, QFont.Bold))
+    label.attemptMove(QgsLayoutPoint(6, 5, MM))
+    label.attemptResize(QgsLayoutSize(page.width() - 12, 10, MM))
+    layout.addLayoutItem(label)
+
+    credit = QgsLayoutItemLabel(layout)
+    credit.setText(CREDIT.format(Qgis.version().split("-")[0]))
+    credit.setFont(QFont("DejaVu Sans", 7))
+    credit.attemptMove(QgsLayoutPoint(6, page.height() - 10, MM))
+    credit.attemptResize(QgsLayoutSize(page.width() - 92, 6, MM))
+    layout.addLayoutItem(credit)
+
+    legend = QgsLayoutItemLegend(layout)
+    legend.setTitle("Legend")
+    legend.setLinkedMap(mp)
+    legend.setAutoUpdateModel(False)
+    legend_layers(legend, layers)
+    legend.setStyleFont(QgsLegendStyle.Title, QFont("DejaVu Sans", 12, QFont.Bold))
+    legend.setStyleFont(QgsLegendStyle.Subgroup, QFont("DejaVu Sans", 10, QFont.Bold))
+    legend.setStyleFont(QgsLegendStyle.SymbolLabel, QFont("DejaVu Sans", 9))
+    legend.setWrapString("|")
+    legend.attemptMove(QgsLayoutPoint(page.width() - 84, 18, MM))
+    layout.addLayoutItem(legend)
+    legend.adjustBoxSize()
+
+    bar = QgsLayoutItemScaleBar(layout)
+    bar.setStyle("Single Box")
+    bar.setLinkedMap(mp)
+    bar.applyDefaultSize(QgsUnitTypes.DistanceMeters)
+    fmt = bar.textFormat()
+    fmt.setFont(QFont("DejaVu Sans"))
+    fmt.setSize(8)
+    bar.setTextFormat(fmt)
+    bar.attemptMove(QgsLayoutPoint(page.width() - 84, page.height() - 30, MM))
+    layout.addLayoutItem(bar)
+    project.layoutManager().addLayout(layout)
+    return layout
+
+
+def build_project(project):
+    """Layers with their styles, and one print layout per map."""
+    root = project.layerTreeRoot()
+    by_name = {}
+    for name, view, geomtype in LAYERS:
+        lyr = QgsVectorLayer(layer_uri(view, geomtype), name, "postgres")
+        if not lyr.isValid():
+            sys.exit(f"layer {name} (demo.{view}) is not valid: {lyr.dataProvider().error().message()}")
+        style(lyr, view)
+        project.addMapLayer(lyr, False)
+        root.addLayer(lyr)
+        by_name[name] = lyr
+    project.setCrs(by_name["Walking network islands"].crs())
+    project.setTitle("community_planning: 15-minute life circle results")
+    for key in LAYOUTS:
+        add_layout(project, key, by_name)
+    # the print maps each show their own layers; in the main canvas start with catchments
+    for name in ("Walk to nearest school", "Heritage review (20 m rebuild)"):
+        root.findLayer(by_name[name].id()).setItemVisibilityChecked(False)
+    return by_name
+
+
+def service_file_from_env(directory):
+    """A pg_service.conf defining the service from the libpq environment."""
+    path = os.path.join(directory, "pg_service.conf")
+    with open(path, "w") as f:
+        f.write(f"[{SERVICE}]\n")
+        for env, key in (("PGHOST", "host"), ("PGPORT", "port"), ("PGDATABASE", "dbname"),
+                         ("PGUSER", "user"), ("PGSSLMODE", "sslmode")):
+            if os.environ.get(env):
+                f.write(f"{key}={os.environ[env]}\n")
+    os.environ["PGSERVICEFILE"] = path
+    os.environ.pop("PGSERVICE", None)
+
+
+def write_project(project, path):
+    project.setFileName(os.path.abspath(path))
+    if not project.write():
+        sys.exit(f"could not write {path}: {project.error()}")
+    with open(path) as f:
+        text = f.read()
+    # the SRID is the district's (its UTM zone): let QGIS read it from geometry_columns
+    text = re.sub(r" srid=\d+", "", text)
+    text = re.sub(r' saveUser(Full)?="[^"]*"', "", text)
+    with open(path, "w") as f:
+        f.write(text)
+    print(f"wrote {path}")
+
+
+def summary(out, area):
+    import psycopg2
+    cur = psycopg2.connect("").cursor()
+
+    def one(sql):
+        cur.execute(sql)
+        row = cur.fetchone()
+        return row[0] if row else None
+
+    rows = []
+    cur.execute("SELECT nodes, edges, components, round(total_length_m::numeric / 1000, 1), "
+                "round(100 * largest_component_share::numeric, 1) FROM cp.networks WHERE name = 'demo'")
+    nodes, edges, comps, km, share = cur.fetchone()
+    rows += [("network", "walking network", f"{nodes} nodes, {edges} edges, {km} km"),
+             ("network", "connected components", f"{comps} (largest holds {share} % of the length)"),
+             ("network", "island pieces (not in the largest component)",
+              str(one("SELECT count(*) FROM demo.network_islands WHERE island")))]
+    b = one("SELECT count(*) FROM demo.buildings")
+    schools = one("SELECT count(*) FROM demo.schools")
+    walk500 = one("SELECT count(*) FROM demo.nearest_school WHERE distance_m <= 500")
+    crow500 = one("""SELECT count(*) FROM demo.buildings b WHERE EXISTS (SELECT 1 FROM demo.facilities f
+                     WHERE f.kind = 'school' AND ST_DWithin(b.geom::geography, f.geom::geography, 500))""")
+    median = one("SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY distance_m)::numeric) "
+                 "FROM demo.nearest_school")
+    none = one("SELECT count(*) FROM demo.building_school_walk WHERE walk_m IS NULL")
+    pct = (lambda n: f"{n} ({100.0 * n / b:.1f} %)") if b else str
+    rows += [("schools", "buildings / schools", f"{b} / {schools}"),
+             ("schools", "buildings with a school within a 500 m walk", pct(walk500)),
+             ("schools", "buildings with a school within 500 m crow-fly", pct(crow500)),
+             ("schools", "median walk to the nearest school", f"{median} m"),
+             ("schools", "buildings with no school within a 2 km walk", pct(none))]
+    cur.execute("SELECT cutoff, count(*), round(avg(area_m2)), "
+                "round((avg(area_m2) / (pi() * cutoff * cutoff))::numeric * 100) "
+                "FROM demo.catchments GROUP BY cutoff ORDER BY cutoff")
+    for cutoff, n, area_m2, ratio in cur.fetchall():
+        rows.append(("catchments", f"{int(cutoff)} m walking catchment, mean area ({n} schools)",
+                     f"{int(area_m2):,} m\u00b2 = {ratio} % of the {int(cutoff)} m circle"))
+    cur.execute("SELECT outcome ~ '^listed' AS ok, count(*) FROM demo.heritage_attempts GROUP BY 1 ORDER BY 1 DESC")
+    for ok, n in cur.fetchall():
+        rows.append(("heritage", "OSM candidates listed" if ok else "OSM candidates refused by the rules", str(n)))
+    cur.execute("SELECT listed, protected, round(100 * rate::numeric, 1), meets_target "
+                "FROM cp.heritage_protection_rate()")
+    listed, protected, rate, meets = cur.fetchone()
+    rows.append(("heritage", "protection rate", f"{protected}/{listed} = {rate} % (target met: {meets})"))
+    cur.execute("SELECT verdict, count(*) FROM demo.building_heritage WHERE verdict <> 'no rule' GROUP BY 1 ORDER BY 1")
+    for verdict, n in cur.fetchall():
+        rows.append(("heritage", f"buildings rebuilt 20 m tall: {verdict.replace('_', ' ')}", str(n)))
+
+    md = os.path.join(out, "summary.md")
+    with open(md, "w") as f:
+        f.write(f"# community_planning demo: {area}\n\n")
+        f.write("Data \u00a9 OpenStreetMap contributors, ODbL. Maps: `qgis_*.png` beside this file.\n\n")
+        f.write("| topic | figure | value |\n|---|---|---|\n")
+        for r in rows:
+            f.write("| " + " | ".join(r) + " |\n")
+    with open(os.path.join(out, "summary.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["topic", "figure", "value"])
+        w.writerows(rows)
+    print(open(md).read())
+
+
+def render(project_path, out, area):
+    project = QgsProject.instance()
+    if not project.read(project_path):
+        sys.exit(f"could not read {project_path}: {project.error()}")
+    bad = 0
+    print(f"{'layer':34} {'valid':5} {'features':>8}  source")
+    for lyr in sorted(project.mapLayers().values(), key=lambda x: x.name()):
+        n = lyr.featureCount() if lyr.isValid() else -1
+        src = QgsDataSourceUri(lyr.source())
+        print(f"{lyr.name():34} {str(lyr.isValid()):5} {n:>8}  service={src.service()} "
+              f"{src.schema()}.{src.table()} srid={lyr.crs().postgisSrid()}")
+        if not lyr.isValid():
+            bad += 1
+        elif n == 0:
+            print(f"  warning: {lyr.name()} is empty in this area")
+    if bad:
+        sys.exit(f"{bad} layer(s) of {project_path} are not valid")
+    by_name = {lyr.name(): lyr for lyr in project.mapLayers().values()}
+    for layout in project.layoutManager().printLayouts():
+        key = layout.name()
+        # frame the district at hand, whatever extent the project was saved with
+        _, _, frame_name, margin = LAYOUTS.get(key, (None, None, "Walking network islands", 100))
+        mp = [i for i in layout.items() if isinstance(i, QgsLayoutItemMap)][0]
+        frame_map(mp, by_name, frame_name, margin)
+        for legend in [i for i in layout.items() if isinstance(i, QgsLayoutItemLegend)]:
+            legend_layers(legend, mp.layers())
+        for bar in [i for i in layout.items() if isinstance(i, QgsLayoutItemScaleBar)]:
+            bar.applyDefaultSize(QgsUnitTypes.DistanceMeters)
+        for item in layout.items():
+            if isinstance(item, QgsLayoutItemLabel) and item.text().startswith("Data "):
+                item.setText(CREDIT.format(Qgis.version().split("-")[0]) + f" \u00b7 area: {area}")
+        png = os.path.join(out, f"qgis_{key}_{area}.png")
+        # render the page ourselves: exportToImage would also try to georeference the PNG
+        image = QgsLayoutExporter(layout).renderPageToImage(0, QSize(), 130)
+        if image.isNull() or not image.save(png, "PNG"):
+            sys.exit(f"rendering layout {key} to {png} failed")
+        print(f"wrote {png}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--write-project", metavar="QGS")
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--project", default=os.path.join(here, "..", "docs", "qgis", "community_planning.qgs"))
+    ap.add_argument("--out", default=os.path.join(here, "out"))
+    ap.add_argument("--area", default=os.environ.get("CP_DEMO_AREA", "demo"))
+    ap.add_argument("--no-summary", action="store_true")
+    args = ap.parse_args()
+
+    QgsApplication.setPrefixPath("/usr", True)
+    app = QgsApplication([], False)
+    app.initQgis()
+    with tempfile.TemporaryDirectory() as tmp:
+        service_file_from_env(tmp)
+        if args.write_project:
+            project = QgsProject.instance()
+            build_project(project)
+            write_project(project, args.write_project)
+        else:
+            os.makedirs(args.out, exist_ok=True)
+            render(os.path.abspath(args.project), args.out, args.area)
+            if not args.no_summary:
+                summary(args.out, args.area)
+        QgsProject.instance().clear()
+    app.exitQgis()
+
+
+if __name__ == "__main__":
+    main()
