@@ -132,3 +132,7 @@ SELECT * FROM cp.access('street', 'SELECT id, geom FROM res', 'SELECT * FROM fac
 SELECT * FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', '20min');
 
 SELECT cp.network_drop('street'), cp.network_drop('river');
+-- leave no user set behind for the tests that follow
+DELETE FROM cp.facility_categories WHERE standard = 'T';
+DELETE FROM cp.life_circles WHERE standard = 'T';
+DELETE FROM cp.facility_standards WHERE code = 'T';
