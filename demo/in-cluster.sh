@@ -3,11 +3,22 @@
 set -euo pipefail
 cd "$CP_TOP"
 area=$CP_DEMO_AREA
-pbf="$CP_SHARED/data/$area.osm.pbf"
+# the input: --osm FILE, else the real extract of ../shared/data, else the generated sample area
+if [ -n "${CP_DEMO_OSM:-}" ]; then
+  pbf=$CP_DEMO_OSM
+elif [ -f "$CP_SHARED/data/$area.osm.pbf" ]; then
+  pbf="$CP_SHARED/data/$area.osm.pbf"
+else
+  area=sample
+  pbf=demo/out/sample.osm
+  /usr/bin/python3 demo/sample_area.py "$pbf"
+  export CP_ATTRIBUTION="Synthetic sample neighbourhood (demo/sample_area.py)"
+  echo "== no ../shared/data: generated the sample neighbourhood $pbf (synthetic)"
+fi
 createdb cp_demo
 psql -qX -v ON_ERROR_STOP=1 -d cp_demo -c 'CREATE EXTENSION community_planning CASCADE;' 2>/dev/null
 psql -qX -v ON_ERROR_STOP=1 -d cp_demo -c 'CREATE SCHEMA osm;'
-echo "== importing $pbf (data (c) OpenStreetMap contributors, ODbL)"
+echo "== importing $pbf (OSM extracts: data (c) OpenStreetMap contributors, ODbL)"
 osm2pgsql --log-level=warn -O flex -S import/community_planning.lua -d cp_demo "$pbf"
 for step in demo/steps/*.sql; do
   echo "== $(basename "$step" .sql)"

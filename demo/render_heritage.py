@@ -6,6 +6,7 @@ libpq environment for the connection; reads cp.heritage_site, demo.buildings and
 demo.heritage_review (building_id, site_id, rule, severity, message).
 """
 import json
+import os
 import sys
 
 import matplotlib
@@ -57,7 +58,7 @@ def main():
     ax.legend(handles, ["listed footprint", "protection zone", "control zone (12 m limit)",
                         "20 m building: forbidden", "20 m building: needs review", "no heritage rule"],
               loc="lower left")
-    ax.set_title(title + "\nData (c) OpenStreetMap contributors, ODbL")
+    ax.set_title(title + "\n" + os.environ.get("CP_ATTRIBUTION", "Data (c) OpenStreetMap contributors, ODbL"))
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])

@@ -63,7 +63,7 @@ def main():
     handles = [plt.Rectangle((0, 0), 1, 1, color=COLOURS[c], alpha=0.45) for c in (300, 500, 1000)]
     handles.append(plt.Line2D([0], [0], linestyle="--", color="black"))
     ax.legend(handles, ["300 m walk", "500 m walk", "1000 m walk", "crow-fly circles"], loc="lower left")
-    ax.set_title(title + "\nData (c) OpenStreetMap contributors, ODbL")
+    ax.set_title(title + "\n" + os.environ.get("CP_ATTRIBUTION", "Data (c) OpenStreetMap contributors, ODbL"))
     if points:
         xs = [p[1] for p in points]
         ys = [p[2] for p in points]

@@ -2,8 +2,15 @@
 # The demo command (README): install packages, build and install the extension,
 # start a throwaway cluster, load a real OSM area and run the planning analysis.
 # Results are printed and written to demo/out/ (CSV, matplotlib and QGIS maps, summary.md).
-#   CP_DEMO_AREA=krems|monaco|andorra  (default krems)
+#   bash demo/run.sh                  Krems from ../shared/data, or, without it, a generated sample area
+#   bash demo/run.sh --osm FILE       any OSM extract (.osm.pbf or .osm)
+#   CP_DEMO_AREA=krems|monaco|andorra  which extract of ../shared/data (default krems)
 set -euo pipefail
+if [ "${1:-}" = "--osm" ]; then
+  [ -f "${2:-}" ] || { echo "usage: demo/run.sh [--osm FILE]" >&2; exit 2; }
+  export CP_DEMO_OSM=$(realpath "$2")
+  export CP_DEMO_AREA=$(basename "$2" | sed -E 's/\.osm(\.pbf)?$//')
+fi
 cd "$(dirname "$0")/.."
 top=$PWD
 source tools/prepare.sh
