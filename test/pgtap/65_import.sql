@@ -157,7 +157,7 @@ SELECT ok(cp.osm_category(NULL) IS NULL
       AND cp.building_floor_area(NULL) IS NULL AND cp.building_floor_area('SRID=4326;POINT(0 0)', NULL) IS NULL,
           'NULL in, NULL out for every import function');
 
--- the tag rules, on hand-made cases (test/fixtures/import_cases.osm, schema import_cases)
+-- the tag rules, on hand-made cases (test/fixtures/import_cases.osm.xml, schema import_cases)
 SELECT results_eq(
   $$ SELECT name, oneway_foot FROM import_cases.walk_edges ORDER BY way_id $$,
   $$ VALUES ('trunk with sidewalks', 0::int2), ('motorway with foot=yes', 0::int2), ('one-way street', 0::int2),
