@@ -41,6 +41,8 @@ BEGIN
             DETAIL = 'Rows shipped with the extension are read-only so that upgrades and pg_dump/restore stay consistent.',
             HINT = CASE WHEN TG_TABLE_NAME IN ('indicators', 'indicator_dimensions', 'indicator_domains')
                         THEN 'Change weight, baseline or targets of a shipped indicator in cp.indicator_local, or add your own indicator.'
+                        WHEN TG_TABLE_NAME = 'indicator_computations'
+                        THEN 'Add your own indicator with its own computation.'
                         ELSE 'Copy the set with cp.copy_standard(source, target, title_zh) and edit the copy.' END;
   END IF;
   IF TG_OP = 'DELETE' THEN
@@ -616,43 +618,12 @@ COMMENT ON FUNCTION cp.parking_rule(text, text, float8, float8, text) IS
 CREATE FUNCTION cp.parking_demand(standard text, use text, households float8, floor_area_m2 float8,
                                   community_type text DEFAULT 'old')
 RETURNS float8
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, public
 AS $$
-#variable_conflict use_column
-DECLARE
-  std  text := standard;
-  u    text := use;
-  ct   text := community_type;
-  flat float8;
-  b    text;
-  sp   float8;
-BEGIN
-  IF std IS NULL OR u IS NULL OR ct IS NULL THEN
-    RETURN NULL;
-  END IF;
-  IF ct NOT IN ('new', 'old', 'rural') OR households < 0 OR households = 'NaN' OR households = 'Infinity'
-     OR floor_area_m2 < 0 OR floor_area_m2 = 'NaN' OR floor_area_m2 = 'Infinity' THEN
-    PERFORM cp.parking_check_input(ct, households, floor_area_m2);   -- raises the specific error
-  END IF;
-  IF households > 0 AND floor_area_m2 > 0 THEN
-    flat := floor_area_m2 / households;
-  END IF;
-  -- one indexed lookup on the fast path; the error paths explain a miss
-  SELECT p.basis, p.spaces INTO b, sp
-    FROM cp.parking_standards p
-   WHERE p.standard = std AND p.use = u
-     AND p.community_type IN (ct, 'any')
-     AND ((p.flat_area_min_m2 IS NULL AND p.flat_area_max_m2 IS NULL)
-          OR (flat > coalesce(p.flat_area_min_m2, '-Infinity') AND flat <= coalesce(p.flat_area_max_m2, 'Infinity')))
-   ORDER BY (p.community_type = ct) DESC,
-            (p.flat_area_min_m2 IS NOT NULL OR p.flat_area_max_m2 IS NOT NULL) DESC
-   LIMIT 1;
-  IF NOT FOUND THEN
-    PERFORM cp.parking_no_rule(std, u, ct);
-  END IF;
-  RETURN CASE b WHEN 'household' THEN households * sp ELSE floor_area_m2 / 100.0 * sp END;
-END
+  -- the rule is cp.parking_rule's (one place for the precedence and the errors)
+  SELECT CASE r.basis WHEN 'household' THEN households * r.spaces ELSE floor_area_m2 / 100.0 * r.spaces END
+    FROM cp.parking_rule(standard, use, households, floor_area_m2, community_type) r
 $$;
 COMMENT ON FUNCTION cp.parking_demand(text, text, float8, float8, text) IS
   'Parking spaces a building needs under a set (the rule of cp.parking_rule): households × spaces per household, or floor area / 100 × spaces per 100 m². NULL when the standard, use or community type is NULL or the quantity the rule needs is NULL. Errors as cp.parking_rule';

@@ -439,45 +439,25 @@ COMMENT ON COLUMN cp.indicator_computations.sql_template IS 'Query returning one
 COMMENT ON COLUMN cp.indicator_computations.note IS 'What the query measures';
 COMMENT ON COLUMN cp.indicator_computations.shipped IS 'True for rows shipped with the extension (read-only, not dumped)';
 
+-- Shipped rows, TRUNCATE and the shipped flag: cp.protect_shipped(), as for every catalogue.
+-- This trigger adds the one rule of its own: a computation belongs to a computed indicator.
 CREATE FUNCTION cp.check_indicator_computation() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 SET search_path FROM CURRENT
 AS $$
 BEGIN
-  IF cp.catalogue_maintenance() THEN
-    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-  END IF;
-  IF TG_OP = 'TRUNCATE' THEN
-    RAISE EXCEPTION 'cannot truncate %.%', TG_TABLE_SCHEMA, TG_TABLE_NAME
-      USING ERRCODE = '55000',
-            DETAIL = 'The table holds rows shipped with the extension, which are read-only.',
-            HINT = 'Delete your own rows with DELETE ... WHERE NOT shipped.';
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.shipped THEN
-    RAISE EXCEPTION 'cannot % a shipped row of %.%', lower(TG_OP), TG_TABLE_SCHEMA, TG_TABLE_NAME
-      USING ERRCODE = '55000',
-            DETAIL = 'Rows shipped with the extension are read-only so that upgrades and pg_dump/restore stay consistent.',
-            HINT = 'Add your own indicator with its own computation.';
-  END IF;
-  IF TG_OP = 'DELETE' THEN
-    RETURN OLD;
-  END IF;
-  IF NEW.shipped THEN
-    RAISE EXCEPTION 'cannot mark a row of %.% as shipped', TG_TABLE_SCHEMA, TG_TABLE_NAME
-      USING ERRCODE = '55000';
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM cp.indicators i WHERE i.code = NEW.indicator AND i.obtained = 'computed') THEN
-    IF EXISTS (SELECT 1 FROM cp.indicators i WHERE i.code = NEW.indicator) THEN
-      RAISE EXCEPTION 'indicator "%" is not computed', NEW.indicator
-        USING ERRCODE = '23514',
-              DETAIL = 'Only indicators with obtained = computed get a computation; recorded ones are entered in cp.indicator_values.';
-    END IF;   -- unknown indicator: the foreign key reports it
-  END IF;
+  IF NOT cp.catalogue_maintenance()
+     AND NOT EXISTS (SELECT 1 FROM cp.indicators i WHERE i.code = NEW.indicator AND i.obtained = 'computed')
+     AND EXISTS (SELECT 1 FROM cp.indicators i WHERE i.code = NEW.indicator) THEN
+    RAISE EXCEPTION 'indicator "%" is not computed', NEW.indicator
+      USING ERRCODE = '23514',
+            DETAIL = 'Only indicators with obtained = computed get a computation; recorded ones are entered in cp.indicator_values.';
+  END IF;   -- unknown indicator: the foreign key reports it
   RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION cp.check_indicator_computation() IS
-  'Trigger: shipped computations are read-only (55000); a computation must belong to a computed indicator (23514)';
+  'Trigger: a computation must belong to a computed indicator (23514); shipped rows are guarded by cp.protect_shipped() (55000)';
 
 INSERT INTO cp.indicator_computations (indicator, sql_template, note, shipped)
 SELECT i.code, $sql$
@@ -497,10 +477,12 @@ $sql$,
   FROM cp.indicators i
  WHERE i.obtained = 'computed' AND i.measure ILIKE '%heritage%';
 
-CREATE TRIGGER check_computation BEFORE INSERT OR UPDATE OR DELETE ON cp.indicator_computations
+CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.indicator_computations
+  FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.indicator_computations
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER check_computation BEFORE INSERT OR UPDATE ON cp.indicator_computations
   FOR EACH ROW EXECUTE FUNCTION cp.check_indicator_computation();
-CREATE TRIGGER check_computation_truncate BEFORE TRUNCATE ON cp.indicator_computations
-  FOR EACH STATEMENT EXECUTE FUNCTION cp.check_indicator_computation();
 SELECT pg_catalog.pg_extension_config_dump('cp.indicator_computations', 'WHERE NOT shipped');
 GRANT SELECT ON cp.indicator_computations TO PUBLIC;
 
