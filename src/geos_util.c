@@ -47,12 +47,6 @@ cp_geos_last_error(void)
 }
 
 void
-cp_geos_clear_error(void)
-{
-	geos_error[0] = '\0';
-}
-
-void
 cp_geos_raise(const char *what)
 {
 	ereport(ERROR,

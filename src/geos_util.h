@@ -14,7 +14,6 @@
 
 extern GEOSContextHandle_t cp_geos(void);
 extern const char *cp_geos_last_error(void);
-extern void cp_geos_clear_error(void);
 extern void cp_geos_raise(const char *what) pg_attribute_noreturn();
 
 /* EWKB <-> GEOS (the SRID travels along). */
