@@ -111,12 +111,19 @@ COMMENT ON FUNCTION cp.network_build(text, text, float8) IS
   'Compile a walking network from an edges query (id, geom[, source, target, cost, reverse_cost]) and store it; returns its summary';
 
 CREATE FUNCTION cp.network_rebuild(name text) RETURNS SETOF cp.networks
-LANGUAGE sql VOLATILE STRICT
+LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
 AS $$
-  SELECT b.* FROM cp.network_catalog c,
-         LATERAL cp.network_build(c.name, c.edges_sql, c.tolerance_m) b
-   WHERE c.name = network_rebuild.name
+DECLARE
+  def record;
+BEGIN
+  SELECT c.edges_sql, c.tolerance_m INTO def FROM cp.network_catalog c WHERE c.name = network_rebuild.name;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'network "%" does not exist', name
+      USING ERRCODE = '42704', HINT = 'cp.networks lists the built networks.';
+  END IF;
+  RETURN QUERY SELECT * FROM cp.network_build(name, def.edges_sql, def.tolerance_m);
+END
 $$;
 COMMENT ON FUNCTION cp.network_rebuild(text) IS
   'Rebuild a network from its stored definition (after its edges changed)';

@@ -1,7 +1,7 @@
 -- Network engine contracts: signatures, volatility, SQLSTATEs, NULL sweep,
 -- configuration dump, cache invalidation, memory cap.
 BEGIN;
-SELECT plan(48);
+SELECT plan(50);
 
 SELECT has_function('cp', 'network_build', ARRAY['text', 'text', 'double precision']);
 SELECT has_function('cp', 'network_drop', ARRAY['text']);
@@ -38,6 +38,8 @@ SELECT lives_ok($$SELECT cp.network_build('t_line', 'SELECT id, geom FROM line')
 
 -- SQLSTATEs of every bad input
 SELECT throws_ok($$SELECT cp.walk_distance('t_none', 'SRID=32650;POINT(0 0)', 'SRID=32650;POINT(1 0)')$$, '42704', NULL, 'unknown network: 42704');
+SELECT throws_ok($$SELECT cp.network_rebuild('t_none')$$, '42704', 'network "t_none" does not exist', 'rebuild of an unknown network: 42704');
+SELECT is((SELECT count(*) FROM cp.network_rebuild(NULL)), 0::bigint, 'network_rebuild: NULL name');
 SELECT throws_ok($$SELECT cp.network_build('t_bad', 'SELECT id FROM line')$$, '42703', 'edges query has no column "geom"', 'missing column: 42703, named');
 SELECT throws_ok($$SELECT cp.network_build('t_bad', 'SELECT id::text AS id, geom FROM line')$$, '42804', NULL, 'mistyped column: 42804');
 SELECT throws_ok($$SELECT cp.network_build('t_bad', 'SELECT 1 AS id, geom FROM line UNION ALL SELECT 1, geom FROM line')$$, '23505', 'duplicate edge id 1', 'duplicate edge id: 23505');
