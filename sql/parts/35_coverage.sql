@@ -124,61 +124,21 @@ $$;
 COMMENT ON FUNCTION cp._coverage_categories(text) IS
   'Internal: every category of a standard set with the effective radius of its lowest level; categories without any radius are left out with a NOTICE';
 
--- The engine room: for every resident and category, the nearest facility on foot
--- within the category's search radius and the crow-fly distance to the nearest
--- facility within it (NULL beyond). One cp.nearest call per category.
-CREATE FUNCTION cp._coverage_core(network text, residents_sql text, facilities_sql text,
-                                  codes text[], radii float8[], profile text)
-RETURNS TABLE (resident_id bigint, population float8, geom geometry, category text,
-               facility_id bigint, distance_m float8, crowfly_m float8)
-LANGUAGE plpgsql VOLATILE STRICT
-SET search_path FROM CURRENT
-AS $$
-DECLARE
-  srid int := cp._coverage_srid(network);
-  rq text := cp._coverage_query(residents_sql);
-  fq text := cp._coverage_query(facilities_sql);
-BEGIN
-  PERFORM cp._profile_speed(profile);
-  RETURN QUERY EXECUTE format($q$
-    WITH cats AS (SELECT c.code, c.radius FROM unnest($1::text[], $2::float8[]) AS c (code, radius)),
-    walk AS (
-      SELECT c.code, n.target_id, n.origin_id, n.distance_m
-        FROM cats c,
-             LATERAL cp.nearest($3, format('SELECT id, geom FROM (%%s) f WHERE category::text = %%L', $4, c.code),
-                                format('SELECT id, geom FROM (%%s) r', $5), c.radius + 0.001, 1, $6) n
-       WHERE n.origin_id IS NOT NULL),
-    res AS MATERIALIZED (
-      SELECT r.id::bigint AS id, coalesce(r.population::float8, 0) AS population,
-             ST_Transform(ST_PointOnSurface(r.geom::geometry), %1$s) AS g
-        FROM (%2$s) r),
-    fac AS MATERIALIZED (
-      SELECT f.category::text AS code, ST_Transform(ST_PointOnSurface(f.geom::geometry), %1$s) AS g
-        FROM (%3$s) f
-       WHERE f.category::text = ANY ($1) AND f.geom IS NOT NULL),
-    fac_cells AS (  -- every facility in each radius-sized grid cell its radius reaches into
-      SELECT f.code, f.g, ix, iy
-        FROM fac f JOIN cats c ON c.code = f.code,
-             generate_series(floor((ST_X(f.g) - c.radius - 0.001) / c.radius)::int,
-                             floor((ST_X(f.g) + c.radius + 0.001) / c.radius)::int) ix,
-             generate_series(floor((ST_Y(f.g) - c.radius - 0.001) / c.radius)::int,
-                             floor((ST_Y(f.g) + c.radius + 0.001) / c.radius)::int) iy),
-    crow AS (  -- hash join on the resident's cell, then the exact distance
-      SELECT r.id, c.code, min(ST_Distance(r.g, fc.g)) AS d
-        FROM res r CROSS JOIN cats c
-        JOIN fac_cells fc ON fc.code = c.code AND fc.ix = floor(ST_X(r.g) / c.radius)::int
-                                             AND fc.iy = floor(ST_Y(r.g) / c.radius)::int
-       WHERE ST_DWithin(r.g, fc.g, c.radius + 0.001)
-       GROUP BY 1, 2)
-    SELECT r.id, r.population, r.g, c.code, w.origin_id, w.distance_m, cr.d
-      FROM res r CROSS JOIN cats c
-      LEFT JOIN walk w ON w.target_id = r.id AND w.code = c.code
-      LEFT JOIN crow cr ON cr.id = r.id AND cr.code = c.code$q$, srid, rq, fq)
-    USING codes, radii, network, fq, rq, profile;
-END
-$$;
-COMMENT ON FUNCTION cp._coverage_core(text, text, text, text[], float8[], text) IS
-  'Internal: per resident and category, the nearest facility on foot within the radius (one cp.nearest call per category) and the crow-fly distance to the nearest facility within it in the network SRID';
+-- The engine room (src/coverage.c): residents read and snapped once, one bounded
+-- search per category, the crow-fly check on a grid of the radius, residents put
+-- into communities by GEOS. Per resident row and category, or population sums per
+-- community (or the whole area) and category.
+CREATE FUNCTION cp._coverage_eval(network text, residents_sql text, facilities_sql text,
+                                  codes text[], radii float8[], by_time boolean, max_snap_m float8,
+                                  per text, communities_sql text,
+                                  OUT resident_id bigint, OUT community_id bigint, OUT category text,
+                                  OUT population float8, OUT facility_id bigint, OUT distance_m float8,
+                                  OUT crowfly_m float8, OUT covered float8, OUT crowfly_covered float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'cp_coverage_eval_sql'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION cp._coverage_eval(text, text, text, text[], float8[], boolean, float8, text, text) IS
+  'Internal: nearest facility on foot (one search per category) and crow-fly within the radius per resident (id, geom, population) and category (per = resident), or population sums per community (id, geom query; per = community) or for the whole area (per = area) and category, category NULL = every category at once';
 
 CREATE FUNCTION cp.access(network text, residents_sql text, facilities_sql text,
                           standard text DEFAULT 'GB50180-2018', profile text DEFAULT 'walk')
@@ -196,10 +156,13 @@ BEGIN
   PERFORM cp._coverage_srid(network);
   PERFORM cp._coverage_check_residents(residents_sql);
   PERFORM cp._coverage_check_facilities(facilities_sql, codes, false);
+  PERFORM cp._profile_speed(profile);
   RETURN QUERY
     SELECT a.resident_id, a.category, a.facility_id, a.distance_m, r.radius,
            a.distance_m IS NOT NULL, a.crowfly_m IS NOT NULL
-      FROM cp._coverage_core(network, residents_sql, facilities_sql, codes, radii, profile) a
+      FROM cp._coverage_eval(network,
+                             format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
+                             cp._coverage_query(facilities_sql), codes, radii, false, 250, 'resident', NULL) a
       JOIN unnest(codes, radii) AS r (code, radius) ON r.code = a.category
      ORDER BY a.resident_id, a.category;
 END
@@ -233,6 +196,17 @@ END
 $$;
 COMMENT ON FUNCTION cp._coverage_communities(text) IS
   'Internal: the communities query checked (id, geom; unique ids) and wrapped; a single whole-area row for NULL';
+
+-- The rows of a checked communities query (cp._coverage_communities).
+CREATE FUNCTION cp._coverage_rows(communities_sql text) RETURNS TABLE (id bigint, geom geometry)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  RETURN QUERY EXECUTE communities_sql;
+END
+$$;
+COMMENT ON FUNCTION cp._coverage_rows(text) IS 'Internal: the rows (id, geom) of a communities query wrapped by cp._coverage_communities';
 
 -- SQL of the CTEs that put residents (CTE pts: id, g point in the network SRID) into
 -- communities (CTE com: k, id, geom, g): a hash join on grid cells of about one community's
@@ -280,26 +254,19 @@ BEGIN
   PERFORM cp._coverage_check_residents(residents_sql);
   PERFORM cp._coverage_check_facilities(facilities_sql, codes, false);
   cq := cp._coverage_communities(communities_sql);
-  RETURN QUERY EXECUTE format($q$
-    WITH a AS MATERIALIZED (SELECT * FROM cp._coverage_core($1, $2, $3, $4, $5, $6)),
-    r AS (SELECT c.code FROM unnest($4::text[]) AS c (code)),
-    pts AS MATERIALIZED (SELECT a.resident_id AS id, a.geom AS g FROM a WHERE a.category = ($4::text[])[1]),
-    com AS MATERIALIZED (SELECT row_number() OVER () AS k, c.id, c.geom,
-                                CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %s) END AS g
-                           FROM (%s) c),
-    %s,
-    agg AS (
-      SELECT m.k, a.category, sum(a.population) AS pop,
-             sum(a.population) FILTER (WHERE a.distance_m IS NOT NULL) AS cov,
-             sum(a.population) FILTER (WHERE a.crowfly_m IS NOT NULL) AS crow
-        FROM memb m JOIN a ON a.resident_id = m.rid
-       GROUP BY m.k, a.category)
-    SELECT com.id, r.code, coalesce(agg.pop, 0), coalesce(agg.cov, 0),
-           coalesce(agg.cov, 0) / nullif(agg.pop, 0), coalesce(agg.crow, 0) / nullif(agg.pop, 0), com.geom
-      FROM com CROSS JOIN r
-      LEFT JOIN agg ON agg.k = com.k AND agg.category = r.code
-     ORDER BY com.id, r.code$q$, srid, cq, cp._coverage_members_cte())
-    USING network, residents_sql, facilities_sql, codes, radii, profile;
+  PERFORM cp._profile_speed(profile);
+  RETURN QUERY
+    WITH com AS (SELECT c.id, c.geom FROM cp._coverage_rows(cq) c),
+    a AS (SELECT * FROM cp._coverage_eval(network,
+                                          format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
+                                          cp._coverage_query(facilities_sql), codes, radii, false, 250,
+                                          CASE WHEN communities_sql IS NULL THEN 'area' ELSE 'community' END, cq) e
+           WHERE e.category IS NOT NULL)
+    SELECT com.id, r.code, coalesce(a.population, 0), coalesce(a.covered, 0),
+           a.covered / nullif(a.population, 0), a.crowfly_covered / nullif(a.population, 0), com.geom
+      FROM com CROSS JOIN unnest(codes) AS r (code)
+      LEFT JOIN a ON a.community_id IS NOT DISTINCT FROM com.id AND a.category = r.code
+     ORDER BY com.id, r.code;
 END
 $$;
 COMMENT ON FUNCTION cp.coverage(text, text, text, text, text, text) IS
@@ -332,7 +299,8 @@ BEGIN
      OR lvl IS NULL OR profile IS NULL THEN
     RETURN;
   END IF;
-  -- every required row (code, level) with its radius; search each code to its largest radius
+  -- every required row (code, level) with its radius; a code required at several levels
+  -- must be met at the tightest radius, so each code is searched to its smallest
   SELECT array_agg(q.code ORDER BY q.code, q.effective_radius_m), array_agg(q.effective_radius_m ORDER BY q.code, q.effective_radius_m),
          string_agg(q.code || ' (' || q.from_level || ')', ', ') FILTER (WHERE q.effective_radius_m IS NULL)
     INTO req_codes, req_radii, skipped
@@ -342,7 +310,7 @@ BEGIN
       USING HINT = 'Give them a radius_m in your own copy of the set.';
   END IF;
   SELECT array_agg(x.code ORDER BY x.code), array_agg(x.radius ORDER BY x.code) INTO codes, radii
-    FROM (SELECT q.code, max(q.radius) AS radius FROM unnest(req_codes, req_radii) AS q (code, radius)
+    FROM (SELECT q.code, min(q.radius) AS radius FROM unnest(req_codes, req_radii) AS q (code, radius)
            WHERE q.radius IS NOT NULL GROUP BY q.code) x;
   srid := cp._coverage_srid(network);
   PERFORM cp._coverage_check_residents(residents_sql);
@@ -352,36 +320,20 @@ BEGIN
     RAISE EXCEPTION 'life circle "%" of standard set "%" has no required category with a walking radius', lvl, standard
       USING ERRCODE = '22023';
   END IF;
-  RETURN QUERY EXECUTE format($q$
-    WITH a AS MATERIALIZED (SELECT * FROM cp._coverage_core($1, $2, $3, $4, $5, $6)),
-    req AS (SELECT q.code, q.radius FROM unnest($7::text[], $8::float8[]) AS q (code, radius) WHERE q.radius IS NOT NULL),
-    per AS (  -- per resident and required category: met on foot, met as the crow flies
-      SELECT a.resident_id, a.category, min(a.population) AS population,
-             bool_and(a.distance_m <= req.radius + 0.001) IS TRUE AS ok,
-             bool_and(a.crowfly_m <= req.radius + 0.001) IS TRUE AS crow_ok
-        FROM a JOIN req ON req.code = a.category
-       GROUP BY a.resident_id, a.category),
-    person AS MATERIALIZED (
-      SELECT per.resident_id, min(per.population) AS population, bool_and(per.ok) AS ok, bool_and(per.crow_ok) AS crow_ok,
-             array_agg(per.category) FILTER (WHERE NOT per.ok) AS missing
-        FROM per GROUP BY per.resident_id),
-    pts AS MATERIALIZED (SELECT a.resident_id AS id, a.geom AS g FROM a WHERE a.category = ($4::text[])[1]),
-    com AS MATERIALIZED (SELECT row_number() OVER () AS k, c.id, c.geom,
-                                CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %s) END AS g
-                           FROM (%s) c),
-    %s,
-    joined AS MATERIALIZED (SELECT m.k, p.* FROM memb m JOIN person p ON p.resident_id = m.rid),
-    miss AS (SELECT j.k, u.code, sum(j.population) AS pop FROM joined j, unnest(j.missing) AS u (code) GROUP BY j.k, u.code),
-    agg AS (SELECT j.k, sum(j.population) AS pop, sum(j.population) FILTER (WHERE j.ok) AS cov,
-                   sum(j.population) FILTER (WHERE j.crow_ok) AS crow
-              FROM joined j GROUP BY j.k)
-    SELECT com.id, $9, coalesce(agg.pop, 0), coalesce(agg.cov, 0),
-           coalesce(agg.cov, 0) / nullif(agg.pop, 0), coalesce(agg.crow, 0) / nullif(agg.pop, 0),
-           coalesce((SELECT array_agg(m.code ORDER BY m.pop DESC, m.code) FROM miss m WHERE m.k = com.k), '{}'),
+  PERFORM cp._profile_speed(profile);
+  RETURN QUERY
+    WITH com AS (SELECT c.id, c.geom FROM cp._coverage_rows(cq) c),
+    a AS MATERIALIZED (SELECT * FROM cp._coverage_eval(network,
+                                                       format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
+                                                       cp._coverage_query(facilities_sql), codes, radii, false, 250,
+                                                       CASE WHEN communities_sql IS NULL THEN 'area' ELSE 'community' END, cq))
+    SELECT com.id, lvl, coalesce(t.population, 0), coalesce(t.covered, 0),
+           t.covered / nullif(t.population, 0), t.crowfly_covered / nullif(t.population, 0),
+           coalesce((SELECT array_agg(m.category ORDER BY m.population - m.covered DESC, m.category)
+                       FROM a m WHERE m.community_id IS NOT DISTINCT FROM com.id AND m.category IS NOT NULL AND m.covered < m.population), '{}'),
            com.geom
-      FROM com LEFT JOIN agg ON agg.k = com.k
-     ORDER BY com.id$q$, srid, cq, cp._coverage_members_cte())
-    USING network, residents_sql, facilities_sql, codes, radii, profile, req_codes, req_radii, lvl;
+      FROM com LEFT JOIN a t ON t.community_id IS NOT DISTINCT FROM com.id AND t.category IS NULL
+     ORDER BY com.id;
 END
 $$;
 COMMENT ON FUNCTION cp.life_circle(text, text, text, text, text, text, text) IS
