@@ -435,3 +435,89 @@ END
 $$;
 COMMENT ON FUNCTION cp.supply_gap(text, text, text, text, text, float8, text, text) IS
   'Supply against demand for a capacity-bound category per community (NULL = whole area), by two-step floating catchment over walking distance within the category''s radius: demand = population × per_1000 / 1000 (per_1000 from the set or given), supply = capacity shares reaching the residents, gap = max(0, demand - supply), gap_ratio = gap / demand. Errors: unknown set 42704, category without radius 22023, no per_1000 22004, missing column 42703';
+
+-- Floor space of a category per resident (e.g. cultural activity space, m²/person;
+-- plan target 0.8 -> 1.2): inside each community, and within walking reach by the
+-- same two-step floating catchment as cp.supply_gap with floor area as capacity.
+-- category is both an argument and a result column (INOUT), as cp.supply_gap.
+CREATE FUNCTION cp.space_per_resident(OUT community_id bigint, network text, residents_sql text, facilities_sql text,
+                                      INOUT category text, communities_sql text DEFAULT NULL,
+                                      target_m2_per_resident float8 DEFAULT NULL,
+                                      standard text DEFAULT 'GB50180-2018', profile text DEFAULT 'walk',
+                                      OUT population float8, OUT floor_area_m2 float8, OUT m2_per_resident float8,
+                                      OUT accessible_m2_per_resident float8, OUT target float8, OUT gap_m2_per_resident float8,
+                                      OUT geom geometry)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  cat text := category;
+  tgt float8 := target_m2_per_resident;
+  fq text;
+  cq text;
+  bad record;
+BEGIN
+  IF network IS NULL OR residents_sql IS NULL OR facilities_sql IS NULL OR cat IS NULL OR standard IS NULL
+     OR profile IS NULL THEN
+    RETURN;
+  END IF;
+  PERFORM cp.check_standard(standard);
+  IF tgt IS NULL THEN  -- the set's figure when it gives one in m² per 1000 residents
+    SELECT min(c.per_1000) / 1000.0 INTO tgt FROM cp.facility_categories c
+     WHERE c.standard = space_per_resident.standard AND c.code = cat AND c.per_1000_unit LIKE 'm²%';
+  END IF;
+  IF tgt IS NOT NULL AND NOT (tgt > 0 AND tgt < 'Infinity') THEN
+    RAISE EXCEPTION 'target_m2_per_resident must be a finite number above zero'
+      USING ERRCODE = '22023', DETAIL = format('The value given is %s.', tgt);
+  END IF;
+  fq := cp._coverage_query(facilities_sql);
+  BEGIN
+    EXECUTE format('SELECT f.id, f.floor_area FROM (%s) f WHERE f.category::text = %L
+                       AND NOT (f.floor_area::float8 >= 0 AND f.floor_area::float8 < ''Infinity'') LIMIT 1', fq, cat)
+      INTO bad;
+  EXCEPTION WHEN undefined_column THEN
+    RAISE EXCEPTION 'facilities query must return columns id, category, geom and floor_area'
+      USING ERRCODE = '42703', DETAIL = SQLERRM,
+            HINT = 'floor_area is the facility''s usable floor space in m²; cp.building_floor_area(geom, levels) estimates it from a footprint.';
+  END;
+  IF bad.id IS NOT NULL THEN
+    RAISE EXCEPTION 'floor area must be a finite number of m², zero or more'
+      USING ERRCODE = '22023', DETAIL = format('Facility %s has floor area %s.', bad.id, coalesce(bad.floor_area::text, 'NULL'));
+  END IF;
+  cq := cp._coverage_communities(communities_sql);
+  RETURN QUERY
+    WITH s AS (
+      SELECT * FROM cp.supply_gap(network, residents_sql,
+                                  format('SELECT id, category, geom, floor_area AS capacity FROM (%s) f', fq),
+                                  cat, communities_sql, coalesce(tgt, 1) * 1000, standard, profile)),
+    inside AS (SELECT * FROM cp._space_inside(fq, cat, cq))
+    SELECT s.community_id, cat, s.population, coalesce(i.floor_area, 0),
+           coalesce(i.floor_area, 0) / nullif(s.population, 0), s.supply / nullif(s.population, 0), tgt,
+           CASE WHEN s.population > 0 THEN greatest(tgt - s.supply / s.population, 0) END, s.geom
+      FROM s LEFT JOIN inside i ON i.community_id IS NOT DISTINCT FROM s.community_id
+     ORDER BY s.community_id;
+END
+$$;
+COMMENT ON FUNCTION cp.space_per_resident(text, text, text, text, text, float8, text, text) IS
+  'Floor space of one facility category per resident and community (NULL = whole area): floor area of the category''s facilities (id, category, geom, floor_area query) inside the community per resident, and the floor area within walking reach per resident by two-step floating catchment within the category''s radius; target from the argument or the set''s per_1000 in m², gap = max(0, target - accessible). Errors: missing column 42703, negative floor area 22023, category without radius 22023';
+
+-- Floor area of a category's facilities per community (point on surface inside
+-- the polygon; NULL communities query = the whole area).
+CREATE FUNCTION cp._space_inside(facilities_sql text, category text, communities_sql text)
+RETURNS TABLE (community_id bigint, floor_area float8)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  RETURN QUERY EXECUTE format($q$
+    SELECT c.id, sum(coalesce(f.floor_area::float8, 0))
+      FROM (%s) c
+      JOIN (SELECT * FROM (%s) f WHERE f.category::text = %L AND f.geom IS NOT NULL) f
+        ON c.geom IS NULL OR ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(f.geom::geometry), ST_SRID(c.geom)))
+     GROUP BY c.id$q$, communities_sql, facilities_sql, category);
+END
+$$;
+COMMENT ON FUNCTION cp._space_inside(text, text, text) IS
+  'Internal: floor area of one category''s facilities per community (point on surface within the polygon)';

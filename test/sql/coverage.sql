@@ -90,6 +90,20 @@ SELECT community_id, population, demand, round(supply::numeric, 2) AS supply, ro
                      $$SELECT * FROM fac UNION ALL SELECT 11, 'kindergarten', 'SRID=32650;POINT(800 0)', 20$$,
                      'kindergarten', per_1000 => 40, standard => 'T');
 
+-- Floor space per resident: a 600 m² school building at x = 900 (radius 500) reaches
+-- residents 2 and 3 (500 people): 1.2 m² each; community 2 holds it (600 m² for
+-- 500 people), community 1 has none and reaches none; the whole area: 600 m² for
+-- 600 people, and 1.0 m² within reach per resident; target 1.0 m².
+SELECT community_id, category, population, floor_area_m2, round(m2_per_resident::numeric, 4) AS inside,
+       round(accessible_m2_per_resident::numeric, 4) AS accessible, target, round(gap_m2_per_resident::numeric, 4) AS gap
+  FROM cp.space_per_resident('street', 'SELECT * FROM res',
+                             'SELECT id, category, geom, CASE WHEN id = 20 THEN 600 END AS floor_area FROM fac',
+                             'primary_school', 'SELECT * FROM com', 1.0, 'T');
+SELECT community_id, population, floor_area_m2, m2_per_resident, round(accessible_m2_per_resident::numeric, 4) AS accessible, target
+  FROM cp.space_per_resident('street', 'SELECT * FROM res',
+                             'SELECT id, category, geom, CASE WHEN id = 20 THEN 600 END AS floor_area FROM fac',
+                             'primary_school', standard => 'T');
+
 -- The GB 50180-2018 set by default: every category with a radius, one row each.
 SELECT category, radius_m FROM cp.access('street', 'SELECT * FROM res WHERE id = 1', 'SELECT * FROM fac') ORDER BY 1;
 
@@ -102,6 +116,8 @@ SELECT count(*) FROM cp.life_circle('street', 'SELECT * FROM res', NULL, NULL, '
 SELECT count(*) FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', NULL);
 SELECT count(*) FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, standard => 'T');
 SELECT count(*) FROM cp.supply_gap(NULL, 'SELECT * FROM res', 'SELECT * FROM fac', 'kindergarten', standard => 'T');
+SELECT count(*) FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, standard => 'T');
+SELECT count(*) FROM cp.space_per_resident('street', NULL, 'SELECT * FROM fac', 'primary_school', standard => 'T');
 
 -- Errors, each with its own SQLSTATE.
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
@@ -126,6 +142,10 @@ SELECT pg_temp.err($$SELECT * FROM cp.access('street', 'SELECT * FROM res', 'SEL
 SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'primary_school', standard => 'T')$$) AS no_per_1000;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'hospital', standard => 'T')$$) AS category_not_in_set;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'kindergarten', per_1000 => 0, standard => 'T')$$) AS zero_per_1000;
+SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'primary_school', standard => 'T')$$) AS no_floor_area;
+SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT *, -5 AS floor_area FROM fac', 'primary_school', standard => 'T')$$) AS negative_floor_area;
+SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT *, 5 AS floor_area FROM fac', 'primary_school', target_m2_per_resident => -1, standard => 'T')$$) AS negative_target;
+SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT *, 5 AS floor_area FROM fac', 'parcel', standard => 'T')$$) AS category_without_radius;
 SET client_min_messages = notice;
 -- the wording of two of them, with DETAIL and HINT
 SELECT * FROM cp.access('street', 'SELECT id, geom FROM res', 'SELECT * FROM fac', 'T');
