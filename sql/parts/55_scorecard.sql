@@ -655,6 +655,8 @@ DECLARE
   old_source text;
   err_state text;
   err_msg   text;
+  err_detail text;
+  err_hint  text;
   communities_sql constant text :=
     'SELECT k AS id, geom, id AS community_id, name, district, city, community_type, population FROM pg_temp._cp_compute_communities';
 BEGIN
@@ -738,10 +740,12 @@ BEGIN
           INTO keys, vals, inps, n, nd, bad
           USING communities_sql, NULL::geometry, compute_indicators.period, eff;
       EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_msg = MESSAGE_TEXT;
+        GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_msg = MESSAGE_TEXT,
+                                err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
         RAISE EXCEPTION 'computing indicator "%" for all communities failed: %', comp.indicator, err_msg
           USING ERRCODE = err_state,
-                HINT = 'See the row of cp.indicator_computations for this indicator, and the settings.';
+                DETAIL = coalesce(nullif(err_detail, ''), format('Settings used: %s.', used)),
+                HINT = coalesce(nullif(err_hint, ''), 'See the row of cp.indicator_computations for this indicator, and the settings.');
       END;
       IF n <> nd OR bad > 0 THEN
         RAISE EXCEPTION 'computation of indicator "%" returned % duplicate and % unknown community keys', comp.indicator, n - nd, bad
