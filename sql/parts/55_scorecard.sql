@@ -600,7 +600,9 @@ BEGIN
     IF NOT asked THEN
       RETURN NULL;
     END IF;
-    RAISE EXCEPTION 'settings key % missing for indicator "%"', missing, indicator
+    RAISE EXCEPTION '% % for indicator "%"',
+                    CASE WHEN missing LIKE '%,%' THEN 'settings keys' ELSE 'settings key' END, missing
+                      || CASE WHEN missing LIKE '%,%' THEN ' are missing' ELSE ' is missing' END, indicator
       USING ERRCODE = '22023',
             DETAIL = format('Indicator %s needs the settings keys %s.', indicator,
                             (SELECT string_agg(j.key, ', ' ORDER BY j.key) FROM jsonb_each(keys) j)),

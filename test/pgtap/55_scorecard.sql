@@ -304,7 +304,7 @@ SELECT is((SELECT inputs ->> 'community_type' FROM cp.indicator_values WHERE com
           'old', 'parking_community_type applies one type to every community');
 -- errors: a missing key of an indicator asked for, a key of the wrong type
 SELECT throws_ok($$SELECT * FROM cp.compute_indicators('2027-12-31', '{"compute": ["childcare_place_gap"], "network": "tap_street"}')$$,
-                 '22023', 'settings key "childcare_facilities_sql", "childcare_per_1000", "residents_sql" missing for indicator "childcare_place_gap"',
+                 '22023', 'settings keys "childcare_facilities_sql", "childcare_per_1000", "residents_sql" are missing for indicator "childcare_place_gap"',
                  'a missing key of an indicator asked for by name');
 SELECT throws_ok($$SELECT * FROM cp.compute_indicators('2027-12-31', (SELECT s || '{"walk_m": "300"}' FROM h_settings))$$,
                  '22023', 'settings key "walk_m" must be a number, not a string', 'a key of the wrong type');
