@@ -70,7 +70,8 @@ def main():
                f"dbname '{uri.database()}'")
             valid = lyr.isValid()
             ok(valid, f"{name}: layer is valid",
-               lyr.dataProvider().error().message() if lyr.dataProvider() else "no data provider")
+               (lyr.dataProvider().error().message() if lyr.dataProvider() else "")
+               or "QGIS gives no reason: does the table or view exist?")
             count = lyr.featureCount() if valid and isinstance(lyr, QgsVectorLayer) else -1
             ok(count > 0, f"{name}: has features ({count})")
             e = lyr.extent() if valid else None
