@@ -332,6 +332,8 @@ def write_project(project, path):
     text = re.sub(r' saveUser(Full)?="[^"]*"', "", text)
     with open(path, "w") as f:
         f.write(text)
+    if os.path.exists(path + "~"):   # QGIS keeps the overwritten project as a backup: not for the repository
+        os.remove(path + "~")
     print(f"wrote {path}")
 
 
