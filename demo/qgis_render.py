@@ -38,7 +38,7 @@ SERVICE = "community_planning"
 MM = QgsUnitTypes.LayoutMillimeters
 CREDIT = "Data \u00a9 OpenStreetMap contributors, ODbL \u00b7 analysis: community_planning (PostgreSQL) \u00b7 map: QGIS {}"
 
-# (layer name, view, geometry type)
+# (layer name, view, geometry type[, filter]): the layers top to bottom
 LAYERS = [
     ("Schools", "schools", "Point"),
     ("Heritage footprints", "heritage_footprints", "MultiPolygon"),
@@ -48,7 +48,20 @@ LAYERS = [
     ("School catchments (walk)", "catchment_zones", "MultiPolygon"),
     ("Walk to nearest school", "building_school_walk", "MultiPolygon"),
     ("Walking network islands", "network_islands", "LineString"),
+    ("Unmet parking demand per building", "building_parking_gap", "MultiPolygon"),
+    ("Parking gap per community", "community_parking_gap", "MultiPolygon"),
+    ("15-minute life circle per community", "community_life_circle_map", "MultiPolygon"),
+    ("Coverage: primary school (500 m walk)", "community_coverage_map", "MultiPolygon",
+     "\"category\" = 'primary_school'"),
+    ("Coverage: kindergarten (300 m walk)", "community_coverage_map", "MultiPolygon",
+     "\"category\" = 'kindergarten'"),
+    ("Coverage: food market (500 m walk)", "community_coverage_map", "MultiPolygon",
+     "\"category\" = 'market'"),
+    ("Community scorecard (overall score)", "community_scorecard", "MultiPolygon"),
 ]
+# shown in the main canvas when the project opens (the layouts show their own layers)
+CANVAS = {"Schools", "Heritage footprints", "Heritage protection zones", "Heritage control zones",
+          "School catchments (walk)", "Walking network islands"}
 
 # layout name -> (title, layers top to bottom, layer whose extent frames the map, margin in m)
 LAYOUTS = {
@@ -64,6 +77,18 @@ LAYOUTS = {
                  "Heritage control zones", 150),
     "network": ("The compiled walking network and its disconnected islands",
                 ["Schools", "Walking network islands"], "Walk to nearest school", 300),
+    "life_circle": ("Residents inside a complete 15-minute life circle, per 500 m community",
+                    ["Walking network islands", "15-minute life circle per community"],
+                    "15-minute life circle per community", 100),
+    "coverage_primary_school": ("Residents with a primary school within a 500 m walk, per 500 m community",
+                                ["Schools", "Walking network islands", "Coverage: primary school (500 m walk)"],
+                                "Coverage: primary school (500 m walk)", 100),
+    "parking_gap": ("Parking gap: demand not met within a 300 m walk (plan target: at most 20 %)",
+                    ["Unmet parking demand per building", "Parking gap per community"],
+                    "Parking gap per community", 100),
+    "scorecard": ("Community scorecard: overall score of today's plan stage (0 to 100)",
+                  ["Walking network islands", "Community scorecard (overall score)"],
+                  "Community scorecard (overall score)", 100),
 }
 
 
@@ -81,8 +106,42 @@ def line(colour, width):
                                        "capstyle": "round", "joinstyle": "round"})
 
 
+def graduated(expression, classes, outline="#ffffff", width=0.2, opacity=1.0):
+    """Fixed classes (lo, hi, colour, label) on an expression: maps of different districts compare."""
+    r = QgsGraduatedSymbolRenderer(expression, [
+        QgsRendererRange(lo, hi, fill(c, outline, width, opacity), label) for lo, hi, c, label in classes])
+    r.setClassAttribute(expression)
+    return r
+
+
+# shares of residents 0..1: red (few covered) to green (all); NULL = a community without residents
+RATIO_CLASSES = [(-2, -0.5, "#d9d9d9", "no residents"), (-0.5, 0.2, "#d7191c", "\u2264 20 %"),
+                 (0.2, 0.4, "#fdae61", "20 \u2013 40 %"), (0.4, 0.6, "#ffffbf", "40 \u2013 60 %"),
+                 (0.6, 0.8, "#a6d96a", "60 \u2013 80 %"), (0.8, 1.01, "#1a9641", "80 \u2013 100 %")]
+
+
 def style(layer, view):
-    if view == "network_islands":
+    if view in ("community_coverage_map", "community_life_circle_map"):
+        layer.setRenderer(graduated('coalesce("ratio", -1)', RATIO_CLASSES, opacity=0.8))
+    elif view == "community_parking_gap":
+        layer.setRenderer(graduated('coalesce("gap_ratio", -1)', [
+            (-2, -0.5, "#f0f0f0", "no parking demand"),
+            (-0.5, 0.2, "#a6d96a", "gap \u2264 20 % (meets the plan target)"),
+            (0.2, 0.38, "#fee08b", "20 \u2013 38 % (below the 2023 baseline)"),
+            (0.38, 0.6, "#fc8d59", "38 \u2013 60 %"), (0.6, 1e9, "#d73027", "over 60 %")],
+            outline="#4d4d4d", width=0.3, opacity=0.55))
+    elif view == "building_parking_gap":
+        layer.setRenderer(graduated('coalesce("unmet_ratio", -1)', [
+            (-2, -0.5, "#bdbdbd", "no parking demand"), (-0.5, 0.0005, "#1a9850", "demand met"),
+            (0.0005, 0.5, "#fdae61", "up to half unmet"), (0.5, 1.01, "#b2182b", "more than half unmet")],
+            outline="#4d4d4d", width=0.05))
+    elif view == "community_scorecard":
+        layer.setRenderer(graduated('coalesce("overall", -1)', [
+            (-2, -0.5, "#d9d9d9", "nothing scored"), (-0.5, 20, "#d7191c", "0 \u2013 20"),
+            (20, 40, "#fdae61", "20 \u2013 40"), (40, 60, "#ffffbf", "40 \u2013 60"),
+            (60, 80, "#a6d96a", "60 \u2013 80"), (80, 100.01, "#1a9641", "80 \u2013 100")],
+            opacity=0.8))
+    elif view == "network_islands":
         r = QgsCategorizedSymbolRenderer("island", [
             QgsRendererCategory(False, line("#7f7f7f", 0.25), "connected network (largest component)"),
             QgsRendererCategory(True, line("#e7298a", 0.7), "island: not connected to the main network"),
@@ -129,10 +188,10 @@ def style(layer, view):
             "footprint", fill("#7f2704", "#000000", 0.3), "listed footprint")]))
 
 
-def layer_uri(view, geomtype, service=SERVICE):
+def layer_uri(view, geomtype, where="", service=SERVICE):
     uri = QgsDataSourceUri()
     uri.setConnection(service, "", "", "", QgsDataSourceUri.SslPrefer)
-    uri.setDataSource("demo", view, "geom", "", "id")
+    uri.setDataSource("demo", view, "geom", where, "id")
     uri.setWkbType(QgsVectorLayer(f"{geomtype}?crs=EPSG:4326", "t", "memory").wkbType())
     uri.setUseEstimatedMetadata(False)
     return uri.uri(False)
@@ -231,8 +290,8 @@ def build_project(project):
     """Layers with their styles, and one print layout per map."""
     root = project.layerTreeRoot()
     by_name = {}
-    for name, view, geomtype in LAYERS:
-        lyr = QgsVectorLayer(layer_uri(view, geomtype), name, "postgres")
+    for name, view, geomtype, *where in LAYERS:
+        lyr = QgsVectorLayer(layer_uri(view, geomtype, *where), name, "postgres")
         if not lyr.isValid():
             sys.exit(f"layer {name} (demo.{view}) is not valid: {lyr.dataProvider().error().message()}")
         style(lyr, view)
@@ -244,8 +303,8 @@ def build_project(project):
     for key in LAYOUTS:
         add_layout(project, key, by_name)
     # the print maps each show their own layers; in the main canvas start with catchments
-    for name in ("Walk to nearest school", "Heritage review (20 m rebuild)"):
-        root.findLayer(by_name[name].id()).setItemVisibilityChecked(False)
+    for name in by_name:
+        root.findLayer(by_name[name].id()).setItemVisibilityChecked(name in CANVAS)
     return by_name
 
 
@@ -273,6 +332,8 @@ def write_project(project, path):
     text = re.sub(r' saveUser(Full)?="[^"]*"', "", text)
     with open(path, "w") as f:
         f.write(text)
+    if os.path.exists(path + "~"):   # QGIS keeps the overwritten project as a backup: not for the repository
+        os.remove(path + "~")
     print(f"wrote {path}")
 
 
@@ -323,6 +384,30 @@ def summary(out, area):
     cur.execute("SELECT verdict, count(*) FROM demo.building_heritage WHERE verdict <> 'no rule' GROUP BY 1 ORDER BY 1")
     for verdict, n in cur.fetchall():
         rows.append(("heritage", f"buildings rebuilt 20 m tall: {verdict.replace('_', ' ')}", str(n)))
+    cur.execute("SELECT count(*), count(*) FILTER (WHERE population > 0), "
+                "round(100 * percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio)::numeric, 1) "
+                "FROM demo.community_life_circle_map")
+    ncom, inhabited, median_lc = cur.fetchone()
+    rows += [("communities", "500 m grid cells with buildings / with residents", f"{ncom} / {inhabited}"),
+             ("communities", "median share of residents in a complete 15-minute life circle", f"{median_lc} %")]
+    cur.execute("SELECT category, round(100 * percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio)::numeric, 1) "
+                "FROM demo.community_coverage_map WHERE category IN ('kindergarten', 'primary_school', 'market') "
+                "GROUP BY 1 ORDER BY 1")
+    for category, med in cur.fetchall():
+        rows.append(("communities", f"median coverage of {category.replace('_', ' ')} per community", f"{med} %"))
+    cur.execute("SELECT count(*) FILTER (WHERE gap_ratio <= 0.20), count(*) FILTER (WHERE gap_ratio > 0.20) "
+                "FROM demo.community_parking_gap")
+    meets, over = cur.fetchone()
+    rows.append(("parking", "communities meeting the 20 % gap target / over it", f"{meets} / {over}"))
+    cur.execute("SELECT count(*) FILTER (WHERE unmet > 0), count(*) FILTER (WHERE demand > 0) "
+                "FROM demo.building_parking_gap")
+    unmet, demand = cur.fetchone()
+    rows.append(("parking", "buildings with unmet parking demand / with demand", f"{unmet} / {demand}"))
+    cur.execute("SELECT min(stage), count(overall), round(avg(overall)::numeric, 1), "
+                "round(min(overall)::numeric, 1), round(max(overall)::numeric, 1) FROM demo.community_scorecard")
+    stage, scored, mean, lo, hi = cur.fetchone()
+    rows.append(("scorecard", f"overall score, stage {stage} ({scored} communities scored)",
+                 f"mean {mean}, from {lo} to {hi}"))
 
     md = os.path.join(out, "summary.md")
     with open(md, "w") as f:

@@ -47,11 +47,25 @@ if ! grep -q '^Result: PASS' test/out/conc_tap.log; then
   status=1
 fi
 
-# One closing line over all runners: pg_regress files and pgTAP assertions.
+echo "== QGIS: every layer of docs/qgis/community_planning.qgs opened by real QGIS (headless)"
+# the demo's result layers, built over the generated sample neighbourhood, read through the service
+if bash test/qgis/build_layers.sh cp_qgis test/out/qgis > test/out/qgis_build.log 2>&1; then
+  PGDATABASE=cp_qgis QT_QPA_PLATFORM=offscreen prove -v -e /usr/bin/python3 test/qgis/open_project.py \
+    2>&1 | grep -vE '^(Warning|QStandardPaths|QSqlDatabasePrivate|Application path)' | tee test/out/qgis_tap.log
+  if ! grep -q '^Result: PASS' test/out/qgis_tap.log; then
+    status=1
+  fi
+else
+  status=1; echo "building the layers failed:"; tail -20 test/out/qgis_build.log
+  echo "not ok 1 - build the QGIS layers (test/qgis/build_layers.sh)" > test/out/qgis_tap.log
+fi
+
+# One closing line over all runners: pg_regress files and pgTAP assertions (pg_prove, prove).
 regress_ok=$(grep -cE '^(ok|test) .*\.\.\. +ok' test/out/regress.log || true)
 regress_failed=$(grep -cE '\.\.\. +FAILED' test/out/regress.log || true)
-tap_total=$(grep -hoE 'Tests=[0-9]+' test/out/pgtap.log test/out/restore_tap.log test/out/conc_tap.log | awk -F= '{s+=$2} END {print s+0}')
-tap_failed=$(grep -hoE 'Failed [0-9]+/[0-9]+ subtests' test/out/pgtap.log test/out/restore_tap.log test/out/conc_tap.log | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')
+tap_logs=(test/out/pgtap.log test/out/restore_tap.log test/out/conc_tap.log test/out/qgis_tap.log)
+tap_total=$(grep -hoE 'Tests=[0-9]+' "${tap_logs[@]}" | awk -F= '{s+=$2} END {print s+0}')
+tap_failed=$(grep -hoE 'Failed [0-9]+/[0-9]+ subtests' "${tap_logs[@]}" | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')
 if [ "$status" -ne 0 ] && [ $((regress_failed + tap_failed)) -eq 0 ]; then tap_failed=1; fi
 echo "community_planning: $((regress_ok + tap_total - tap_failed)) passed, $((regress_failed + tap_failed)) failed"
 exit $status

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages community_planning needs (run as root).
-#   tools/install-deps.sh        build + run + tests (pgTAP, pgRouting oracle, OSM import, ogr2ogr POI import, demo maps)
-#   tools/install-deps.sh demo   the above plus headless QGIS for the demo's QGIS maps (demo/qgis_render.py);
-#                                the test command never needs these
+#   tools/install-deps.sh        build + run + tests (pgTAP, pgRouting oracle, OSM import, ogr2ogr POI import,
+#                                demo maps, headless QGIS for test/qgis/open_project.py and demo/qgis_render.py)
+#   tools/install-deps.sh demo   the same (kept for demo/run.sh: QGIS is in the default list now)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 packages=(
@@ -13,11 +13,10 @@ packages=(
   postgresql-15-pgrouting osm2pgsql osmium-tool gdal-bin
   cppcheck
   python3-matplotlib python3-psycopg2
+  # PyQGIS (QGIS 3.22 on Debian 12), its PostgreSQL data provider and the Qt offscreen platform:
+  # the test opens docs/qgis/community_planning.qgs headless (about 170 packages, 135 MB download, 510 MB)
+  python3-qgis qgis-providers libqt5gui5
 )
-if [ "${1:-}" = demo ]; then
-  # PyQGIS (QGIS 3.22 on Debian 12), the PostgreSQL data provider, and the Qt offscreen platform
-  packages+=(python3-qgis qgis-providers libqt5gui5)
-fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

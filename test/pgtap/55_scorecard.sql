@@ -3,7 +3,7 @@
 -- set of communities, roll-up arithmetic, computed heritage rate across SRIDs,
 -- errors and a NULL sweep of every argument.
 BEGIN;
-SELECT plan(76);
+SELECT plan(107);
 
 -- Contracts ---------------------------------------------------------------
 SELECT has_table('cp', 'communities', 'table cp.communities exists');
@@ -38,7 +38,9 @@ INSERT INTO sc_functions VALUES
   ('cp._scorecard_stage(text,integer)', 's', false),
   ('cp._rollup_stage(text,integer)', 's', false),
   ('cp._current_stage()', 's', false),
-  ('cp._dimension_rank(text)', 'i', true);
+  ('cp._dimension_rank(text)', 'i', true),
+  ('cp._compute_settings(text,jsonb,jsonb,jsonb,boolean)', 'i', false),
+  ('cp._compute_category_radius(text,text)', 's', true);
 SELECT is((SELECT p.provolatile FROM pg_proc p WHERE p.oid = f.sig::regprocedure), f.vol, f.sig || ' volatility')
   FROM sc_functions f ORDER BY f.sig;
 SELECT is((SELECT count(*) FROM sc_functions f JOIN pg_proc p ON p.oid = f.sig::regprocedure WHERE p.proisstrict <> f.strict),
@@ -59,11 +61,13 @@ SELECT ok(NOT has_table_privilege('regress_sc_reader', 'cp.indicator_computation
 SELECT ok(NOT has_table_privilege('regress_sc_reader', 'cp.community_scores', 'SELECT'), 'scores are not public, like the values');
 
 -- shipped computation
-SELECT is((SELECT array_agg(indicator) FROM cp.indicator_computations), ARRAY['heritage_protection_rate'],
-          'only the heritage computation ships');
+SELECT is((SELECT array_agg(indicator || ':' || scope ORDER BY indicator) FROM cp.indicator_computations),
+          ARRAY['childcare_place_gap:all', 'elderly_care_coverage:all', 'heritage_protection_rate:community',
+                'life_circle_15min_coverage:all', 'parking_gap_rate:all'],
+          'five computations ship: heritage per community, coverage and parking for all communities at once');
 SELECT is((SELECT count(*) FROM cp.indicator_computations c JOIN cp.indicators i ON i.code = c.indicator
-            WHERE i.obtained = 'computed' AND i.measure ILIKE '%heritage%'), 1::bigint,
-          'it belongs to the computed heritage indicator');
+            WHERE i.obtained = 'computed' AND c.shipped), 5::bigint,
+          'they belong to computed indicators');
 SELECT throws_ok($$DELETE FROM cp.indicator_computations$$, '55000', NULL, 'shipped computation cannot be deleted');
 SELECT throws_ok($$TRUNCATE cp.indicator_computations$$, '55000', NULL, 'computations cannot be truncated');
 SELECT throws_ok($$INSERT INTO cp.indicator_computations (indicator, sql_template) VALUES ('no_such', 'SELECT 1, NULL::jsonb')$$,
@@ -168,7 +172,8 @@ SELECT 'T-' || g, 'tap site ' || g, 'traditional_style',
        CASE WHEN g % 3 = 0 THEN 'damaged' ELSE 'intact' END, 'T-D-' || g
   FROM generate_series(1, 6) g;
 SELECT is((SELECT array_agg(action || ':' || coalesce(value::text, '-') ORDER BY community_id)
-             FROM cp.compute_indicators('2027-06-30') WHERE community_id IN ('G001', 'G003', 'G007')),
+             FROM cp.compute_indicators('2027-06-30')
+            WHERE community_id IN ('G001', 'G003', 'G007') AND indicator = 'heritage_protection_rate'),
           ARRAY['inserted:100', 'inserted:0', 'no_value:-'], 'heritage rate per community, across SRIDs');
 SELECT is((SELECT (inputs -> 'area' ->> 'transformed_to')::int FROM cp.indicator_values
             WHERE community_id = 'G001' AND indicator = 'heritage_protection_rate' AND period = '2027-06-30'),
@@ -177,6 +182,136 @@ SELECT is((SELECT count(*) FROM cp.compute_indicators('2027-06-30') WHERE action
           'a second run replaces the six values');
 SELECT is((SELECT count(*) FROM cp.indicator_values WHERE indicator = 'heritage_protection_rate' AND source = 'computed'),
           6::bigint, 'and adds none');
+
+-- Computed coverage, childcare and parking indicators on a hand-made street ---------
+-- One straight street of 1 km (UTM 50N, 10 km east of the generated communities); two
+-- communities: H1 on x 0..400 (old) and H2 on x 400..1000 (new). Residents on the street:
+-- R1 x=50 (100 people, 10 households), R2 x=250 (300, 20), R3 x=600 (200, 10), R4 x=900 (400, 30).
+-- A user set reduced to four categories: elderly day care 300 m (5 min, required), primary
+-- school 500 m (10 min, required), clinic 1000 m (15 min, required), nursery 300 m (optional).
+CREATE FUNCTION pg_temp.hx(x float8, y float8 DEFAULT 0) RETURNS geometry LANGUAGE sql IMMUTABLE
+AS $$ SELECT ST_SetSRID(ST_MakePoint(740000 + x, 2886000 + y), 32650) $$;
+SELECT is((SELECT edges FROM cp.network_build('tap_street', $$SELECT 1 AS id, ST_MakeLine(pg_temp.hx(0), pg_temp.hx(1000)) AS geom$$)),
+          1::bigint, 'a one-edge street');
+SELECT ok(cp.copy_standard('GB50180-2018', 'TAP-H', '测试') > 0, 'a user set copied from GB 50180-2018');
+DELETE FROM cp.facility_categories WHERE standard = 'TAP-H' AND code NOT IN ('elderly_day_care', 'primary_school', 'clinic', 'nursery');
+INSERT INTO cp.communities (id, name, district, city, community_type, population, geom) VALUES
+  ('H1', 'street west', 'hd', 'hc', 'old', 400, ST_Multi(ST_MakeEnvelope(740000, 2885900, 740400, 2886100, 32650))),
+  ('H2', 'street east', 'hd', 'hc', 'new', 600, ST_Multi(ST_MakeEnvelope(740400, 2885900, 741000, 2886100, 32650)));
+CREATE TEMP TABLE h_res (id int, geom geometry, population float8, households float8);
+INSERT INTO h_res VALUES (1, pg_temp.hx(50), 100, 10), (2, pg_temp.hx(250), 300, 20),
+                         (3, pg_temp.hx(600), 200, 10), (4, pg_temp.hx(900), 400, 30);
+-- day care at 200 (R1 150 m, R2 50 m) and 950 (R4 50 m; R3 350 m: not covered); school at 700
+-- (R1 650 m: not covered); clinic at 1000 (everyone within 1000 m); nurseries at 100 (3 places,
+-- R1 and R2 within 300 m) and 750 (3 places, R3 and R4)
+CREATE TEMP TABLE h_fac (id int, category text, geom geometry, capacity float8);
+INSERT INTO h_fac VALUES (1, 'elderly_day_care', pg_temp.hx(200), NULL), (2, 'elderly_day_care', pg_temp.hx(950), NULL),
+                         (3, 'primary_school', pg_temp.hx(700), NULL), (4, 'clinic', pg_temp.hx(1000), NULL),
+                         (5, 'nursery', pg_temp.hx(100), 3), (6, 'nursery', pg_temp.hx(750), 3);
+-- car parks at 150 (20 spaces: R1 and R2 at 100 m) and 800 (30 spaces: R4 at 100 m first, R3 at 200 m gets none)
+CREATE TEMP TABLE h_lots (id int, geom geometry, capacity float8);
+INSERT INTO h_lots VALUES (1, pg_temp.hx(150), 20), (2, pg_temp.hx(800), 30);
+CREATE TEMP TABLE h_settings AS SELECT jsonb_build_object(
+  'network', 'tap_street', 'standard', 'TAP-H',
+  'residents_sql', 'SELECT id, geom, population FROM pg_temp.h_res',
+  'facilities_sql', 'SELECT id, category, geom FROM pg_temp.h_fac',
+  'childcare_facilities_sql', 'SELECT id, category, geom, capacity FROM pg_temp.h_fac',
+  'childcare_per_1000', 10,
+  'buildings_sql', 'SELECT id, geom, ''residential'' AS use, households, NULL::float8 AS floor_area FROM pg_temp.h_res',
+  'parking_sql', 'SELECT id, geom, capacity FROM pg_temp.h_lots') AS s;
+
+SET LOCAL track_functions = 'pl';
+SET LOCAL client_min_messages = warning;
+CREATE TEMP TABLE h_run AS SELECT * FROM cp.compute_indicators('2027-12-31', (SELECT s FROM h_settings));
+SELECT is((SELECT array_agg(action || ':' || community_id ORDER BY indicator, community_id) FROM h_run
+            WHERE community_id LIKE 'H%' AND indicator <> 'heritage_protection_rate'),
+          ARRAY['inserted:H1', 'inserted:H2', 'inserted:H1', 'inserted:H2', 'inserted:H1', 'inserted:H2', 'inserted:H1', 'inserted:H2'],
+          'four computed indicators inserted for both communities');
+SELECT is((SELECT count(*) FROM h_run WHERE community_id LIKE 'G%' AND indicator <> 'heritage_protection_rate'
+                                      AND action NOT IN ('no_value', 'kept')),
+          0::bigint, 'communities without residents or buildings get no value (generated values of the period are kept)');
+-- by hand. Life circle: R2 (300) of H1's 400 and R4 (400) of H2's 600 reach all three required categories.
+SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'life_circle_15min_coverage' AND community_id = 'H1'),
+          round(100 * 300 / 400.0, 10), 'life circle H1: 300 of 400 residents = 75 %');
+SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'life_circle_15min_coverage' AND community_id = 'H2'),
+          round(100 * 400 / 600.0, 10), 'life circle H2: 400 of 600 residents');
+-- elderly day care within 300 m: R1, R2 (all of H1); R4 of H2
+SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'elderly_care_coverage' AND community_id = 'H1'),
+          100.0000000000, 'elderly care H1: everyone within 300 m of day care');
+SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'elderly_care_coverage' AND community_id = 'H2'),
+          round(100 * 400 / 600.0, 10), 'elderly care H2: 400 of 600');
+-- childcare: 10 places per 1000 -> demand 4 and 6; each nursery's 3 places go to its community
+-- (R1 + R2 = 400 people in reach of the west one, R3 + R4 = 600 of the east one): gaps 1 of 4, 3 of 6
+SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'childcare_place_gap' AND community_id = 'H1'),
+          round(100 * (4 - 3) / 4.0, 10), 'childcare gap H1: 1 of 4 places missing');
+SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'childcare_place_gap' AND community_id = 'H2'),
+          round(100 * (6 - 3) / 6.0, 10), 'childcare gap H2: 3 of 6 places missing');
+-- parking: demand 30 and 40 spaces; H1 gets the 20 spaces of the west car park, R4 the 30 of the east one
+SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'parking_gap_rate' AND community_id = 'H1'),
+          round(100 * (30 - 20) / 30.0, 10), 'parking gap H1: 10 of 30 spaces missing');
+SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'parking_gap_rate' AND community_id = 'H2'),
+          round(100 * (40 - 30) / 40.0, 10), 'parking gap H2: 10 of 40 spaces missing');
+SELECT is((SELECT count(*) FROM h_run r JOIN cp.indicator_values v ON v.community_id = r.community_id AND v.indicator = r.indicator
+            WHERE v.period = '2027-12-31' AND v.value = r.value AND v.source = 'computed' AND r.community_id LIKE 'H%'
+              AND r.indicator <> 'heritage_protection_rate'), 8::bigint, 'the returned values are the stored ones');
+-- one call for all communities (scope all), parking once per community type (old, new, rural)
+SELECT is((SELECT array_agg(funcname || ':' || calls ORDER BY funcname) FROM pg_stat_xact_user_functions
+            WHERE schemaname = 'cp' AND funcname IN ('life_circle', 'coverage', 'supply_gap', 'parking_gap')),
+          ARRAY['coverage:1', 'life_circle:1', 'parking_gap:3', 'supply_gap:1'],
+          'scope all: each coverage function runs once for every community, parking once per community type');
+-- inputs: the function, the settings the computation reads, the counts
+SELECT is((SELECT inputs - 'settings' FROM cp.indicator_values WHERE community_id = 'H1' AND indicator = 'life_circle_15min_coverage'),
+          '{"computation": "life_circle_15min_coverage", "period": "2027-12-31", "function": "cp.life_circle", "life_circle": "15min",
+            "population": 400, "covered_population": 300, "crowfly_ratio": 0.75, "missing_categories": ["primary_school"]}'::jsonb,
+          'life circle inputs: function, level, counts, missing categories');
+SELECT is((SELECT inputs -> 'settings' FROM cp.indicator_values WHERE community_id = 'H1' AND indicator = 'life_circle_15min_coverage'),
+          (SELECT jsonb_build_object('network', s ->> 'network', 'residents_sql', s ->> 'residents_sql', 'facilities_sql', s ->> 'facilities_sql',
+                                     'standard', 'TAP-H', 'profile', 'walk') FROM h_settings),
+          'life circle inputs: the settings it read, defaults included');
+SELECT is((SELECT inputs - 'settings' - 'computation' - 'period' FROM cp.indicator_values WHERE community_id = 'H2' AND indicator = 'elderly_care_coverage'),
+          '{"function": "cp.coverage", "category": "elderly_day_care", "radius_m": 300, "population": 600, "covered_population": 400,
+            "crowfly_ratio": 0.6666666666666666}'::jsonb, 'elderly care inputs');
+SELECT is((SELECT inputs - 'settings' - 'computation' - 'period' FROM cp.indicator_values WHERE community_id = 'H1' AND indicator = 'childcare_place_gap'),
+          '{"function": "cp.supply_gap", "category": "nursery", "per_1000": 10, "population": 400, "demand": 4, "supply": 3, "gap": 1}'::jsonb,
+          'childcare inputs');
+SELECT is((SELECT inputs - 'settings' - 'computation' - 'period' FROM cp.indicator_values WHERE community_id = 'H2' AND indicator = 'parking_gap_rate'),
+          '{"function": "cp.parking_gap", "community_type": "new", "demand": 40, "supply_inside": 30, "supply_allocated": 30, "gap": 10}'::jsonb,
+          'parking inputs: the community''s own type');
+SELECT is((SELECT inputs -> 'settings' FROM cp.indicator_values WHERE community_id = 'H2' AND indicator = 'parking_gap_rate'),
+          (SELECT jsonb_build_object('network', 'tap_street', 'buildings_sql', s ->> 'buildings_sql', 'parking_sql', s ->> 'parking_sql',
+                                     'parking_standard', 'CP-parking-default', 'walk_m', 300, 'm2_per_space', 30, 'max_snap_m', 250,
+                                     'parking_community_type', NULL) FROM h_settings),
+          'parking inputs: the settings it read, defaults included');
+-- the same figures as the functions called directly
+SELECT is((SELECT array_agg(round(100 * ratio::numeric, 10) ORDER BY community_id)
+             FROM cp.life_circle('tap_street', 'SELECT id, geom, population FROM pg_temp.h_res', 'SELECT id, category, geom FROM pg_temp.h_fac',
+                                 'SELECT row_number() OVER (ORDER BY id) AS id, geom FROM cp.communities WHERE id LIKE ''H%''', 'TAP-H')),
+          (SELECT array_agg(round(value, 10) ORDER BY community_id) FROM h_run WHERE indicator = 'life_circle_15min_coverage' AND community_id LIKE 'H%'),
+          'life circle = cp.life_circle called directly');
+
+-- a second run replaces; a run without settings skips them and keeps the values
+SELECT is((SELECT count(*) FROM cp.compute_indicators('2027-12-31', (SELECT s FROM h_settings))
+            WHERE community_id LIKE 'H%' AND action = 'replaced'), 8::bigint, 'a second run replaces the eight values');
+SELECT is((SELECT array_agg(DISTINCT action) FROM cp.compute_indicators('2027-12-31') WHERE indicator <> 'heritage_protection_rate'),
+          ARRAY['no_settings'], 'without settings the four are skipped (no_settings)');
+SELECT is((SELECT count(*) FROM cp.indicator_values WHERE community_id LIKE 'H%' AND period = '2027-12-31'), 8::bigint,
+          'and their values stay');
+-- only the indicators named in "compute"; one parking type for all
+SELECT is((SELECT array_agg(DISTINCT indicator) FROM cp.compute_indicators('2027-12-31',
+             (SELECT s || '{"compute": ["parking_gap_rate"], "parking_community_type": "old"}' FROM h_settings))),
+          ARRAY['parking_gap_rate'], 'compute: only the indicators named');
+SELECT is((SELECT inputs ->> 'community_type' FROM cp.indicator_values WHERE community_id = 'H2' AND indicator = 'parking_gap_rate'),
+          'old', 'parking_community_type applies one type to every community');
+-- errors: a missing key of an indicator asked for, a key of the wrong type
+SELECT throws_ok($$SELECT * FROM cp.compute_indicators('2027-12-31', '{"compute": ["childcare_place_gap"], "network": "tap_street"}')$$,
+                 '22023', 'settings keys "childcare_facilities_sql", "childcare_per_1000", "residents_sql" are missing for indicator "childcare_place_gap"',
+                 'a missing key of an indicator asked for by name');
+SELECT throws_ok($$SELECT * FROM cp.compute_indicators('2027-12-31', (SELECT s || '{"walk_m": "300"}' FROM h_settings))$$,
+                 '22023', 'settings key "walk_m" must be a number, not a string', 'a key of the wrong type');
+SELECT throws_ok($$SELECT * FROM cp.compute_indicators('2027-12-31', (SELECT s || '{"network": "nowhere"}' FROM h_settings))$$,
+                 '42704', 'computing indicator "childcare_place_gap" for all communities failed: network "nowhere" does not exist',
+                 'an unknown network, named with the indicator');
+RESET client_min_messages;
 
 -- Errors -----------------------------------------------------------------
 SELECT throws_ok($$SELECT * FROM cp.scorecard('nope')$$, '42704', 'community "nope" does not exist', 'unknown community');

@@ -126,7 +126,7 @@ SELECT jsonb_pretty(m - 'indicators') AS governance,
 -- Computed indicators: a hand-made heritage register. SC-A holds four listed sites, three
 -- intact or restored and one damaged, plus a deregistered one (not counted): 3/4 = 75 %.
 -- SC-B holds one listed site, lost: 0 %. SC-C holds none: no value.
-SELECT indicator, shipped, note FROM cp.indicator_computations;
+SELECT indicator, scope, shipped, settings_keys, settings_defaults FROM cp.indicator_computations ORDER BY indicator;
 INSERT INTO cp.heritage_site (code, name, grade, footprint, condition, status, decision_ref) VALUES
   ('SC-H1', 'Huang residence',  'traditional_style', pg_temp.box(10, 10, 20, 20), 'intact',   'listed', 'SC-D-1'),
   ('SC-H2', 'Lin ancestral hall', 'traditional_style', pg_temp.box(30, 10, 40, 20), 'restored', 'listed', 'SC-D-2'),
@@ -214,6 +214,60 @@ SELECT * FROM cp.scorecard_rollup('city', 2029);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM cp.compute_indicators('2026-06-30', '[1]');
 \echo :LAST_ERROR_SQLSTATE
+
+-- Settings of the computed indicators. Without "compute", a computation whose keys are absent
+-- is skipped (no_settings); named in "compute", a missing key is an error naming it.
+SELECT indicator, action, count(*) FROM cp.compute_indicators('2026-06-30', '{"network": "gulou"}')
+ GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT * FROM cp.compute_indicators('2026-06-30', '{"compute": ["parking_gap_rate"], "network": "gulou"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cp.compute_indicators('2026-06-30', '{"compute": ["childcare_place_gap"], "network": "gulou", "residents_sql": "SELECT 1",
+  "childcare_facilities_sql": "SELECT 1", "childcare_per_1000": null}');
+\echo :LAST_ERROR_SQLSTATE
+-- "compute" must list indicators that have a computation
+SELECT * FROM cp.compute_indicators('2026-06-30', '{"compute": "parking_gap_rate"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cp.compute_indicators('2026-06-30', '{"compute": ["resident_satisfaction", "no_such"]}');
+\echo :LAST_ERROR_SQLSTATE
+-- keys of the wrong JSON type
+SELECT * FROM cp.compute_indicators('2026-06-30', '{"compute": ["parking_gap_rate"], "network": "gulou",
+  "buildings_sql": "SELECT 1", "parking_sql": "SELECT 1", "walk_m": "300 m"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cp.compute_indicators('2026-06-30', '{"compute": ["childcare_place_gap"], "network": "gulou", "residents_sql": "SELECT 1",
+  "childcare_facilities_sql": "SELECT 1", "childcare_per_1000": "4.5"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cp.compute_indicators('2026-06-30', '{"network": 7, "residents_sql": "SELECT 1", "facilities_sql": "SELECT 1"}');
+\echo :LAST_ERROR_SQLSTATE
+-- a computation for all communities that fails names the indicator and keeps the function's error
+SELECT * FROM cp.compute_indicators('2026-06-30', '{"compute": ["life_circle_15min_coverage"], "network": "gulou",
+  "residents_sql": "SELECT 1", "facilities_sql": "SELECT 1"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cp.compute_indicators('2026-06-30', '{"compute": ["elderly_care_coverage"], "network": "gulou",
+  "residents_sql": "SELECT 1", "facilities_sql": "SELECT 1", "elderly_care_category": "nursing_home"}');
+\echo :LAST_ERROR_SQLSTATE
+-- user computations must name a JSON type for each settings key
+INSERT INTO cp.indicators (code, name_zh, name_en, dimension, domain, unit, direction, weight,
+                           valid_min, valid_max, source, obtained, origin, measure)
+VALUES ('sc_user', '测试', 'test', 'humanity', 'neighbourhood', '%', 'higher', 0.1, 0, 100, 'test', 'computed', 'user', 'test');
+INSERT INTO cp.indicator_computations (indicator, sql_template, scope, settings_keys)
+VALUES ('sc_user', 'SELECT 1 AS community_id, 50 AS value, NULL::jsonb AS inputs', 'all', '{"network": "text"}');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO cp.indicator_computations (indicator, sql_template, scope)
+VALUES ('sc_user', 'SELECT 1 AS community_id, 50 AS value, NULL::jsonb AS inputs', 'everyone');
+\echo :LAST_ERROR_SQLSTATE
+-- a user computation of scope all: rows keyed by the communities query's id ($1), here the first
+-- community by id (SC-A); a key twice is an error
+INSERT INTO cp.indicator_computations (indicator, sql_template, scope)
+VALUES ('sc_user', $$SELECT 1 AS community_id, 50 AS value, jsonb_build_object('n', count(*)) AS inputs FROM cp.communities$$, 'all');
+SELECT * FROM cp.compute_indicators('2026-06-30', '{"compute": ["sc_user"]}');
+SELECT community_id, value, inputs FROM cp.indicator_values WHERE indicator = 'sc_user';
+UPDATE cp.indicator_computations SET sql_template = 'SELECT 1 AS community_id, 50 AS value, NULL::jsonb AS inputs FROM generate_series(1, 2)'
+ WHERE indicator = 'sc_user';
+SELECT * FROM cp.compute_indicators('2026-06-30', '{"compute": ["sc_user"]}');
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM cp.indicator_values WHERE indicator = 'sc_user';
+DELETE FROM cp.indicator_computations WHERE indicator = 'sc_user';
+DELETE FROM cp.indicators WHERE code = 'sc_user';
 
 -- NULL sweep: a NULL community, level or period gives nothing
 SELECT (SELECT count(*) FROM cp.scorecard(NULL)) AS scorecard,
