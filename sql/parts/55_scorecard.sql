@@ -571,6 +571,19 @@ $sql$, 'all',
  '{"parking_standard": "CP-parking-default", "walk_m": 300, "m2_per_space": 30, "max_snap_m": 250, "parking_community_type": null}',
  '100 × gap_ratio of cp.parking_gap: parking demand not met by car parks within walk_m on foot / demand; demand rules of the community''s type (or parking_community_type), one allocation run per type; no value without demand', true);
 
+INSERT INTO cp.indicator_computations (indicator, sql_template, scope, settings_keys, settings_defaults, note, shipped) VALUES
+('cultural_space_per_capita', $sql$
+SELECT s.community_id, s.m2_per_resident::numeric AS value,
+       jsonb_build_object('function', 'cp.space_per_resident', 'category', s.category, 'population', s.population,
+                          'floor_area_m2', s.floor_area_m2,
+                          'accessible_m2_per_resident', s.accessible_m2_per_resident) AS inputs
+  FROM cp.space_per_resident($4 ->> 'network', $4 ->> 'residents_sql', $4 ->> 'culture_facilities_sql',
+                             $4 ->> 'culture_category', $1, NULL, $4 ->> 'standard', $4 ->> 'profile') s
+$sql$, 'all',
+ '{"network": "string", "residents_sql": "string", "culture_facilities_sql": "string"}',
+ '{"standard": "GB50180-2018", "profile": "walk", "culture_category": "culture_activity"}',
+ 'Floor area (m²) of the cultural activity facilities inside the community per resident (cp.space_per_resident, m2_per_resident); the floor area within walking reach per resident (2SFCA) is recorded in the inputs; no value without residents', true);
+
 CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.indicator_computations
   FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
 CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.indicator_computations

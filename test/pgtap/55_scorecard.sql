@@ -3,7 +3,7 @@
 -- set of communities, roll-up arithmetic, computed heritage rate across SRIDs,
 -- errors and a NULL sweep of every argument.
 BEGIN;
-SELECT plan(107);
+SELECT plan(110);
 
 -- Contracts ---------------------------------------------------------------
 SELECT has_table('cp', 'communities', 'table cp.communities exists');
@@ -62,11 +62,11 @@ SELECT ok(NOT has_table_privilege('regress_sc_reader', 'cp.community_scores', 'S
 
 -- shipped computation
 SELECT is((SELECT array_agg(indicator || ':' || scope ORDER BY indicator) FROM cp.indicator_computations),
-          ARRAY['childcare_place_gap:all', 'elderly_care_coverage:all', 'heritage_protection_rate:community',
-                'life_circle_15min_coverage:all', 'parking_gap_rate:all'],
-          'five computations ship: heritage per community, coverage and parking for all communities at once');
+          ARRAY['childcare_place_gap:all', 'cultural_space_per_capita:all', 'elderly_care_coverage:all',
+                'heritage_protection_rate:community', 'life_circle_15min_coverage:all', 'parking_gap_rate:all'],
+          'six computations ship: heritage per community, coverage, floor space and parking for all communities at once');
 SELECT is((SELECT count(*) FROM cp.indicator_computations c JOIN cp.indicators i ON i.code = c.indicator
-            WHERE i.obtained = 'computed' AND c.shipped), 5::bigint,
+            WHERE i.obtained = 'computed' AND c.shipped), 6::bigint,
           'they belong to computed indicators');
 SELECT throws_ok($$DELETE FROM cp.indicator_computations$$, '55000', NULL, 'shipped computation cannot be deleted');
 SELECT throws_ok($$TRUNCATE cp.indicator_computations$$, '55000', NULL, 'computations cannot be truncated');
@@ -224,10 +224,12 @@ SET LOCAL track_functions = 'pl';
 SET LOCAL client_min_messages = warning;
 CREATE TEMP TABLE h_run AS SELECT * FROM cp.compute_indicators('2027-12-31', (SELECT s FROM h_settings));
 SELECT is((SELECT array_agg(action || ':' || community_id ORDER BY indicator, community_id) FROM h_run
-            WHERE community_id LIKE 'H%' AND indicator <> 'heritage_protection_rate'),
+            WHERE community_id LIKE 'H%' AND indicator NOT IN ('heritage_protection_rate', 'cultural_space_per_capita')),
           ARRAY['inserted:H1', 'inserted:H2', 'inserted:H1', 'inserted:H2', 'inserted:H1', 'inserted:H2', 'inserted:H1', 'inserted:H2'],
           'four computed indicators inserted for both communities');
-SELECT is((SELECT count(*) FROM h_run WHERE community_id LIKE 'G%' AND indicator <> 'heritage_protection_rate'
+SELECT is((SELECT array_agg(DISTINCT action) FROM h_run WHERE indicator = 'cultural_space_per_capita'), ARRAY['no_settings'],
+          'cultural space is skipped: these settings have no culture_facilities_sql');
+SELECT is((SELECT count(*) FROM h_run WHERE community_id LIKE 'G%' AND indicator NOT IN ('heritage_protection_rate', 'cultural_space_per_capita')
                                       AND action NOT IN ('no_value', 'kept')),
           0::bigint, 'communities without residents or buildings get no value (generated values of the period are kept)');
 -- by hand. Life circle: R2 (300) of H1's 400 and R4 (400) of H2's 600 reach all three required categories.
@@ -289,13 +291,26 @@ SELECT is((SELECT array_agg(round(100 * ratio::numeric, 10) ORDER BY community_i
           (SELECT array_agg(round(value, 10) ORDER BY community_id) FROM h_run WHERE indicator = 'life_circle_15min_coverage' AND community_id LIKE 'H%'),
           'life circle = cp.life_circle called directly');
 
+-- cultural space per resident, by hand: a 500 m² centre at x = 1000 (the clinic's place; category
+-- clinic, radius 1000 m, so every resident reaches it) lies in H2: inside, 500 m² for H2's 600
+-- residents and none for H1; within reach, 500 m² shared by 1000 residents = 0.5 m² each.
+CREATE TEMP TABLE h_culture AS SELECT * FROM cp.compute_indicators('2027-12-31',
+  (SELECT s || jsonb_build_object('compute', jsonb_build_array('cultural_space_per_capita'), 'culture_category', 'clinic',
+                                  'culture_facilities_sql', 'SELECT id, category, geom, CASE WHEN id = 4 THEN 500 END AS floor_area FROM pg_temp.h_fac')
+     FROM h_settings));
+SELECT is((SELECT array_agg(round(value, 10) ORDER BY community_id) FROM h_culture WHERE community_id LIKE 'H%'),
+          ARRAY[0, round(500 / 600.0, 10)], 'cultural space H1 0 m², H2 500 m² / 600 residents');
+SELECT is((SELECT (inputs ->> 'accessible_m2_per_resident')::numeric FROM cp.indicator_values
+            WHERE community_id = 'H1' AND indicator = 'cultural_space_per_capita' AND period = '2027-12-31'),
+          0.5, 'cultural space inputs: 0.5 m² within walking reach per resident in H1');
+
 -- a second run replaces; a run without settings skips them and keeps the values
 SELECT is((SELECT count(*) FROM cp.compute_indicators('2027-12-31', (SELECT s FROM h_settings))
             WHERE community_id LIKE 'H%' AND action = 'replaced'), 8::bigint, 'a second run replaces the eight values');
 SELECT is((SELECT array_agg(DISTINCT action) FROM cp.compute_indicators('2027-12-31') WHERE indicator <> 'heritage_protection_rate'),
           ARRAY['no_settings'], 'without settings the four are skipped (no_settings)');
-SELECT is((SELECT count(*) FROM cp.indicator_values WHERE community_id LIKE 'H%' AND period = '2027-12-31'), 8::bigint,
-          'and their values stay');
+SELECT is((SELECT count(*) FROM cp.indicator_values WHERE community_id LIKE 'H%' AND period = '2027-12-31'), 10::bigint,
+          'and their values stay (eight, and the two cultural-space values)');
 -- only the indicators named in "compute"; one parking type for all
 SELECT is((SELECT array_agg(DISTINCT indicator) FROM cp.compute_indicators('2027-12-31',
              (SELECT s || '{"compute": ["parking_gap_rate"], "parking_community_type": "old"}' FROM h_settings))),

@@ -61,13 +61,14 @@ CREATE TEMP TABLE k_settings AS SELECT jsonb_build_object(
   'facilities_sql', 'SELECT id, category, geom FROM pg_temp.k_fac',
   'childcare_facilities_sql', 'SELECT id, category, geom, capacity FROM pg_temp.k_fac',
   'childcare_per_1000', 10,
+  'culture_facilities_sql', 'SELECT id, category, geom, NULL::float8 AS floor_area FROM pg_temp.k_fac',
   'buildings_sql', 'SELECT id, geom, use, households, floor_area FROM pg_temp.k_bld',
   'parking_sql', 'SELECT id, geom, capacity FROM pg_temp.k_lots') AS s;
 CREATE TEMP TABLE k_run AS SELECT * FROM cp.compute_indicators('2026-12-31', (SELECT s FROM k_settings));
 SELECT is((SELECT count(*) FROM k_run WHERE action = 'no_settings'), 0::bigint, 'every computation had its settings');
-SELECT is((SELECT count(DISTINCT indicator) FROM k_run), 5::bigint, 'five computations ran');
+SELECT is((SELECT count(DISTINCT indicator) FROM k_run), 6::bigint, 'six computations ran');
 SELECT is((SELECT count(*) FROM k_run WHERE community_id LIKE 'KR-%'),
-          5 * (SELECT count(*) FROM cp.communities WHERE id LIKE 'KR-%'), 'one row per cell and computation');
+          6 * (SELECT count(*) FROM cp.communities WHERE id LIKE 'KR-%'), 'one row per cell and computation');
 
 -- The same inputs straight into the functions; the communities query keys cells by id order
 CREATE TEMP TABLE k_cells AS
