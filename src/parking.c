@@ -152,12 +152,9 @@ read_sites(SiteSet *set, CpNetwork *net, const char *sql, const char *query, con
 						(long long) set->unsnapped, what, max_snap)));
 }
 
-static int
-cmp_pair(const void *a, const void *b)
+static inline int
+cmp_pair(const Pair *x, const Pair *y)
 {
-	const Pair *x = a,
-			   *y = b;
-
 	if (x->distance != y->distance)
 		return x->distance < y->distance ? -1 : 1;
 	if (x->b != y->b)
@@ -165,99 +162,104 @@ cmp_pair(const void *a, const void *b)
 	return x->p < y->p ? -1 : x->p > y->p;
 }
 
-typedef struct PairList
+/* an inlined comparator: the pair sort is a large share of the run */
+#define ST_SORT sort_pairs
+#define ST_ELEMENT_TYPE Pair
+#define ST_COMPARE(a, b) cmp_pair(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* The state of one allocation: sites, what they still need or have, the band's pairs. */
+typedef struct Allocation
 {
+	CpNetwork  *net;
+	const SiteSet *bld;
+	const SiteSet *lots;
+	uint32	   *bstart;			/* buildings by piece (CSR): bon[bstart[p] .. bstart[p + 1]) */
+	int32	   *bon;
+	int32	   *stamp;			/* per piece: the last search that read it */
+	int32		nsearch;
+	double	   *need;			/* per building: spaces still missing */
+	double	   *left;			/* per car park: spaces still free */
+	double		lo;				/* the band: lo < distance <= hi */
+	double		hi;
 	Pair	   *pairs;
-	Size		n;
+	Size		npairs;
 	Size		cap;
-} PairList;
+	Size		total_pairs;
+	Size		searches;
+} Allocation;
 
 static void
-pair_add(PairList *l, double distance, int32 b, int32 p)
+pair_add(Allocation *al, double distance, int32 b, int32 p)
 {
-	if (l->n == l->cap)
+	if (al->npairs == al->cap)
 	{
-		l->cap *= 2;
-		l->pairs = repalloc_huge(l->pairs, sizeof(Pair) * l->cap);
+		al->cap *= 2;
+		al->pairs = repalloc_huge(al->pairs, sizeof(Pair) * al->cap);
 	}
-	l->pairs[l->n++] = (Pair) {distance, b, p};
+	al->pairs[al->npairs++] = (Pair) {distance, b, p};
 }
 
 /*
- * The buildings on one piece that can walk to car park 'lot' within walk_m,
- * once per search: the stamp keeps a piece reached from both ends from being
- * read twice.
+ * The buildings on one piece, still short of spaces, that walk to car park
+ * 'lot' at a distance in the band, once per search: the stamp keeps a piece
+ * reached from both ends from being read twice.
  */
 static void
-visit_piece(const CpNetwork *net, const SiteSet *bld, const uint32 *bstart, const int32 *bon,
-			int32 *stamp, int32 lot, const CpSeed *seed, uint32 piece, double walk_m, PairList *out)
+visit_piece(Allocation *al, int32 lot, const CpSeed *seed, uint32 piece)
 {
 	uint32		j;
 
-	if (stamp[piece] == lot + 1)
+	if (al->stamp[piece] == al->nsearch)
 		return;
-	stamp[piece] = lot + 1;
-	for (j = bstart[piece]; j < bstart[piece + 1]; j++)
+	al->stamp[piece] = al->nsearch;
+	for (j = al->bstart[piece]; j < al->bstart[piece + 1]; j++)
 	{
+		int32		b = al->bon[j];
 		CpReach		r;
 
-		if (cp_search_reach_point(net, seed, 1, piece, bld->sites[bon[j]].fraction, 1, walk_m,
-								  CP_METRIC_DISTANCE, true, &r) > 0)
-			pair_add(out, r.primary, bon[j], lot);
+		if (al->need[b] > 0 &&
+			cp_search_reach_point(al->net, seed, 1, piece, al->bld->sites[b].fraction, 1, al->hi,
+								  CP_METRIC_DISTANCE, true, &r) > 0 &&
+			r.primary > al->lo)
+			pair_add(al, r.primary, b, lot);
 	}
 }
 
 /*
- * Every (building, car park) pair within walk_m. One search per car park,
- * toward the seed (building -> car park, as cp.nearest measures it), bounded
- * by walk_m; the buildings read their distance from the labels of the ends
- * of their piece (cp_search_reach_point), as cp.nearest's targets do.
+ * The pairs of the band: one search per car park with spaces left, toward
+ * the seed (building -> car park, as cp.nearest measures it), bounded by the
+ * band's upper end; the buildings read their distance from the labels of the
+ * ends of their piece (cp_search_reach_point), as cp.nearest's targets do.
  */
 static void
-find_pairs(CpNetwork *net, const SiteSet *bld, const SiteSet *lots, double walk_m, PairList *out)
+find_band_pairs(Allocation *al)
 {
-	uint32	   *bstart = palloc_extended(sizeof(uint32) * ((Size) net->npieces + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	int32	   *bon;
-	int32	   *stamp = palloc_extended(sizeof(int32) * Max(net->npieces, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	uint32	   *fill;
-	int			nusable = 0,
-				i;
+	const CpSearchSpace *space = &al->net->space;
+	int			i;
 
-	/* buildings by piece (CSR), so a search visits only the buildings on the pieces it reached */
-	for (i = 0; i < bld->n; i++)
-		if (bld->sites[i].usable)
-		{
-			bstart[bld->sites[i].piece + 1]++;
-			nusable++;
-		}
-	for (i = 0; i < (int) net->npieces; i++)
-		bstart[i + 1] += bstart[i];
-	bon = palloc_extended(sizeof(int32) * Max(nusable, 1), MCXT_ALLOC_HUGE);
-	fill = palloc_extended(sizeof(uint32) * Max(net->npieces, 1), MCXT_ALLOC_HUGE);
-	memcpy(fill, bstart, sizeof(uint32) * net->npieces);
-	for (i = 0; i < bld->n; i++)
-		if (bld->sites[i].usable)
-			bon[fill[bld->sites[i].piece]++] = i;
-	pfree(fill);
-
-	for (i = 0; i < lots->n; i++)
+	al->npairs = 0;
+	for (i = 0; i < al->lots->n; i++)
 	{
-		const Site *lot = &lots->sites[i];
+		const Site *lot = &al->lots->sites[i];
 		CpSeed		seed;
-		const CpSearchSpace *space = &net->space;
 		uint32		t;
 
 		CHECK_FOR_INTERRUPTS();
-		if (!lot->usable)
+		if (!(al->left[i] > 0))
 			continue;
 		seed = (CpSeed) {lot->piece, lot->fraction, 0};
-		cp_search(net, &seed, 1, 1, walk_m, CP_METRIC_DISTANCE, true, NULL, 0);
+		cp_search(al->net, &seed, 1, 1, al->hi, CP_METRIC_DISTANCE, true, NULL, 0);
+		al->nsearch++;
+		al->searches++;
 
 		/*
 		 * The pieces to look at: the car park's own (its ends may lie beyond
-		 * walk_m) and every piece at a settled node.
+		 * the bound) and every piece at a settled node.
 		 */
-		visit_piece(net, bld, bstart, bon, stamp, i, &seed, lot->piece, walk_m, out);
+		visit_piece(al, i, &seed, lot->piece);
 		for (t = 0; t < space->ntouched; t++)
 		{
 			uint32		u = space->touched[t],
@@ -265,13 +267,40 @@ find_pairs(CpNetwork *net, const SiteSet *bld, const SiteSet *lots, double walk_
 
 			if (space->nsettled[u] == 0)
 				continue;
-			for (a = net->adj_start[u]; a < net->adj_start[u + 1]; a++)
-				visit_piece(net, bld, bstart, bon, stamp, i, &seed, net->adj[a] >> 1, walk_m, out);
+			for (a = al->net->adj_start[u]; a < al->net->adj_start[u + 1]; a++)
+				visit_piece(al, i, &seed, al->net->adj[a] >> 1);
 		}
 	}
-	pfree(bstart);
-	pfree(bon);
-	pfree(stamp);
+	al->total_pairs += al->npairs;
+}
+
+/* Buildings by piece (CSR), so a search visits only the buildings on the pieces it reached. */
+static void
+index_buildings(Allocation *al)
+{
+	const SiteSet *bld = al->bld;
+	uint32		npieces = al->net->npieces;
+	uint32	   *fill;
+	int			nusable = 0,
+				i;
+
+	al->bstart = palloc_extended(sizeof(uint32) * ((Size) npieces + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	for (i = 0; i < bld->n; i++)
+		if (bld->sites[i].usable)
+		{
+			al->bstart[bld->sites[i].piece + 1]++;
+			nusable++;
+		}
+	for (i = 0; i < (int) npieces; i++)
+		al->bstart[i + 1] += al->bstart[i];
+	al->bon = palloc_extended(sizeof(int32) * Max(nusable, 1), MCXT_ALLOC_HUGE);
+	fill = palloc_extended(sizeof(uint32) * Max(npieces, 1), MCXT_ALLOC_HUGE);
+	memcpy(fill, al->bstart, sizeof(uint32) * npieces);
+	for (i = 0; i < bld->n; i++)
+		if (bld->sites[i].usable)
+			al->bon[fill[bld->sites[i].piece]++] = i;
+	pfree(fill);
+	al->stamp = palloc_extended(sizeof(int32) * Max(npieces, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 }
 
 static double
@@ -304,9 +333,8 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 	CpNetwork  *net;
 	SiteSet		bld,
 				lots;
-	PairList	pl;
-	double	   *need;
-	double	   *left;
+	Allocation	al;
+	int			b;
 	Size		i,
 				served = 0;
 	instr_time	start;
@@ -327,44 +355,65 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 	elog(DEBUG1, "parking: %d buildings and %d car parks read and snapped in %.0f ms",
 		 bld.n, lots.n, ms_since(start));
 
-	pl.cap = 1024;
-	pl.n = 0;
-	pl.pairs = palloc_extended(sizeof(Pair) * pl.cap, MCXT_ALLOC_HUGE);
-	find_pairs(net, &bld, &lots, walk_m, &pl);
-	elog(DEBUG1, "parking: %zu pairs within %g m found at %.0f ms", pl.n, walk_m, ms_since(start));
-	qsort(pl.pairs, pl.n, sizeof(Pair), cmp_pair);
-	elog(DEBUG1, "parking: pairs sorted at %.0f ms", ms_since(start));
-
-	/* the greedy pass: nearest pair first, each takes what both still have */
-	need = palloc_extended(sizeof(double) * Max(bld.n, 1), MCXT_ALLOC_HUGE);
-	left = palloc_extended(sizeof(double) * Max(lots.n, 1), MCXT_ALLOC_HUGE);
-	for (i = 0; i < (Size) bld.n; i++)
-		need[i] = bld.sites[i].amount;
-	for (i = 0; i < (Size) lots.n; i++)
-		left[i] = lots.sites[i].amount;
+	/*
+	 * The global greedy pass, nearest pair first, run in distance bands
+	 * (walk_m / 16, / 8, ... walk_m): every pair of a band comes after every
+	 * pair of the bands before it, so serving band after band is the one
+	 * global pass. A band searches only from car parks with spaces left and
+	 * keeps only buildings still short: the pairs the global pass would give
+	 * nothing are never made (in a dense city most car parks are full within
+	 * the first bands).
+	 */
+	memset(&al, 0, sizeof(al));
+	al.net = net;
+	al.bld = &bld;
+	al.lots = &lots;
+	index_buildings(&al);
+	al.need = palloc_extended(sizeof(double) * Max(bld.n, 1), MCXT_ALLOC_HUGE);
+	al.left = palloc_extended(sizeof(double) * Max(lots.n, 1), MCXT_ALLOC_HUGE);
+	for (b = 0; b < bld.n; b++)
+		al.need[b] = bld.sites[b].usable ? bld.sites[b].amount : 0;
+	for (b = 0; b < lots.n; b++)
+		al.left[b] = lots.sites[b].usable ? lots.sites[b].amount : 0;
+	al.cap = 1024;
+	al.pairs = palloc_extended(sizeof(Pair) * al.cap, MCXT_ALLOC_HUGE);
+	al.lo = -1;
+	al.hi = walk_m / 16;
 	InitMaterializedSRF(fcinfo, 0);
-	for (i = 0; i < pl.n; i++)
+	for (;;)
 	{
-		const Pair *q = &pl.pairs[i];
-		double		take = Min(need[q->b], left[q->p]);
-
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (take > 0)
+		find_band_pairs(&al);
+		sort_pairs(al.pairs, al.npairs);
+		for (i = 0; i < al.npairs; i++)
 		{
-			Datum		values[4];
-			bool		nulls[4] = {0};
+			const Pair *q = &al.pairs[i];
+			double		take = Min(al.need[q->b], al.left[q->p]);
 
-			need[q->b] -= take;
-			left[q->p] -= take;
-			values[0] = Int64GetDatum(bld.sites[q->b].id);
-			values[1] = Int64GetDatum(lots.sites[q->p].id);
-			values[2] = Float8GetDatum(q->distance);
-			values[3] = Float8GetDatum(take);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			served++;
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (take > 0)
+			{
+				Datum		values[4];
+				bool		nulls[4] = {0};
+
+				al.need[q->b] -= take;
+				al.left[q->p] -= take;
+				values[0] = Int64GetDatum(bld.sites[q->b].id);
+				values[1] = Int64GetDatum(lots.sites[q->p].id);
+				values[2] = Float8GetDatum(q->distance);
+				values[3] = Float8GetDatum(take);
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+				served++;
+			}
 		}
+		elog(DEBUG1, "parking: band up to %g m: %zu pairs, %zu served so far, at %.0f ms",
+			 al.hi, al.npairs, served, ms_since(start));
+		if (al.hi >= walk_m)
+			break;
+		al.lo = al.hi;
+		al.hi = Min(al.hi * 2, walk_m);
 	}
+	elog(DEBUG1, "parking: %zu searches, %zu pairs made", al.searches, al.total_pairs);
 	elog(DEBUG1, "parking: %zu pairs share spaces, allocated at %.0f ms", served, ms_since(start));
 	return (Datum) 0;
 }

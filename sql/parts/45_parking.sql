@@ -4,7 +4,10 @@
 -- (given capacity, else estimated from area); spaces allocated along the
 -- streets within walk_m by one global greedy pass in ascending walking
 -- distance (docs/parking.md). One internal run fills session temp tables that
--- the public functions read.
+-- the public functions read; the pairs and the greedy pass are C
+-- (cp._parking_allocate, src/parking.c). jit is off in these functions: with
+-- 100 000 buildings the planner's estimates start JIT compilation that costs
+-- more (0.1-0.25 s a query) than it saves on one-pass queries.
 
 CREATE FUNCTION cp._parking_allocate(network text, buildings_sql text, parking_sql text, walk_m float8,
                                      max_snap_m float8)
@@ -36,6 +39,7 @@ CREATE FUNCTION cp._parking_run(network text, buildings_sql text, parking_sql te
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path FROM CURRENT
+SET jit = off
 AS $$
 DECLARE
   bad      record;
@@ -193,6 +197,7 @@ CREATE FUNCTION cp.parking_allocation(network text, buildings_sql text, parking_
 RETURNS TABLE (building_id bigint, parking_id bigint, distance_m float8, spaces float8)
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
+SET jit = off
 AS $$
 BEGIN
   PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
@@ -210,6 +215,7 @@ RETURNS TABLE (building_id bigint, use text, demand float8, supplied float8, unm
                unmet_ratio float8, car_parks integer, geom geometry)
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
+SET jit = off
 AS $$
 BEGIN
   PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
@@ -234,6 +240,7 @@ RETURNS TABLE (parking_id bigint, capacity float8, capacity_source text, allocat
                buildings integer, geom geometry)
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
+SET jit = off
 AS $$
 BEGIN
   PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
@@ -257,10 +264,12 @@ RETURNS TABLE (community_id bigint, demand float8, supply_inside float8, supply_
                gap float8, gap_ratio float8, geom geometry)
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
+SET jit = off
 AS $$
 DECLARE
   bad  record;
   csrid integer;
+  t0   timestamptz := clock_timestamp();
 BEGIN
   PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
   BEGIN
@@ -288,20 +297,24 @@ BEGIN
   CREATE INDEX ON pg_temp._cp_parking_communities USING gist (geom);
   ANALYZE pg_temp._cp_parking_communities;
   RETURN QUERY
+  -- the lowest community id containing a point on the surface; buildings
+  -- without demand and car parks without spaces add nothing
   WITH bc AS (
-    SELECT DISTINCT ON (b.id) b.id, c.id AS cid, b.demand
+    SELECT b.id, c.cid, b.demand
       FROM pg_temp._cp_parking_buildings b
-      JOIN pg_temp._cp_parking_communities c
-        ON ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(b.geom), csrid))
-     WHERE b.geom IS NOT NULL
-     ORDER BY b.id, c.id),
+     CROSS JOIN LATERAL (
+           SELECT c.id AS cid FROM pg_temp._cp_parking_communities c
+            WHERE ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(b.geom), csrid))
+            ORDER BY c.id LIMIT 1) c
+     WHERE b.geom IS NOT NULL AND b.demand > 0),
   pc AS (
-    SELECT DISTINCT ON (p.id) p.id, c.id AS cid, p.capacity
+    SELECT p.id, c.cid, p.capacity
       FROM pg_temp._cp_parking_lots p
-      JOIN pg_temp._cp_parking_communities c
-        ON ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(p.geom), csrid))
-     WHERE p.geom IS NOT NULL
-     ORDER BY p.id, c.id),
+     CROSS JOIN LATERAL (
+           SELECT c.id AS cid FROM pg_temp._cp_parking_communities c
+            WHERE ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(p.geom), csrid))
+            ORDER BY c.id LIMIT 1) c
+     WHERE p.geom IS NOT NULL AND p.capacity > 0),
   sb AS (SELECT a.building_id, sum(a.spaces) AS supplied FROM pg_temp._cp_parking_alloc a GROUP BY 1),
   d AS (SELECT bc.cid, sum(bc.demand) AS demand, sum(coalesce(sb.supplied, 0)) AS supplied
           FROM bc LEFT JOIN sb ON sb.building_id = bc.id GROUP BY bc.cid),
@@ -314,6 +327,7 @@ BEGIN
     LEFT JOIN d ON d.cid = c.id
     LEFT JOIN s ON s.cid = c.id
    ORDER BY c.id;
+  RAISE DEBUG 'parking: per community in % ms', round(extract(epoch FROM clock_timestamp() - t0) * 1000);
 END
 $$;
 COMMENT ON FUNCTION cp.parking_gap(text, text, text, text, float8, text, text, float8, float8) IS
