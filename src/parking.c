@@ -76,7 +76,7 @@ read_site_row(const CpRowValue *v, void *arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be finite and not negative", set->amount_name),
-				 errdetail("The %s %lld has %s %g.", set->one, (long long) v[0].i, set->amount_name, v[2].f)));
+				 errdetail("The %s with id %lld has %s %g.", set->one, (long long) v[0].i, set->amount_name, v[2].f)));
 	if (set->n == set->cap)
 	{
 		set->cap *= 2;
