@@ -9,9 +9,24 @@
 #   PARKING_RUNS=3         warm runs of ours (median reported)
 #   PARKING_PEER_LOTS=1000 car parks the pgRouting way is run for (extrapolated to all, and
 #                          labelled so, when fewer than all)
+# bash bench/parking.sh --map: instead, import the Krems extract and draw docs/img/parking_krems.png
+# (demo/render_parking.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/prepare.sh
+if [ "${1:-}" = "--map" ]; then
+  pg_virtualenv -t -v 15 -o fsync=off bash -c '
+  set -euo pipefail
+  cd "$CP_TOP"
+  createdb cpmap
+  export PGDATABASE=cpmap
+  psql -qX -v ON_ERROR_STOP=1 -c "CREATE EXTENSION community_planning CASCADE; CREATE SCHEMA osm;" 2>/dev/null
+  osm2pgsql --log-level=warn -O flex -S import/community_planning.lua -d cpmap "$CP_SHARED/data/krems.osm.pbf"
+  /usr/bin/python3 demo/render_parking.py docs/img/parking_krems.png osm
+  ls -l docs/img/parking_krems.png
+  '
+  exit 0
+fi
 mkdir -p bench/out && chmod 777 bench/out
 export PARKING_GRID_N="${PARKING_GRID_N:-300}" PARKING_SPACING="${PARKING_SPACING:-20}" \
   PARKING_BUILDINGS="${PARKING_BUILDINGS:-100000}" PARKING_LOTS="${PARKING_LOTS:-5000}" \
