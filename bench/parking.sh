@@ -6,6 +6,8 @@
 #   PARKING_GRID_N=300     grid nodes per side (300: 179 400 edges)
 #   PARKING_SPACING=20     metres between grid nodes (20: a 6 x 6 km city)
 #   PARKING_BUILDINGS=100000 PARKING_LOTS=5000
+#   PARKING_CAPACITY_SCALE=1  multiplies the given capacities (20: supply above demand, so car
+#                          parks stay open and more pairs are made)
 #   PARKING_RUNS=3         warm runs of ours (median reported)
 #   PARKING_PEER_LOTS=1000 car parks the pgRouting way is run for (extrapolated to all, and
 #                          labelled so, when fewer than all)
@@ -30,6 +32,7 @@ fi
 mkdir -p bench/out && chmod 777 bench/out
 export PARKING_GRID_N="${PARKING_GRID_N:-300}" PARKING_SPACING="${PARKING_SPACING:-20}" \
   PARKING_BUILDINGS="${PARKING_BUILDINGS:-100000}" PARKING_LOTS="${PARKING_LOTS:-5000}" \
+  PARKING_CAPACITY_SCALE="${PARKING_CAPACITY_SCALE:-1}" \
   PARKING_RUNS="${PARKING_RUNS:-3}" PARKING_PEER_LOTS="${PARKING_PEER_LOTS:-1000}"
 pg_virtualenv -t -v 15 -o shared_buffers=256MB -o work_mem=64MB -o fsync=off -o synchronous_commit=off bash -c '
 set -euo pipefail
@@ -37,9 +40,9 @@ cd "$CP_TOP"
 createdb cpbench
 psql -qX -v ON_ERROR_STOP=1 -d cpbench -c "CREATE EXTENSION community_planning CASCADE; CREATE EXTENSION pgrouting;" 2>/dev/null
 {
-  echo "parking benchmark, $(date -u "+%Y-%m-%d %H:%M UTC"), $(nproc) CPUs, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "parking benchmark, $(date -u "+%Y-%m-%d %H:%M UTC"), $(nproc) CPUs, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), capacity x $PARKING_CAPACITY_SCALE"
   psql -X -v ON_ERROR_STOP=1 -d cpbench -v grid_n="$PARKING_GRID_N" -v spacing="$PARKING_SPACING" \
-    -v buildings="$PARKING_BUILDINGS" -v lots="$PARKING_LOTS" -v runs="$PARKING_RUNS" \
+    -v buildings="$PARKING_BUILDINGS" -v lots="$PARKING_LOTS" -v capacity_scale="$PARKING_CAPACITY_SCALE" -v runs="$PARKING_RUNS" \
     -v peer_lots="$PARKING_PEER_LOTS" -f bench/parking.sql 2>&1 | sed "/DEBUG/{/DEBUG:  parking/!d; s/^.*DEBUG:  /  /}"
 } | tee bench/out/parking.txt
 '

@@ -2,7 +2,7 @@
 -- on a synthetic city, and the pgRouting way of producing and serving the same
 -- (building, car park) pairs, measured in the same session. Times come from
 -- clock_timestamp() inside the server. Variables (psql -v): grid_n, spacing,
--- buildings, lots, runs, peer_lots.
+-- buildings, lots, capacity_scale, runs, peer_lots.
 \set ON_ERROR_STOP 1
 \pset footer off
 \set QUIET on
@@ -16,7 +16,7 @@ CREATE TABLE pbench.results (what text, n bigint, ms float8, note text);
 -- edge costs jittered ±20 %, 5 % of the streets one-way (as bench/sql/00_harness.sql);
 -- buildings and car parks uniform over it, 85 % of the buildings housing
 -- (5–55 households), 15 % offices (500–3500 m²); 80 % of the car parks points
--- with 40–200 spaces, 20 % polygons (30–60 m squares) whose capacity comes from
+-- with 40–200 spaces (times capacity_scale), 20 % polygons (30–60 m squares) whose capacity comes from
 -- their area; communities: a 3 x 3 grid of squares over the city.
 SELECT setseed(0.42) \g /dev/null
 CREATE TABLE pbench.edges AS
@@ -45,7 +45,7 @@ SELECT i::bigint AS id, ST_SetSRID(ST_MakePoint(400000 + random() * :extent, 330
 CREATE TABLE pbench.lots AS
 SELECT i::bigint AS id,
        CASE WHEN r < 0.8 THEN c ELSE ST_Expand(c, 15 + 15 * random()) END AS geom,
-       CASE WHEN r < 0.8 THEN floor(40 + 161 * random()) END AS capacity
+       CASE WHEN r < 0.8 THEN floor(40 + 161 * random()) * :capacity_scale END AS capacity
   FROM (SELECT i, random() AS r,
                ST_SetSRID(ST_MakePoint(400000 + random() * :extent, 3300000 + random() * :extent), 32650) AS c
           FROM generate_series(1, :lots) i) s;
