@@ -382,6 +382,16 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	for (;;)
 	{
+		bool		any_short = false,
+					any_open = false;
+
+		/* nothing more to serve once every building is served or every car park full */
+		for (b = 0; b < bld.n && !any_short; b++)
+			any_short = al.need[b] > 0;
+		for (b = 0; b < lots.n && !any_open; b++)
+			any_open = al.left[b] > 0;
+		if (!any_short || !any_open)
+			break;
 		find_band_pairs(&al);
 		sort_pairs(al.pairs, al.npairs);
 		for (i = 0; i < al.npairs; i++)
