@@ -2,13 +2,16 @@
  * parking.c: the walking-distance allocation of parking spaces to buildings.
  *
  * cp._parking_allocate reads buildings (id, geom, demand) and car parks
- * (id, geom, capacity), snaps them once, finds every (building, car park)
- * pair within walk_m with one bounded search per car park (the car park as
- * the only seed, so a search touches only the streets within walk_m of it),
- * sorts the pairs by (distance, building id, car park id) and serves them in
- * that order: each pair takes as many spaces as both its building still needs
- * and its car park still has. No space is counted twice, and no building gets
- * more than its demand (docs/parking.md).
+ * (id, geom, capacity), snaps them once and serves the (building, car park)
+ * pairs within walk_m in one global greedy pass by (distance, building id,
+ * car park id): each pair takes as many spaces as both its building still
+ * needs and its car park still has. No space is counted twice, and no
+ * building gets more than its demand (docs/parking.md).
+ *
+ * The pairs come from bounded searches from the car parks (one seed each, so
+ * a search touches only the streets near it), never a search per building,
+ * and the pass runs in distance bands so that pairs that could take nothing
+ * (a full car park, a served building) are never made.
  */
 #include "postgres.h"
 
