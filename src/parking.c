@@ -1,107 +1,432 @@
 /*
- * parking.c: the greedy allocation of parking spaces to buildings.
+ * parking.c: the walking-distance allocation of parking spaces to buildings.
  *
- * The caller (cp._parking_run) passes the (building, car park) pairs within
- * walking reach already sorted by walking distance; each pair takes as many
- * spaces as both its building still needs and its car park still has.
- * No space is counted twice, and no building gets more than its demand.
+ * cp._parking_allocate reads buildings (id, geom, demand) and car parks
+ * (id, geom, capacity), snaps them once and serves the (building, car park)
+ * pairs within walk_m in one global greedy pass by (distance, building id,
+ * car park id): each pair takes as many spaces as both its building still
+ * needs and its car park still has. No space is counted twice, and no
+ * building gets more than its demand (docs/parking.md).
+ *
+ * The pairs come from bounded searches from the car parks (one seed each, so
+ * a search touches only the streets near it), never a search per building,
+ * and the pass runs in distance bands so that pairs that could take nothing
+ * (a full car park, a served building) are never made.
  */
 #include "postgres.h"
 
 #include <math.h>
 
-#include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "miscadmin.h"
-#include "utils/array.h"
+#include "portability/instr_time.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
 
-PG_FUNCTION_INFO_V1(cp_parking_greedy_sql);
+#include "network.h"
+#include "query_reader.h"
 
-/* A one-dimensional float8[] without NULLs as a C array; n set to its length. */
-static double *
-float8_array(ArrayType *a, const char *what, int *n)
+PG_FUNCTION_INFO_V1(cp_parking_allocate_sql);
+
+/* A building or a car park: its amount is demand or capacity in spaces. */
+typedef struct Site
 {
-	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
+	int64		id;
+	double		amount;
+	bool		usable;			/* amount > 0 and snapped */
+	uint32		piece;
+	double		fraction;
+} Site;
+
+typedef struct SiteSet
+{
+	CpNetwork  *net;
+	double		max_snap;
+	const char *query;			/* "buildings", "parking": names the query */
+	const char *what;			/* "buildings", "car parks" */
+	const char *one;			/* "building", "car park" */
+	const char *amount_name;	/* "demand", "capacity" */
+	Site	   *sites;
+	int			n;
+	int			cap;
+	int64		no_geom;
+	int64		unsnapped;
+} SiteSet;
+
+/* A candidate pair; b and p index the id-sorted sets, so they order as the ids do. */
+typedef struct Pair
+{
+	double		distance;
+	int32		b;
+	int32		p;
+} Pair;
+
+static void
+read_site_row(const CpRowValue *v, void *arg)
+{
+	SiteSet    *set = arg;
+	Site	   *s;
+	double		x,
+				y;
+
+	if (v[0].isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("%s query returned a row with a NULL id", set->query),
+				 errhint("Every building and car park needs an id.")));
+	if (!v[2].isnull && !(v[2].f >= 0 && v[2].f < INFINITY))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a one-dimensional float8 array without NULLs", what)));
-	*n = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
-	return (double *) ARR_DATA_PTR(a);
+				 errmsg("%s must be finite and not negative", set->amount_name),
+				 errdetail("The %s with id %lld has %s %g.", set->one, (long long) v[0].i, set->amount_name, v[2].f)));
+	if (set->n == set->cap)
+	{
+		set->cap *= 2;
+		set->sites = repalloc_huge(set->sites, sizeof(Site) * set->cap);
+	}
+	s = &set->sites[set->n++];
+	memset(s, 0, sizeof(Site));
+	s->id = v[0].i;
+	s->amount = v[2].isnull ? 0 : v[2].f;
+	if (!(s->amount > 0))
+		return;					/* takes no part: no need to place it */
+	if (v[1].isnull || !cp_geom_to_network_point(set->net, v[1].wkb, v[1].wkb_len, &x, &y))
+	{
+		set->no_geom++;
+		return;
+	}
+	{
+		CpSnap		snap = cp_snap_point(set->net, x, y, set->max_snap);
+
+		if (!snap.found)
+		{
+			set->unsnapped++;
+			return;
+		}
+		s->usable = true;
+		s->piece = snap.piece;
+		s->fraction = snap.fraction;
+	}
 }
 
-/* A one-dimensional int4[] without NULLs as a C array; n set to its length. */
-static int32 *
-int4_array(ArrayType *a, const char *what, int *n)
+static int
+cmp_site(const void *a, const void *b)
 {
-	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != INT4OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a one-dimensional integer array without NULLs", what)));
-	*n = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
-	return (int32 *) ARR_DATA_PTR(a);
+	int64		x = ((const Site *) a)->id,
+				y = ((const Site *) b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Read, snap and sort one set by id; a duplicate id is an error. */
+static void
+read_sites(SiteSet *set, CpNetwork *net, const char *sql, const char *query, const char *what,
+		   const char *one, const char *amount_name, double max_snap)
+{
+	CpColumn	cols[3] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true},
+	{amount_name, CP_COL_FLOAT8, true}};
+	int			i;
+
+	memset(set, 0, sizeof(*set));
+	set->net = net;
+	set->max_snap = max_snap;
+	set->query = query;
+	set->what = what;
+	set->one = one;
+	set->amount_name = amount_name;
+	set->cap = 256;
+	set->sites = palloc(sizeof(Site) * set->cap);
+	cp_read_query(sql, query, cols, 3, read_site_row, set);
+	qsort(set->sites, set->n, sizeof(Site), cmp_site);
+	for (i = 1; i < set->n; i++)
+		if (set->sites[i].id == set->sites[i - 1].id)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("%s query returned duplicate ids", query),
+					 errdetail("The id %lld appears more than once.", (long long) set->sites[i].id)));
+	if (set->no_geom > 0)
+		ereport(NOTICE,
+				(errmsg("%lld %s with NULL or empty geometry take no part in the allocation",
+						(long long) set->no_geom, what)));
+	if (set->unsnapped > 0)
+		ereport(NOTICE,
+				(errmsg("%lld %s lie more than %g m from the network and take no part in the allocation",
+						(long long) set->unsnapped, what, max_snap)));
+}
+
+static inline int
+cmp_pair(const Pair *x, const Pair *y)
+{
+	if (x->distance != y->distance)
+		return x->distance < y->distance ? -1 : 1;
+	if (x->b != y->b)
+		return x->b < y->b ? -1 : 1;
+	return x->p < y->p ? -1 : x->p > y->p;
+}
+
+/* an inlined comparator: the pair sort is a large share of the run */
+#define ST_SORT sort_pairs
+#define ST_ELEMENT_TYPE Pair
+#define ST_COMPARE(a, b) cmp_pair(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* The state of one allocation: sites, what they still need or have, the band's pairs. */
+typedef struct Allocation
+{
+	CpNetwork  *net;
+	const SiteSet *bld;
+	const SiteSet *lots;
+	uint32	   *bstart;			/* buildings by piece (CSR): bon[bstart[p] .. bstart[p + 1]) */
+	int32	   *bon;
+	int32	   *stamp;			/* per piece: the last search that read it */
+	int32		nsearch;
+	double	   *need;			/* per building: spaces still missing */
+	double	   *left;			/* per car park: spaces still free */
+	double		lo;				/* the band: lo < distance <= hi */
+	double		hi;
+	Pair	   *pairs;
+	Size		npairs;
+	Size		cap;
+	Size		total_pairs;
+	Size		searches;
+} Allocation;
+
+static void
+pair_add(Allocation *al, double distance, int32 b, int32 p)
+{
+	if (al->npairs == al->cap)
+	{
+		al->cap *= 2;
+		al->pairs = repalloc_huge(al->pairs, sizeof(Pair) * al->cap);
+	}
+	al->pairs[al->npairs++] = (Pair) {distance, b, p};
 }
 
 /*
- * cp._parking_greedy(demand float8[], capacity float8[], pair_building int4[],
- *                    pair_parking int4[]) RETURNS float8[]
- * Pairs are 1-based indexes into demand and capacity, in allocation order.
- * Returns the spaces each pair takes.
+ * The buildings on one piece, still short of spaces, that walk to car park
+ * 'lot' at a distance in the band, once per search: the stamp keeps a piece
+ * reached from both ends from being read twice.
  */
-Datum
-cp_parking_greedy_sql(PG_FUNCTION_ARGS)
+static void
+visit_piece(Allocation *al, int32 lot, const CpSeed *seed, uint32 piece)
 {
-	ArrayType  *ad = PG_GETARG_ARRAYTYPE_P_COPY(0);
-	ArrayType  *ac = PG_GETARG_ARRAYTYPE_P_COPY(1);
-	ArrayType  *ab = PG_GETARG_ARRAYTYPE_P(2);
-	ArrayType  *ap = PG_GETARG_ARRAYTYPE_P(3);
-	int			nd,
-				nc,
-				nb,
-				np;
-	double	   *need = float8_array(ad, "demand", &nd);
-	double	   *left = float8_array(ac, "capacity", &nc);
-	int32	   *pb = int4_array(ab, "pair_building", &nb);
-	int32	   *pp = int4_array(ap, "pair_parking", &np);
-	Datum	   *out;
+	uint32		j;
+
+	if (al->stamp[piece] == al->nsearch)
+		return;
+	al->stamp[piece] = al->nsearch;
+	for (j = al->bstart[piece]; j < al->bstart[piece + 1]; j++)
+	{
+		int32		b = al->bon[j];
+		CpReach		r;
+
+		if (al->need[b] > 0 &&
+			cp_search_reach_point(al->net, seed, 1, piece, al->bld->sites[b].fraction, 1, al->hi,
+								  CP_METRIC_DISTANCE, true, &r) > 0 &&
+			r.primary > al->lo)
+			pair_add(al, r.primary, b, lot);
+	}
+}
+
+/*
+ * The pairs of the band: one search per car park with spaces left, toward
+ * the seed (building -> car park, as cp.nearest measures it), bounded by the
+ * band's upper end; the buildings read their distance from the labels of the
+ * ends of their piece (cp_search_reach_point), as cp.nearest's targets do.
+ */
+static void
+find_band_pairs(Allocation *al)
+{
+	const CpSearchSpace *space = &al->net->space;
 	int			i;
 
-	if (nb != np)
+	al->npairs = 0;
+	for (i = 0; i < al->lots->n; i++)
+	{
+		const Site *lot = &al->lots->sites[i];
+		CpSeed		seed;
+		uint32		t;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!(al->left[i] > 0))
+			continue;
+		seed = (CpSeed) {lot->piece, lot->fraction, 0};
+		cp_search(al->net, &seed, 1, 1, al->hi, CP_METRIC_DISTANCE, true, NULL, 0);
+		al->nsearch++;
+		al->searches++;
+
+		/*
+		 * The pieces to look at: the car park's own (its ends may lie beyond
+		 * the bound) and every piece at a settled node.
+		 */
+		visit_piece(al, i, &seed, lot->piece);
+		for (t = 0; t < space->ntouched; t++)
+		{
+			uint32		u = space->touched[t],
+						a;
+
+			if (space->nsettled[u] == 0)
+				continue;
+			for (a = al->net->adj_start[u]; a < al->net->adj_start[u + 1]; a++)
+				visit_piece(al, i, &seed, al->net->adj[a] >> 1);
+		}
+	}
+	al->total_pairs += al->npairs;
+}
+
+/* Buildings by piece (CSR), so a search visits only the buildings on the pieces it reached. */
+static void
+index_buildings(Allocation *al)
+{
+	const SiteSet *bld = al->bld;
+	uint32		npieces = al->net->npieces;
+	uint32	   *fill;
+	int			nusable = 0,
+				i;
+
+	al->bstart = palloc_extended(sizeof(uint32) * ((Size) npieces + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	for (i = 0; i < bld->n; i++)
+		if (bld->sites[i].usable)
+		{
+			al->bstart[bld->sites[i].piece + 1]++;
+			nusable++;
+		}
+	for (i = 0; i < (int) npieces; i++)
+		al->bstart[i + 1] += al->bstart[i];
+	al->bon = palloc_extended(sizeof(int32) * Max(nusable, 1), MCXT_ALLOC_HUGE);
+	fill = palloc_extended(sizeof(uint32) * Max(npieces, 1), MCXT_ALLOC_HUGE);
+	memcpy(fill, al->bstart, sizeof(uint32) * npieces);
+	for (i = 0; i < bld->n; i++)
+		if (bld->sites[i].usable)
+			al->bon[fill[bld->sites[i].piece]++] = i;
+	pfree(fill);
+	al->stamp = palloc_extended(sizeof(int32) * Max(npieces, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+}
+
+static double
+ms_since(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_MILLISEC(now);
+}
+
+/*
+ * cp._parking_allocate(network, buildings_sql, parking_sql, walk_m, max_snap_m)
+ *   RETURNS TABLE (building_id, parking_id, distance_m, spaces)
+ * buildings_sql returns id, geom, demand; parking_sql returns id, geom,
+ * capacity. Rows without demand or capacity (NULL or 0), without geometry or
+ * farther than max_snap_m from the network take no part. One row per pair
+ * that shares spaces, in allocation order.
+ */
+Datum
+cp_parking_allocate_sql(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *network = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *buildings_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char	   *parking_sql = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	double		walk_m = PG_GETARG_FLOAT8(3);
+	double		max_snap = PG_GETARG_FLOAT8(4);
+	CpNetwork  *net;
+	SiteSet		bld,
+				lots;
+	Allocation	al;
+	int			b;
+	Size		i,
+				served = 0;
+	instr_time	start;
+
+	if (!(walk_m > 0 && walk_m < INFINITY))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("pair arrays differ in length: %d and %d", nb, np)));
-	for (i = 0; i < nd; i++)
-		if (!(need[i] >= 0 && need[i] < INFINITY))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("demand must be finite and not negative")));
-	for (i = 0; i < nc; i++)
-		if (!(left[i] >= 0 && left[i] < INFINITY))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("capacity must be finite and not negative")));
+				 errmsg("walk_m must be a finite number of metres above zero"),
+				 errdetail("The value given is %g.", walk_m)));
+	if (!(max_snap >= 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_snap_m must be a non-negative number of metres")));
+	INSTR_TIME_SET_CURRENT(start);
+	net = cp_network_get(network);
+	read_sites(&bld, net, buildings_sql, "buildings", "buildings", "building", "demand", max_snap);
+	read_sites(&lots, net, parking_sql, "parking", "car parks", "car park", "capacity", max_snap);
+	elog(DEBUG1, "parking: %d buildings and %d car parks read and snapped in %.0f ms",
+		 bld.n, lots.n, ms_since(start));
 
-	out = (Datum *) palloc(sizeof(Datum) * (nb > 0 ? nb : 1));
-	for (i = 0; i < nb; i++)
+	/*
+	 * The global greedy pass, nearest pair first, run in distance bands
+	 * (walk_m / 16, / 8, ... walk_m): every pair of a band comes after every
+	 * pair of the bands before it, so serving band after band is the one
+	 * global pass. A band searches only from car parks with spaces left and
+	 * keeps only buildings still short: the pairs the global pass would give
+	 * nothing are never made (in a dense city most car parks are full within
+	 * the first bands).
+	 */
+	memset(&al, 0, sizeof(al));
+	al.net = net;
+	al.bld = &bld;
+	al.lots = &lots;
+	index_buildings(&al);
+	al.need = palloc_extended(sizeof(double) * Max(bld.n, 1), MCXT_ALLOC_HUGE);
+	al.left = palloc_extended(sizeof(double) * Max(lots.n, 1), MCXT_ALLOC_HUGE);
+	for (b = 0; b < bld.n; b++)
+		al.need[b] = bld.sites[b].usable ? bld.sites[b].amount : 0;
+	for (b = 0; b < lots.n; b++)
+		al.left[b] = lots.sites[b].usable ? lots.sites[b].amount : 0;
+	al.cap = 1024;
+	al.pairs = palloc_extended(sizeof(Pair) * al.cap, MCXT_ALLOC_HUGE);
+	al.lo = -1;
+	al.hi = walk_m / 16;
+	InitMaterializedSRF(fcinfo, 0);
+	for (;;)
 	{
-		int32		b = pb[i] - 1,
-					p = pp[i] - 1;
-		double		take;
+		bool		any_short = false,
+					any_open = false;
 
-		if (b < 0 || b >= nd || p < 0 || p >= nc)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("pair %d refers to building %d or car park %d out of range", i + 1, b + 1, p + 1)));
-		take = Min(need[b], left[p]);
-		if (take > 0)
+		/* nothing more to serve once every building is served or every car park full */
+		for (b = 0; b < bld.n && !any_short; b++)
+			any_short = al.need[b] > 0;
+		for (b = 0; b < lots.n && !any_open; b++)
+			any_open = al.left[b] > 0;
+		if (!any_short || !any_open)
+			break;
+		find_band_pairs(&al);
+		sort_pairs(al.pairs, al.npairs);
+		for (i = 0; i < al.npairs; i++)
 		{
-			need[b] -= take;
-			left[p] -= take;
+			const Pair *q = &al.pairs[i];
+			double		take = Min(al.need[q->b], al.left[q->p]);
+
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (take > 0)
+			{
+				Datum		values[4];
+				bool		nulls[4] = {0};
+
+				al.need[q->b] -= take;
+				al.left[q->p] -= take;
+				values[0] = Int64GetDatum(bld.sites[q->b].id);
+				values[1] = Int64GetDatum(lots.sites[q->p].id);
+				values[2] = Float8GetDatum(q->distance);
+				values[3] = Float8GetDatum(take);
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+				served++;
+			}
 		}
-		else
-			take = 0;
-		out[i] = Float8GetDatum(take);
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
+		elog(DEBUG1, "parking: band up to %g m: %zu pairs, %zu served so far, at %.0f ms",
+			 al.hi, al.npairs, served, ms_since(start));
+		if (al.hi >= walk_m)
+			break;
+		al.lo = al.hi;
+		al.hi = Min(al.hi * 2, walk_m);
 	}
-	PG_RETURN_ARRAYTYPE_P(construct_array(out, nb, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	elog(DEBUG1, "parking: %zu searches, %zu pairs made", al.searches, al.total_pairs);
+	elog(DEBUG1, "parking: %zu pairs share spaces, allocated at %.0f ms", served, ms_since(start));
+	return (Datum) 0;
 }

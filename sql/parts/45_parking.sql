@@ -4,14 +4,18 @@
 -- (given capacity, else estimated from area); spaces allocated along the
 -- streets within walk_m by one global greedy pass in ascending walking
 -- distance (docs/parking.md). One internal run fills session temp tables that
--- the public functions read.
+-- the public functions read; the pairs and the greedy pass are C
+-- (cp._parking_allocate, src/parking.c). jit is off in these functions: with
+-- 100 000 buildings the planner's estimates start JIT compilation that costs
+-- more (0.1-0.25 s a query) than it saves on one-pass queries.
 
-CREATE FUNCTION cp._parking_greedy(demand float8[], capacity float8[], pair_building integer[],
-                                   pair_parking integer[]) RETURNS float8[]
-AS 'MODULE_PATHNAME', 'cp_parking_greedy_sql'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cp._parking_greedy(float8[], float8[], integer[], integer[]) IS
-  'Internal: spaces each (building, car park) pair takes when the pairs are served in the given order (1-based indexes into demand and capacity)';
+CREATE FUNCTION cp._parking_allocate(network text, buildings_sql text, parking_sql text, walk_m float8,
+                                     max_snap_m float8)
+RETURNS TABLE (building_id bigint, parking_id bigint, distance_m float8, spaces float8)
+AS 'MODULE_PATHNAME', 'cp_parking_allocate_sql'
+LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION cp._parking_allocate(text, text, text, float8, float8) IS
+  'Internal: the greedy walking-distance allocation of buildings (id, geom, demand) to car parks (id, geom, capacity) within walk_m; one row per pair that shares spaces, in allocation order';
 
 CREATE FUNCTION cp._parking_drop_temp() RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -20,8 +24,8 @@ AS $$
 DECLARE
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['_cp_parking_buildings', '_cp_parking_lots', '_cp_parking_pairs',
-                           '_cp_parking_alloc', '_cp_parking_communities'] LOOP
+  FOREACH t IN ARRAY ARRAY['_cp_parking_buildings', '_cp_parking_lots', '_cp_parking_alloc',
+                           '_cp_parking_communities'] LOOP
     IF to_regclass('pg_temp.' || t) IS NOT NULL THEN
       EXECUTE format('DROP TABLE pg_temp.%I', t);
     END IF;
@@ -35,14 +39,9 @@ CREATE FUNCTION cp._parking_run(network text, buildings_sql text, parking_sql te
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path FROM CURRENT
+SET jit = off
 AS $$
 DECLARE
-  nlots    bigint;
-  nbuild   bigint;
-  k        integer;
-  kmax     integer;
-  alloc    float8[];
-  truncated bigint;
   bad      record;
   cnt      bigint;
   t0       timestamptz := clock_timestamp();
@@ -64,12 +63,28 @@ BEGIN
 
   PERFORM cp._parking_drop_temp();
 
+  -- buildings and their demand in one pass: the rule of cp.parking_rule, read
+  -- in one join (an UPDATE per derived column costs more than the join)
   BEGIN
     EXECUTE format($q$
       CREATE TEMP TABLE _cp_parking_buildings ON COMMIT DROP AS
-      SELECT id::bigint AS id, geom::geometry AS geom, use::text AS use,
-             households::float8 AS households, floor_area::float8 AS floor_area
-        FROM (%s) q$q$, buildings_sql);
+      SELECT b.id, b.geom, b.use, b.households, b.floor_area, r.basis,
+             coalesce(CASE r.basis WHEN 'household' THEN b.households * r.spaces
+                                   ELSE b.floor_area / 100.0 * r.spaces END, 0) AS demand
+        FROM (SELECT id::bigint AS id, geom::geometry AS geom, use::text AS use,
+                     households::float8 AS households, floor_area::float8 AS floor_area
+                FROM (%s) q) b
+        LEFT JOIN LATERAL (
+              SELECT p.basis, p.spaces FROM cp.parking_standards p
+               WHERE p.standard = $1 AND p.use = b.use
+                 AND p.community_type IN ($2, 'any')
+                 AND ((p.flat_area_min_m2 IS NULL AND p.flat_area_max_m2 IS NULL)
+                      OR (b.households > 0 AND b.floor_area > 0
+                          AND b.floor_area / b.households > coalesce(p.flat_area_min_m2, '-Infinity')
+                          AND b.floor_area / b.households <= coalesce(p.flat_area_max_m2, 'Infinity')))
+               ORDER BY (p.community_type = $2) DESC,
+                        (p.flat_area_min_m2 IS NOT NULL OR p.flat_area_max_m2 IS NOT NULL) DESC
+               LIMIT 1) r ON true$q$, buildings_sql) USING standard, community_type;
   EXCEPTION WHEN undefined_column THEN
     RAISE EXCEPTION 'buildings query: %', SQLERRM
       USING ERRCODE = '42703', DETAIL = 'It must return the columns id, geom, use, households, floor_area.';
@@ -97,50 +112,41 @@ BEGIN
                             coalesce(bad.households::text, 'NULL'), coalesce(bad.floor_area::text, 'NULL')),
             HINT = 'Pass NULL for an unknown quantity.';
   END IF;
-
-  -- demand: the rule of cp.parking_rule, read once per building in one join
-  ALTER TABLE pg_temp._cp_parking_buildings
-    ADD COLUMN basis text, ADD COLUMN spaces float8, ADD COLUMN demand float8, ADD COLUMN idx integer,
-    ADD COLUMN supplied float8 NOT NULL DEFAULT 0;
-  UPDATE pg_temp._cp_parking_buildings b SET basis = r.basis, spaces = r.spaces
-    FROM (SELECT b2.id, r2.basis, r2.spaces
-            FROM pg_temp._cp_parking_buildings b2
-            CROSS JOIN LATERAL (
-              SELECT p.basis, p.spaces FROM cp.parking_standards p
-               WHERE p.standard = _parking_run.standard AND p.use = b2.use
-                 AND p.community_type IN (_parking_run.community_type, 'any')
-                 AND ((p.flat_area_min_m2 IS NULL AND p.flat_area_max_m2 IS NULL)
-                      OR (b2.households > 0 AND b2.floor_area > 0
-                          AND b2.floor_area / b2.households > coalesce(p.flat_area_min_m2, '-Infinity')
-                          AND b2.floor_area / b2.households <= coalesce(p.flat_area_max_m2, 'Infinity')))
-               ORDER BY (p.community_type = _parking_run.community_type) DESC,
-                        (p.flat_area_min_m2 IS NOT NULL OR p.flat_area_max_m2 IS NOT NULL) DESC
-               LIMIT 1) r2) r
-   WHERE r.id = b.id;
   SELECT b.use INTO bad FROM pg_temp._cp_parking_buildings b
    WHERE b.use IS NOT NULL AND b.basis IS NULL ORDER BY b.use LIMIT 1;
   IF FOUND THEN
     PERFORM cp.parking_no_rule(standard, bad.use, community_type);   -- raises 22023 naming the set's uses
   END IF;
-  UPDATE pg_temp._cp_parking_buildings b
-     SET demand = coalesce(CASE b.basis WHEN 'household' THEN b.households * b.spaces
-                                        ELSE b.floor_area / 100.0 * b.spaces END, 0);
-  SELECT count(*) INTO cnt FROM pg_temp._cp_parking_buildings b WHERE b.use IS NULL;
-  IF cnt > 0 THEN
-    RAISE NOTICE '% buildings with a NULL use have no parking demand', cnt;
+  SELECT count(*) FILTER (WHERE b.use IS NULL) AS no_use,
+         count(*) FILTER (WHERE b.basis IS NOT NULL
+                            AND CASE b.basis WHEN 'household' THEN b.households ELSE b.floor_area END IS NULL) AS no_qty
+    INTO bad FROM pg_temp._cp_parking_buildings b;
+  IF bad.no_use > 0 THEN
+    RAISE NOTICE '% buildings with a NULL use have no parking demand', bad.no_use;
   END IF;
-  SELECT count(*) INTO cnt FROM pg_temp._cp_parking_buildings b
-   WHERE b.basis IS NOT NULL AND CASE b.basis WHEN 'household' THEN b.households ELSE b.floor_area END IS NULL;
-  IF cnt > 0 THEN
-    RAISE NOTICE '% buildings lack the quantity their rule needs (households or floor area) and have no parking demand', cnt;
+  IF bad.no_qty > 0 THEN
+    RAISE NOTICE '% buildings lack the quantity their rule needs (households or floor area) and have no parking demand', bad.no_qty;
   END IF;
 
-  -- car parks: given capacity, else from the area of a polygon
+  -- car parks: given capacity, else from the area of a polygon (on the
+  -- spheroid for longitude/latitude, in the plane of a projected CRS)
   BEGIN
     EXECUTE format($q$
       CREATE TEMP TABLE _cp_parking_lots ON COMMIT DROP AS
-      SELECT id::bigint AS id, geom::geometry AS geom, capacity::float8 AS capacity_given
-        FROM (%s) q$q$, parking_sql);
+      SELECT p.id, p.geom, p.capacity_given,
+             CASE WHEN p.capacity_given IS NOT NULL THEN p.capacity_given
+                  WHEN ST_Dimension(p.geom) = 2 THEN
+                    cp.estimate_parking_spaces(
+                      CASE WHEN coalesce((SELECT r.proj4text LIKE '%%+proj=longlat%%' FROM spatial_ref_sys r
+                                           WHERE r.srid = ST_SRID(p.geom)), false)
+                           THEN ST_Area(ST_Transform(p.geom, 4326)::geography)
+                           ELSE ST_Area(p.geom) END, $1)
+                  ELSE 0 END AS capacity,
+             CASE WHEN p.capacity_given IS NOT NULL THEN 'given'
+                  WHEN ST_Dimension(p.geom) = 2 THEN 'area'
+                  ELSE 'unknown' END AS capacity_source
+        FROM (SELECT id::bigint AS id, geom::geometry AS geom, capacity::float8 AS capacity_given
+                FROM (%s) q) p$q$, parking_sql) USING m2_per_space;
   EXCEPTION WHEN undefined_column THEN
     RAISE EXCEPTION 'parking query: %', SQLERRM
       USING ERRCODE = '42703', DETAIL = 'It must return the columns id, geom, capacity (NULL where unknown).';
@@ -166,102 +172,19 @@ BEGIN
             DETAIL = format('Car park %s has capacity %s.', bad.id, bad.capacity_given),
             HINT = 'Pass NULL to estimate the capacity from the car park''s area.';
   END IF;
-  ALTER TABLE pg_temp._cp_parking_lots
-    ADD COLUMN capacity float8, ADD COLUMN capacity_source text, ADD COLUMN idx integer,
-    ADD COLUMN allocated float8 NOT NULL DEFAULT 0;
-  -- area on the spheroid for longitude/latitude, in the plane of a projected (metric) CRS
-  UPDATE pg_temp._cp_parking_lots p
-     SET (capacity, capacity_source) =
-         (SELECT CASE WHEN p.capacity_given IS NOT NULL THEN p.capacity_given
-                      WHEN ST_Dimension(p.geom) = 2 THEN
-                        cp.estimate_parking_spaces(
-                          CASE WHEN geographic THEN ST_Area(ST_Transform(p.geom, 4326)::geography)
-                               ELSE ST_Area(p.geom) END, m2_per_space)
-                      ELSE 0 END,
-                 CASE WHEN p.capacity_given IS NOT NULL THEN 'given'
-                      WHEN ST_Dimension(p.geom) = 2 THEN 'area'
-                      ELSE 'unknown' END
-            FROM (SELECT coalesce((SELECT r.proj4text LIKE '%+proj=longlat%' FROM spatial_ref_sys r
-                                    WHERE r.srid = ST_SRID(p.geom)), false) AS geographic) g);
   SELECT count(*) INTO cnt FROM pg_temp._cp_parking_lots p WHERE p.capacity_source = 'unknown';
   IF cnt > 0 THEN
     RAISE NOTICE '% car parks without capacity or area count as 0 spaces', cnt;
   END IF;
+  RAISE DEBUG 'parking: inputs, demand and capacity read in % ms', round(extract(epoch FROM clock_timestamp() - t0) * 1000);
 
-  -- dense indexes of the buildings with demand and the car parks with spaces
-  UPDATE pg_temp._cp_parking_buildings b SET idx = s.n
-    FROM (SELECT b2.id, row_number() OVER (ORDER BY b2.id)::integer AS n
-            FROM pg_temp._cp_parking_buildings b2 WHERE b2.demand > 0 AND b2.geom IS NOT NULL) s
-   WHERE s.id = b.id;
-  UPDATE pg_temp._cp_parking_lots p SET idx = s.n
-    FROM (SELECT p2.id, row_number() OVER (ORDER BY p2.id)::integer AS n
-            FROM pg_temp._cp_parking_lots p2 WHERE p2.capacity > 0 AND p2.geom IS NOT NULL) s
-   WHERE s.id = p.id;
-  SELECT count(*) INTO nbuild FROM pg_temp._cp_parking_buildings b WHERE b.idx IS NOT NULL;
-  SELECT count(*) INTO nlots FROM pg_temp._cp_parking_lots p WHERE p.idx IS NOT NULL;
-  CREATE TEMP TABLE _cp_parking_alloc (building_id bigint, parking_id bigint, distance_m float8, spaces float8)
-    ON COMMIT DROP;
-  IF nbuild = 0 OR nlots = 0 THEN
-    RETURN;
-  END IF;
-  ANALYZE pg_temp._cp_parking_buildings;
-  ANALYZE pg_temp._cp_parking_lots;
-
-  RAISE DEBUG 'parking: % buildings with demand, % car parks with spaces, inputs read in % ms',
-    nbuild, nlots, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
-  -- All pairs within walk_m, from one bounded multi-source search per round. A
-  -- round with k nearest car parks per building is exact unless a building
-  -- still lacks spaces after all k (more may lie within walk_m): then k grows.
-  kmax := least(nlots, 1000);
-  k := least(nlots, 16);
-  LOOP
-    IF to_regclass('pg_temp._cp_parking_pairs') IS NOT NULL THEN
-      DROP TABLE pg_temp._cp_parking_pairs;
-    END IF;
-    CREATE TEMP TABLE _cp_parking_pairs ON COMMIT DROP AS
-    SELECT row_number() OVER (ORDER BY n.distance_m, n.target_id, n.origin_id)::integer AS ord,
-           b.idx AS bidx, p.idx AS pidx, n.target_id AS building_id, n.origin_id AS parking_id, n.distance_m
-      FROM cp.nearest(network,
-                      'SELECT id, geom FROM pg_temp._cp_parking_lots WHERE idx IS NOT NULL',
-                      'SELECT id, geom FROM pg_temp._cp_parking_buildings WHERE idx IS NOT NULL',
-                      walk_m, k, 'walk', 'm', max_snap_m) n
-      JOIN pg_temp._cp_parking_buildings b ON b.id = n.target_id
-      JOIN pg_temp._cp_parking_lots p ON p.id = n.origin_id
-     WHERE n.origin_id IS NOT NULL AND n.distance_m <= walk_m;
-    SELECT cp._parking_greedy(
-             (SELECT array_agg(b.demand ORDER BY b.idx) FROM pg_temp._cp_parking_buildings b WHERE b.idx IS NOT NULL),
-             (SELECT array_agg(p.capacity ORDER BY p.idx) FROM pg_temp._cp_parking_lots p WHERE p.idx IS NOT NULL),
-             coalesce((SELECT array_agg(x.bidx ORDER BY x.ord) FROM pg_temp._cp_parking_pairs x), '{}'),
-             coalesce((SELECT array_agg(x.pidx ORDER BY x.ord) FROM pg_temp._cp_parking_pairs x), '{}'))
-      INTO alloc;
-    RAISE DEBUG 'parking: k = %, allocated at % ms', k, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
-    EXIT WHEN k >= kmax;
-    SELECT count(*) INTO truncated
-      FROM (SELECT x.bidx, count(*) AS n, sum(a.spaces) AS spaces
-              FROM pg_temp._cp_parking_pairs x
-              JOIN unnest(alloc) WITH ORDINALITY a(spaces, ord) ON a.ord = x.ord
-             GROUP BY x.bidx) t
-      JOIN pg_temp._cp_parking_buildings b ON b.idx = t.bidx
-     WHERE t.n >= k AND t.spaces < b.demand;
-    RAISE DEBUG 'parking: % buildings short of spaces after all % car parks', truncated, k;
-    EXIT WHEN truncated = 0;
-    k := least(k * 4, kmax);
-  END LOOP;
-  IF k = 1000 AND nlots > 1000 THEN
-    RAISE NOTICE 'allocation considered the 1000 nearest car parks of each building within walk_m';
-  END IF;
-
-  INSERT INTO pg_temp._cp_parking_alloc
-  SELECT x.building_id, x.parking_id, x.distance_m, a.spaces
-    FROM (SELECT * FROM unnest(alloc) WITH ORDINALITY u(spaces, ord) WHERE u.spaces > 0) a
-    JOIN pg_temp._cp_parking_pairs x ON x.ord = a.ord;
-  UPDATE pg_temp._cp_parking_buildings b SET supplied = s.spaces
-    FROM (SELECT a.building_id, sum(a.spaces) AS spaces FROM pg_temp._cp_parking_alloc a GROUP BY 1) s
-   WHERE s.building_id = b.id;
-  UPDATE pg_temp._cp_parking_lots p SET allocated = s.spaces
-    FROM (SELECT a.parking_id, sum(a.spaces) AS spaces FROM pg_temp._cp_parking_alloc a GROUP BY 1) s
-   WHERE s.parking_id = p.id;
-  DROP TABLE pg_temp._cp_parking_pairs;
+  -- the pairs, their sort and the greedy pass stay in C (cp._parking_allocate)
+  CREATE TEMP TABLE _cp_parking_alloc ON COMMIT DROP AS
+  SELECT a.building_id, a.parking_id, a.distance_m, a.spaces
+    FROM cp._parking_allocate(network,
+           'SELECT id, geom, demand FROM pg_temp._cp_parking_buildings WHERE demand > 0 AND geom IS NOT NULL',
+           'SELECT id, geom, capacity FROM pg_temp._cp_parking_lots WHERE capacity > 0 AND geom IS NOT NULL',
+           walk_m, max_snap_m) a;
   RAISE DEBUG 'parking: done in % ms', round(extract(epoch FROM clock_timestamp() - t0) * 1000);
 END
 $$;
@@ -274,6 +197,7 @@ CREATE FUNCTION cp.parking_allocation(network text, buildings_sql text, parking_
 RETURNS TABLE (building_id bigint, parking_id bigint, distance_m float8, spaces float8)
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
+SET jit = off
 AS $$
 BEGIN
   PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
@@ -291,15 +215,17 @@ RETURNS TABLE (building_id bigint, use text, demand float8, supplied float8, unm
                unmet_ratio float8, car_parks integer, geom geometry)
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
+SET jit = off
 AS $$
 BEGIN
   PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
   RETURN QUERY
-  SELECT b.id, b.use, b.demand, b.supplied, greatest(b.demand - b.supplied, 0),
-         CASE WHEN b.demand > 0 THEN greatest(b.demand - b.supplied, 0) / b.demand END,
+  SELECT b.id, b.use, b.demand, coalesce(n.supplied, 0), greatest(b.demand - coalesce(n.supplied, 0), 0),
+         CASE WHEN b.demand > 0 THEN greatest(b.demand - coalesce(n.supplied, 0), 0) / b.demand END,
          coalesce(n.car_parks, 0)::integer, b.geom
     FROM pg_temp._cp_parking_buildings b
-    LEFT JOIN (SELECT a.building_id, count(*) AS car_parks FROM pg_temp._cp_parking_alloc a GROUP BY 1) n
+    LEFT JOIN (SELECT a.building_id, count(*) AS car_parks, sum(a.spaces) AS supplied
+                 FROM pg_temp._cp_parking_alloc a GROUP BY 1) n
            ON n.building_id = b.id
    ORDER BY b.id;
 END
@@ -314,14 +240,16 @@ RETURNS TABLE (parking_id bigint, capacity float8, capacity_source text, allocat
                buildings integer, geom geometry)
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
+SET jit = off
 AS $$
 BEGIN
   PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
   RETURN QUERY
-  SELECT p.id, p.capacity, p.capacity_source, p.allocated, greatest(p.capacity - p.allocated, 0),
-         coalesce(n.buildings, 0)::integer, p.geom
+  SELECT p.id, p.capacity, p.capacity_source, coalesce(n.allocated, 0),
+         greatest(p.capacity - coalesce(n.allocated, 0), 0), coalesce(n.buildings, 0)::integer, p.geom
     FROM pg_temp._cp_parking_lots p
-    LEFT JOIN (SELECT a.parking_id, count(*) AS buildings FROM pg_temp._cp_parking_alloc a GROUP BY 1) n
+    LEFT JOIN (SELECT a.parking_id, count(*) AS buildings, sum(a.spaces) AS allocated
+                 FROM pg_temp._cp_parking_alloc a GROUP BY 1) n
            ON n.parking_id = p.id
    ORDER BY p.id;
 END
@@ -336,10 +264,12 @@ RETURNS TABLE (community_id bigint, demand float8, supply_inside float8, supply_
                gap float8, gap_ratio float8, geom geometry)
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
+SET jit = off
 AS $$
 DECLARE
   bad  record;
   csrid integer;
+  t0   timestamptz := clock_timestamp();
 BEGIN
   PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
   BEGIN
@@ -367,21 +297,27 @@ BEGIN
   CREATE INDEX ON pg_temp._cp_parking_communities USING gist (geom);
   ANALYZE pg_temp._cp_parking_communities;
   RETURN QUERY
+  -- the lowest community id containing a point on the surface; buildings
+  -- without demand and car parks without spaces add nothing
   WITH bc AS (
-    SELECT DISTINCT ON (b.id) b.id, c.id AS cid, b.demand, b.supplied
+    SELECT b.id, c.cid, b.demand
       FROM pg_temp._cp_parking_buildings b
-      JOIN pg_temp._cp_parking_communities c
-        ON ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(b.geom), csrid))
-     WHERE b.geom IS NOT NULL
-     ORDER BY b.id, c.id),
+     CROSS JOIN LATERAL (
+           SELECT c.id AS cid FROM pg_temp._cp_parking_communities c
+            WHERE ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(b.geom), csrid))
+            ORDER BY c.id LIMIT 1) c
+     WHERE b.geom IS NOT NULL AND b.demand > 0),
   pc AS (
-    SELECT DISTINCT ON (p.id) p.id, c.id AS cid, p.capacity
+    SELECT p.id, c.cid, p.capacity
       FROM pg_temp._cp_parking_lots p
-      JOIN pg_temp._cp_parking_communities c
-        ON ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(p.geom), csrid))
-     WHERE p.geom IS NOT NULL
-     ORDER BY p.id, c.id),
-  d AS (SELECT bc.cid, sum(bc.demand) AS demand, sum(bc.supplied) AS supplied FROM bc GROUP BY bc.cid),
+     CROSS JOIN LATERAL (
+           SELECT c.id AS cid FROM pg_temp._cp_parking_communities c
+            WHERE ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(p.geom), csrid))
+            ORDER BY c.id LIMIT 1) c
+     WHERE p.geom IS NOT NULL AND p.capacity > 0),
+  sb AS (SELECT a.building_id, sum(a.spaces) AS supplied FROM pg_temp._cp_parking_alloc a GROUP BY 1),
+  d AS (SELECT bc.cid, sum(bc.demand) AS demand, sum(coalesce(sb.supplied, 0)) AS supplied
+          FROM bc LEFT JOIN sb ON sb.building_id = bc.id GROUP BY bc.cid),
   s AS (SELECT pc.cid, sum(pc.capacity) AS inside FROM pc GROUP BY pc.cid)
   SELECT c.id, coalesce(d.demand, 0), coalesce(s.inside, 0), coalesce(d.supplied, 0),
          greatest(coalesce(d.demand, 0) - coalesce(d.supplied, 0), 0),
@@ -391,6 +327,7 @@ BEGIN
     LEFT JOIN d ON d.cid = c.id
     LEFT JOIN s ON s.cid = c.id
    ORDER BY c.id;
+  RAISE DEBUG 'parking: per community in % ms', round(extract(epoch FROM clock_timestamp() - t0) * 1000);
 END
 $$;
 COMMENT ON FUNCTION cp.parking_gap(text, text, text, text, float8, text, text, float8, float8) IS

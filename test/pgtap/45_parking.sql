@@ -3,7 +3,7 @@
 -- cp.walk_distance, greedy nearest-first and maximal, the what-if, contracts,
 -- errors and NULLs.
 BEGIN;
-SELECT plan(79);
+SELECT plan(85);
 
 -- contracts
 SELECT has_function('cp', f, ARRAY['text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision'])
@@ -133,6 +133,53 @@ SELECT is((SELECT count(*) FROM (SELECT * FROM r_a s WHERE s.area = a ORDER BY s
             WHERE NOT abs(cp.walk_distance(a, b.geom, p.geom) - s.distance_m) <= 1e-6 * greatest(s.distance_m, 1)),
           0::bigint, a || ': 25 allocated distances equal cp.walk_distance')
   FROM unnest(ARRAY['monaco', 'krems', 'andorra']) a;
+-- oracle: the C allocation (distance bands, one bounded search per car park) equals the plain
+-- greedy over every pair within 300 m as cp.nearest gives them (one multi-source search, k = 1000),
+-- sorted by (distance, building id, car park id) and served in a PL/pgSQL loop
+CREATE TEMP TABLE r_oracle (area text, building_id bigint, parking_id bigint, distance_m float8, spaces float8);
+DO $$
+DECLARE
+  a     text;
+  need  float8[];
+  left_ float8[];
+  take  float8;
+  r     record;
+BEGIN
+  FOREACH a IN ARRAY ARRAY['monaco', 'krems', 'andorra'] LOOP
+    need := ARRAY(SELECT b.demand FROM r_b b WHERE b.area = a ORDER BY b.building_id);
+    left_ := ARRAY(SELECT l.capacity FROM r_l l WHERE l.area = a ORDER BY l.parking_id);
+    FOR r IN SELECT q.building_id, q.parking_id, q.distance_m, bi.n AS bi, li.n AS li
+               FROM r_pairs q
+               JOIN (SELECT b.building_id, row_number() OVER (ORDER BY b.building_id) AS n FROM r_b b WHERE b.area = a) bi
+                 USING (building_id)
+               JOIN (SELECT l.parking_id, row_number() OVER (ORDER BY l.parking_id) AS n FROM r_l l WHERE l.area = a) li
+                 USING (parking_id)
+              WHERE q.area = a AND q.distance_m <= 300
+              ORDER BY q.distance_m, q.building_id, q.parking_id LOOP
+      take := least(need[r.bi], left_[r.li]);
+      IF take > 0 THEN
+        need[r.bi] := need[r.bi] - take;
+        left_[r.li] := left_[r.li] - take;
+        INSERT INTO r_oracle VALUES (a, r.building_id, r.parking_id, r.distance_m, take);
+      END IF;
+    END LOOP;
+  END LOOP;
+END
+$$;
+SELECT is((SELECT count(*) FROM (SELECT * FROM r_oracle WHERE area = a) o
+             FULL JOIN (SELECT * FROM r_a WHERE area = a) x USING (building_id, parking_id)
+            WHERE o.spaces IS NULL OR x.spaces IS NULL OR abs(o.spaces - x.spaces) > 1e-9),
+          0::bigint, a || ': the allocation equals the plain greedy over cp.nearest''s pairs ('
+                     || (SELECT count(*) FROM r_oracle WHERE area = a) || ' pairs share spaces)')
+  FROM unnest(ARRAY['monaco', 'krems', 'andorra']) a;
+SELECT is((SELECT count(*) FROM r_a x JOIN r_pairs q USING (area, building_id, parking_id)
+            WHERE x.area = a AND x.distance_m <> q.distance_m)
+          + (SELECT count(*) FROM r_a x WHERE x.area = a
+                AND NOT EXISTS (SELECT 1 FROM r_pairs q WHERE q.area = x.area AND q.building_id = x.building_id
+                                   AND q.parking_id = x.parking_id)),
+          0::bigint, a || ': every allocated distance is exactly cp.nearest''s')
+  FROM unnest(ARRAY['monaco', 'krems', 'andorra']) a;
+
 -- greedy, nearest first: a building served from a car park at d had no nearer car park with spaces left
 SELECT is((SELECT count(*) FROM r_a s
              JOIN r_pairs q ON q.area = s.area AND q.building_id = s.building_id AND q.distance_m < s.distance_m - 1e-9

@@ -110,6 +110,54 @@ SELECT * FROM cp.parking_gap('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM 
 SELECT * FROM cp.parking_gap_buildings('nowhere', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking');
 SELECT * FROM cp.parking_gap_buildings('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking',
   community_type => 'suburban');
+-- the internal allocation (cp._parking_allocate): buildings (id, geom, demand), car parks
+-- (id, geom, capacity), rows in allocation order. Distances 45, 95, 105 and 200 m fall in
+-- different distance bands (18.75, 37.5, 75, 150, 300 m): the order is still the global one.
+SELECT building_id, parking_id, round(distance_m::numeric, 6) AS distance_m, spaces
+  FROM cp._parking_allocate('pk',
+    $$SELECT id, geom, coalesce(households, floor_area / 100) AS demand FROM pk_buildings$$,
+    'SELECT * FROM pk_parking', 300, 250);
+-- exact ties (positions at eighths of the 1000 m street, so the distances are exact): two
+-- buildings 125 m from a 1-space car park (the smaller building id is served), and a building
+-- 125 m from two car parks of 1 space (the smaller car park id serves it first)
+SELECT building_id, parking_id, distance_m, spaces
+  FROM cp._parking_allocate('pk', $$
+    SELECT 8 AS id, ST_SetSRID(ST_MakePoint(125, -10), 32650) AS geom, 1 AS demand
+    UNION ALL SELECT 7, ST_SetSRID(ST_MakePoint(375, -10), 32650), 1$$,
+    'SELECT 1 AS id, ST_SetSRID(ST_MakePoint(250, -10), 32650) AS geom, 1 AS capacity', 300, 250);
+SELECT building_id, parking_id, distance_m, spaces
+  FROM cp._parking_allocate('pk',
+    'SELECT 1 AS id, ST_SetSRID(ST_MakePoint(500, -10), 32650) AS geom, 1.5 AS demand', $$
+    SELECT 5 AS id, ST_SetSRID(ST_MakePoint(625, 5), 32650) AS geom, 1 AS capacity
+    UNION ALL SELECT 4, ST_SetSRID(ST_MakePoint(375, -5), 32650), 1$$, 300, 250);
+-- a car park on a piece whose ends are both beyond walk_m still serves a building on that piece
+SELECT building_id, parking_id, round(distance_m::numeric, 6) AS distance_m, spaces
+  FROM cp._parking_allocate('pk', 'SELECT 1 AS id, ST_SetSRID(ST_MakePoint(500, 70), 32650) AS geom, 2 AS demand',
+    'SELECT 1 AS id, ST_SetSRID(ST_MakePoint(520, 70), 32650) AS geom, 5 AS capacity', 30, 250);
+-- rows without demand, capacity or geometry take no part; a building too far from the network
+-- takes no part either (NOTICE)
+SELECT building_id, parking_id, spaces
+  FROM cp._parking_allocate('pk', $$
+    SELECT 1 AS id, ST_SetSRID(ST_MakePoint(100, -10), 32650) AS geom, 0 AS demand
+    UNION ALL SELECT 2, NULL, 3
+    UNION ALL SELECT 3, ST_SetSRID(ST_MakePoint(150, -10), 32650), NULL
+    UNION ALL SELECT 4, ST_SetSRID(ST_MakePoint(150, -900), 32650), 2
+    UNION ALL SELECT 5, ST_SetSRID(ST_MakePoint(160, -10), 32650), 2$$,
+    'SELECT * FROM pk_parking', 300, 250);
+-- bad input to the internal function
+SELECT * FROM cp._parking_allocate('pk', 'SELECT id, geom, -1 AS demand FROM pk_buildings', 'SELECT * FROM pk_parking', 300, 250);
+SELECT * FROM cp._parking_allocate('pk', 'SELECT id, geom, 1 AS demand FROM pk_buildings',
+  $$SELECT id, geom, 'NaN'::float8 AS capacity FROM pk_parking$$, 300, 250);
+SELECT * FROM cp._parking_allocate('pk', 'SELECT NULL::int AS id, geom, 1 AS demand FROM pk_buildings', 'SELECT * FROM pk_parking', 300, 250);
+SELECT * FROM cp._parking_allocate('pk', 'SELECT id, geom, 1 AS demand FROM pk_buildings',
+  'SELECT * FROM pk_parking UNION ALL SELECT * FROM pk_parking', 300, 250);
+SELECT * FROM cp._parking_allocate('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking', 300, 250);
+SELECT * FROM cp._parking_allocate('pk', $$SELECT id, geom, 'x' AS demand FROM pk_buildings$$, 'SELECT * FROM pk_parking', 300, 250);
+SELECT * FROM cp._parking_allocate('pk', 'SELECT id, geom, 1 AS demand FROM pk_buildings', 'SELECT * FROM pk_parking', 0, 250);
+SELECT * FROM cp._parking_allocate('pk', 'SELECT id, geom, 1 AS demand FROM pk_buildings', 'SELECT * FROM pk_parking', 'Infinity', 250);
+SELECT * FROM cp._parking_allocate('pk', 'SELECT id, geom, 1 AS demand FROM pk_buildings', 'SELECT * FROM pk_parking', 300, -1);
+SELECT * FROM cp._parking_allocate('nowhere', 'SELECT id, geom, 1 AS demand FROM pk_buildings', 'SELECT * FROM pk_parking', 300, 250);
+SELECT count(*) AS null_argument_rows FROM cp._parking_allocate('pk', NULL, 'SELECT * FROM pk_parking', 300, 250);
 -- NULL sweep: every function is STRICT, a NULL argument gives no rows
 -- (argument 4, communities_sql, only exists for cp.parking_gap)
 SELECT i AS null_argument,
