@@ -14,8 +14,6 @@ fi
 cd "$(dirname "$0")/.."
 top=$PWD
 source tools/prepare.sh
-# the demo's extra packages (headless QGIS for demo/qgis_render.py); the test command never needs them
-[ -n "${CP_SKIP_DEPS:-}" ] || bash tools/install-deps.sh demo
 mkdir -p demo/out
 chmod 777 demo/out
 export CP_DEMO_AREA="${CP_DEMO_AREA:-krems}"
