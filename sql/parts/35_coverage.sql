@@ -67,16 +67,23 @@ LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
 AS $$
 DECLARE
+  outside text;
   unknown text;
 BEGIN
+  -- outside the list but a code some set or the OSM mapping uses (hospital under GB 50180-2018):
+  -- ignored with a NOTICE; a code nothing knows (a typo): an error naming it
   BEGIN
-    EXECUTE format('SELECT string_agg(format(''%%s (%%s)'', c, n), '', '' ORDER BY c)
-                      FROM (SELECT category::text AS c, count(*) AS n
-                              FROM (SELECT id, geom, category%s FROM (%s) f) f
-                             WHERE category IS NOT NULL AND NOT (category::text = ANY ($1))
-                             GROUP BY 1) u',
+    EXECUTE format('SELECT string_agg(format(''%%s (%%s)'', c, n), '', '' ORDER BY c) FILTER (WHERE known),
+                           string_agg(format(''"%%s" (%%s)'', c, n), '', '' ORDER BY c) FILTER (WHERE NOT known)
+                      FROM (SELECT u.c, u.n,
+                                   EXISTS (SELECT 1 FROM cp.facility_categories k WHERE k.code = u.c)
+                                   OR EXISTS (SELECT 1 FROM cp.osm_category_map m WHERE m.category = u.c) AS known
+                              FROM (SELECT f.category::text AS c, count(*) AS n
+                                      FROM (SELECT id, geom, category%s FROM (%s) f) f
+                                     WHERE f.category IS NOT NULL AND NOT (f.category::text = ANY ($1))
+                                     GROUP BY 1) u) v',
                    CASE WHEN need_capacity THEN ', capacity' ELSE '' END, cp._coverage_query(facilities_sql))
-      INTO unknown USING codes;
+      INTO outside, unknown USING codes;
   EXCEPTION WHEN undefined_column THEN
     RAISE EXCEPTION 'facilities query must return columns id, category and geom%',
                     CASE WHEN need_capacity THEN ' and capacity' ELSE '' END
@@ -84,13 +91,20 @@ BEGIN
             HINT = 'Map OSM features to categories with cp.osm_category(tags).';
   END;
   IF unknown IS NOT NULL THEN
-    RAISE NOTICE 'facility categories not in the standard are ignored: %', unknown
+    RAISE EXCEPTION 'unknown facility category: %', unknown
+      USING ERRCODE = '22023',
+            DETAIL = 'No standard set and no OSM mapping row uses it (facilities per category in brackets).',
+            HINT = 'The categories of this set are: ' || array_to_string(codes, ', ')
+                   || '. A category of your own needs a row in cp.facility_categories (a set of your own, see cp.copy_standard).';
+  END IF;
+  IF outside IS NOT NULL THEN
+    RAISE NOTICE 'facility categories not in the standard are ignored: %', outside
       USING HINT = 'Categories asked for: ' || array_to_string(codes, ', ') || '.';
   END IF;
 END
 $$;
 COMMENT ON FUNCTION cp._coverage_check_facilities(text, text[], boolean) IS
-  'Internal: raises 42703 when the facilities query lacks id, category, geom (or capacity); NOTICE naming the categories outside the list, which are ignored';
+  'Internal: raises 42703 when the facilities query lacks id, category, geom (or capacity), 22023 naming a category no set and no OSM mapping row knows (a typo); NOTICE naming known categories outside the list, which are ignored';
 
 -- The categories of a standard with one radius each: the effective radius of the
 -- category's lowest level (the facility nearest to home). No radius: left out.

@@ -139,6 +139,7 @@ SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('street', 'SELECT * FROM res', 
 SELECT pg_temp.err($$SELECT * FROM cp.access('street', 'SELECT * FROM res UNION ALL SELECT * FROM res', 'SELECT * FROM fac', 'T')$$) AS duplicate_ids;
 SELECT pg_temp.err($$SELECT * FROM cp.access('street', 'SELECT id, geom, -1 AS population FROM res', 'SELECT * FROM fac', 'T')$$) AS negative_population;
 SELECT pg_temp.err($$SELECT * FROM cp.access('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'T', 'jogging')$$) AS unknown_profile;
+SELECT pg_temp.err($$SELECT * FROM cp.coverage('street', 'SELECT * FROM res', $q$SELECT * FROM fac UNION ALL SELECT 60, 'kindergarden', 'SRID=32650;POINT(10 0)', NULL$q$, NULL, 'T')$$) AS misspelt_category;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'primary_school', standard => 'T')$$) AS no_per_1000;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'hospital', standard => 'T')$$) AS category_not_in_set;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'kindergarten', per_1000 => 0, standard => 'T')$$) AS zero_per_1000;
@@ -147,9 +148,10 @@ SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FRO
 SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT *, 5 AS floor_area FROM fac', 'primary_school', target_m2_per_resident => -1, standard => 'T')$$) AS negative_target;
 SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT *, 5 AS floor_area FROM fac', 'parcel', standard => 'T')$$) AS category_without_radius;
 SET client_min_messages = notice;
--- the wording of two of them, with DETAIL and HINT
+-- the wording of three of them, with DETAIL and HINT
 SELECT * FROM cp.access('street', 'SELECT id, geom FROM res', 'SELECT * FROM fac', 'T');
 SELECT * FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', '20min');
+SELECT * FROM cp.access('street', 'SELECT * FROM res', $$SELECT * FROM fac UNION ALL SELECT 60, 'kindergarden', 'SRID=32650;POINT(10 0)', NULL$$, 'T');
 
 SELECT cp.network_drop('street'), cp.network_drop('river');
 -- leave no user set behind for the tests that follow
