@@ -401,7 +401,7 @@ nearest_seed(const CpNetwork *net, const CpSeed *seeds, int nseeds, uint32 piece
 /*
  * Nearest facility of category c for every resident: one search, then a read
  * of the labels at each resident's snap point. fac_out[i] = index into the
- * category's facilities or -1; dist_out[i] its walking distance.
+ * category's facilities or -1; dist_out[i] (when given) its walking distance.
  */
 static void
 search_category(CpNetwork *net, const Category *c, const Residents *r, CpMetric metric,
@@ -430,7 +430,8 @@ search_category(CpNetwork *net, const Category *c, const Residents *r, CpMetric 
 						 bound, metric, &reach))
 		{
 			fac_out[i] = reach.origin;
-			dist_out[i] = metric == CP_METRIC_TIME ? reach.secondary : reach.primary;
+			if (dist_out)
+				dist_out[i] = metric == CP_METRIC_TIME ? reach.secondary : reach.primary;
 		}
 	}
 	pfree(seeds);
@@ -752,7 +753,8 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 	Residents	res = {0};
 	ReadState	st = {0};
 	Communities com;
-	bool		by_community;
+	bool		by_community,
+				per_resident;
 	int32	  **fac;
 	double	  **dist;
 	double	  **crow;
@@ -775,7 +777,8 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 	max_snap = PG_GETARG_FLOAT8(6);
 	per = text_to_cstring(PG_GETARG_TEXT_PP(7));
 	by_community = strcmp(per, "community") == 0;
-	if (!by_community && strcmp(per, "area") != 0 && strcmp(per, "resident") != 0)
+	per_resident = strcmp(per, "resident") == 0;
+	if (!by_community && !per_resident && strcmp(per, "area") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("per must be 'resident', 'community' or 'area', not \"%s\"", per)));
@@ -839,7 +842,8 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 	for (c = 0; c < ncats; c++)
 	{
 		fac[c] = palloc_extended(sizeof(int32) * Max(res.n, 1), MCXT_ALLOC_HUGE);
-		dist[c] = palloc_extended(sizeof(double) * Max(res.n, 1), MCXT_ALLOC_HUGE);
+		/* sums per community need only whether a facility is in reach */
+		dist[c] = per_resident ? palloc_extended(sizeof(double) * Max(res.n, 1), MCXT_ALLOC_HUGE) : NULL;
 		crow[c] = palloc_extended(sizeof(double) * Max(res.n, 1), MCXT_ALLOC_HUGE);
 		search_category(net, &cats[c], &res, metric, fac[c], dist[c]);
 		build_crowfly_grid(&cats[c]);
@@ -848,7 +852,7 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 	}
 
 	InitMaterializedSRF(fcinfo, 0);
-	if (strcmp(per, "resident") == 0)
+	if (per_resident)
 		put_resident_rows(rsinfo, &res, cats, ncats, fac, dist, crow);
 	else
 		put_group_rows(rsinfo, &res, cats, ncats, fac, crow, by_community ? &com : NULL);
