@@ -331,9 +331,9 @@ INSERT INTO cp.facility_categories (standard, code, name_zh, name_en, life_circl
 ('MOHURD-complete-community-2020', 'supermarket', '综合超市', 'general supermarket', '5min', NULL, true, NULL, NULL, 300, NULL, NULL, NULL,
  '完整居住社区建设标准(试行) 二.6; http://beihai.jiwu.com/news/4233388.html', true, 'Vegetables, fruit, fresh food and daily goods.', true),
 ('MOHURD-complete-community-2020', 'parcel', '邮件和快件寄递服务设施', 'mail and parcel delivery facilities', '5min', NULL, true, NULL, NULL, NULL, NULL, NULL, NULL,
- '完整居住社区建设标准(试行) 二.7; sleeper012/Optimization-of-urban-facilities README.md', true, 'Several (多个) per community.', true),
+ '完整居住社区建设标准(试行) 二.7; sleeper012/Optimization-of-urban-facilities README.md', false, 'Several (多个) per community. Read only in a code repository''s README, not in the standard.', true),
 ('MOHURD-complete-community-2020', 'pharmacy', '其他便民商业网点(药店等)', 'other convenience shops (pharmacy etc.)', '5min', NULL, false, NULL, NULL, NULL, NULL, NULL, NULL,
- '完整居住社区建设标准(试行) 二.8; sleeper012/Optimization-of-urban-facilities README.md', true, 'Barber, pharmacy, repair, catering and similar shops; pharmacy is the one with a shared code.', true),
+ '完整居住社区建设标准(试行) 二.8; sleeper012/Optimization-of-urban-facilities README.md', false, 'Barber, pharmacy, repair, catering and similar shops; pharmacy is the one with a shared code. Read only in a code repository''s README, not in the standard.', true),
 ('MOHURD-complete-community-2020', 'park', '公共活动场地; 公共绿地', 'public activity ground; public green space', '5min', NULL, true, NULL, NULL, NULL, NULL, 150, NULL,
  '完整居住社区建设标准(试行) 四.14, 四.15; sleeper012/Optimization-of-urban-facilities README.md', false,
  'Public activity ground ≥150 m² read only in a code-repository README (weak source); mapped to park for want of a shared code.', true);

@@ -61,7 +61,8 @@ $$;
 COMMENT ON FUNCTION cp._coverage_check_residents(text) IS
   'Internal: raises 42703 when the residents query lacks id, geom or population, 23505 for duplicate ids, 22023 for a negative or non-finite population';
 
--- Categories of facilities the standard does not know: NOTICE, they are ignored.
+-- Categories outside the standard's list: a NOTICE for codes some set or the OSM
+-- mapping knows (ignored), an error for codes nothing knows (a typo).
 CREATE FUNCTION cp._coverage_check_facilities(facilities_sql text, codes text[], need_capacity boolean) RETURNS void
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
@@ -409,6 +410,11 @@ BEGIN
   rq := cp._coverage_query(residents_sql);
   fq := format('SELECT id, geom, capacity FROM (%s) f WHERE category::text = %L', cp._coverage_query(facilities_sql), cat);
   EXECUTE format('SELECT count(*) FROM (%s) f', fq) INTO nfac;
+  IF nfac > 1000 THEN  -- the single search keeps every facility per node: the engine's k limit
+    RAISE EXCEPTION 'too many facilities of category "%" for one two-step floating catchment: %', cat, nfac
+      USING ERRCODE = '54000', DETAIL = 'One call handles at most 1000 facilities of the category.',
+            HINT = 'Split the area into districts (communities_sql and a residents and facilities query per district).';
+  END IF;
   -- two-step floating catchment: every facility's capacity is shared among the
   -- population within its walking radius; a resident's supply is the sum of the
   -- shares of the facilities within reach (one search with k = all facilities)

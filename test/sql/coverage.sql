@@ -119,6 +119,30 @@ SELECT count(*) FROM cp.supply_gap(NULL, 'SELECT * FROM res', 'SELECT * FROM fac
 SELECT count(*) FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, standard => 'T');
 SELECT count(*) FROM cp.space_per_resident('street', NULL, 'SELECT * FROM fac', 'primary_school', standard => 'T');
 
+-- Every argument NULL in turn (communities_sql and the optional figures aside: NULL means the
+-- whole area or the set's figure): no rows, never an error.
+CREATE FUNCTION pg_temp.sweep(fn text, args text[], skip int[] DEFAULT '{}') RETURNS TABLE (f text, arg int, n bigint)
+LANGUAGE plpgsql AS $$
+DECLARE a text[];
+BEGIN
+  FOR i IN 1..cardinality(args) LOOP
+    CONTINUE WHEN i = ANY (skip);
+    a := args; a[i] := 'NULL';
+    f := fn; arg := i;
+    EXECUTE format('SELECT count(*) FROM %s(%s)', fn, array_to_string(a, ', ')) INTO n;
+    RETURN NEXT;
+  END LOOP;
+END $$;
+SET client_min_messages = warning;
+SELECT f, string_agg(arg::text || ':' || n, ' ' ORDER BY arg) AS rows_per_null_argument FROM (
+  SELECT * FROM pg_temp.sweep('cp.access', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''T''', '''walk'''])
+  UNION ALL SELECT * FROM pg_temp.sweep('cp.coverage', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''SELECT * FROM com''', '''T''', '''walk'''], '{4}')
+  UNION ALL SELECT * FROM pg_temp.sweep('cp.life_circle', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''SELECT * FROM com''', '''T''', '''5min''', '''walk'''], '{4}')
+  UNION ALL SELECT * FROM pg_temp.sweep('cp.supply_gap', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''kindergarten''', '''SELECT * FROM com''', '40', '''T''', '''walk'''], '{5,6}')
+  UNION ALL SELECT * FROM pg_temp.sweep('cp.space_per_resident', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT *, 100 AS floor_area FROM fac''', '''primary_school''', '''SELECT * FROM com''', '1.0', '''T''', '''walk'''], '{5,6}')
+) x GROUP BY f ORDER BY f;
+SET client_min_messages = notice;
+
 -- Errors, each with its own SQLSTATE.
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
