@@ -354,6 +354,74 @@ $$;
 COMMENT ON FUNCTION cp.life_circle(text, text, text, text, text, text, text) IS
   'Share of residents per community (NULL = whole area) who reach every required category of a life-circle level and of every lower level within its radius, on foot and as the crow flies, and the missing categories ordered by the population missing them. Errors: unknown set 42704, unknown level 22023, missing column 42703';
 
+-- The walking radius of a capacity-bound category: its lowest level's; 22023 without one.
+CREATE FUNCTION cp._supply_radius(standard text, category text) RETURNS float8
+LANGUAGE plpgsql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  radius float8;
+BEGIN
+  SELECT v.effective_radius_m INTO radius
+    FROM cp.life_circle_categories v
+   WHERE v.standard = _supply_radius.standard AND v.code = _supply_radius.category AND v.life_circle = v.from_level
+     AND v.effective_radius_m IS NOT NULL
+   ORDER BY cp.life_circle_rank(v.from_level), v.effective_radius_m
+   LIMIT 1;
+  IF radius IS NULL THEN
+    RAISE EXCEPTION 'standard set "%" has no category "%" with a walking radius', standard, category
+      USING ERRCODE = '22023',
+            DETAIL = format('Set %s has: %s.', standard, (SELECT string_agg(DISTINCT c.code, ', ') FROM cp.facility_categories c
+                                                           WHERE c.standard = _supply_radius.standard));
+  END IF;
+  RETURN radius;
+END
+$$;
+COMMENT ON FUNCTION cp._supply_radius(text, text) IS
+  'Internal: the effective walking radius of a category at its lowest level in a standard set; 22023 when it has none';
+
+-- Two-step floating catchment per resident: every facility's capacity is shared
+-- among the population within its walking radius; a resident unit's supply is its
+-- population times the sum of the shares of the facilities within reach (one
+-- search with k = all facilities: at most 1000, the engine's limit).
+CREATE FUNCTION cp._supply_persons(network text, residents_sql text, facilities_sql text, radius float8,
+                                   profile text, srid int)
+RETURNS TABLE (id bigint, population float8, supply float8, g geometry)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  nfac bigint;
+BEGIN
+  EXECUTE format('SELECT count(*) FROM (%s) f', facilities_sql) INTO nfac;
+  IF nfac > 1000 THEN
+    RAISE EXCEPTION 'too many facilities of one category for one two-step floating catchment: %', nfac
+      USING ERRCODE = '54000', DETAIL = 'One call handles at most 1000 facilities of the category.',
+            HINT = 'Split the area into districts (a residents and facilities query per district).';
+  END IF;
+  RETURN QUERY EXECUTE format($q$
+    WITH pairs AS MATERIALIZED (
+      SELECT n.target_id AS rid, n.origin_id AS fid
+        FROM cp.nearest($1, $2, format('SELECT id, geom FROM (%%s) r', $3), $4 + 0.001, greatest($5, 1)::int, $6) n
+       WHERE n.origin_id IS NOT NULL),
+    res AS MATERIALIZED (
+      SELECT r.id::bigint AS id, coalesce(r.population::float8, 0) AS population,
+             ST_Transform(ST_PointOnSurface(r.geom::geometry), %1$s) AS g
+        FROM (%2$s) r),
+    fac AS (SELECT f.id::bigint AS id, coalesce(f.capacity::float8, 0) AS capacity FROM (%3$s) f),
+    share AS (  -- capacity per resident in reach of each facility
+      SELECT p.fid, fac.capacity / nullif(sum(res.population), 0) AS per_person
+        FROM pairs p JOIN res ON res.id = p.rid JOIN fac ON fac.id = p.fid
+       GROUP BY p.fid, fac.capacity),
+    psup AS (SELECT p.rid, sum(s.per_person) AS per_person FROM pairs p JOIN share s ON s.fid = p.fid GROUP BY p.rid)
+    SELECT res.id, res.population, res.population * coalesce(psup.per_person, 0), res.g
+      FROM res LEFT JOIN psup ON psup.rid = res.id$q$, srid, residents_sql, facilities_sql)
+    USING network, facilities_sql, residents_sql, radius, nfac, profile;
+END
+$$;
+COMMENT ON FUNCTION cp._supply_persons(text, text, text, float8, text, int) IS
+  'Internal: two-step floating catchment per resident unit (id, population, accessible supply, point in the network SRID); 54000 above 1000 facilities';
+
 -- category is both an argument and a result column (INOUT), as life_circle above.
 CREATE FUNCTION cp.supply_gap(OUT community_id bigint, network text, residents_sql text, facilities_sql text,
                               INOUT category text, communities_sql text DEFAULT NULL, per_1000 float8 DEFAULT NULL,
@@ -369,7 +437,6 @@ DECLARE
   cat text := category;
   rate float8 := per_1000;
   radius float8;
-  nfac bigint;
   cq text;
   srid int;
   fq text;
@@ -380,18 +447,7 @@ BEGIN
     RETURN;
   END IF;
   PERFORM cp.check_standard(standard);
-  SELECT v.effective_radius_m INTO radius
-    FROM cp.life_circle_categories v
-   WHERE v.standard = supply_gap.standard AND v.code = cat AND v.life_circle = v.from_level
-     AND v.effective_radius_m IS NOT NULL
-   ORDER BY cp.life_circle_rank(v.from_level), v.effective_radius_m
-   LIMIT 1;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'standard set "%" has no category "%" with a walking radius', standard, cat
-      USING ERRCODE = '22023',
-            DETAIL = format('Set %s has: %s.', standard, (SELECT string_agg(DISTINCT c.code, ', ') FROM cp.facility_categories c
-                                                           WHERE c.standard = supply_gap.standard));
-  END IF;
+  radius := cp._supply_radius(standard, cat);
   IF rate IS NULL THEN
     SELECT min(c.per_1000) INTO rate FROM cp.facility_categories c WHERE c.standard = supply_gap.standard AND c.code = cat;
   END IF;
@@ -409,52 +465,58 @@ BEGIN
   cq := cp._coverage_communities(communities_sql);
   rq := cp._coverage_query(residents_sql);
   fq := format('SELECT id, geom, capacity FROM (%s) f WHERE category::text = %L', cp._coverage_query(facilities_sql), cat);
-  EXECUTE format('SELECT count(*) FROM (%s) f', fq) INTO nfac;
-  IF nfac > 1000 THEN  -- the single search keeps every facility per node: the engine's k limit
-    RAISE EXCEPTION 'too many facilities of category "%" for one two-step floating catchment: %', cat, nfac
-      USING ERRCODE = '54000', DETAIL = 'One call handles at most 1000 facilities of the category.',
-            HINT = 'Split the area into districts (communities_sql and a residents and facilities query per district).';
-  END IF;
-  -- two-step floating catchment: every facility's capacity is shared among the
-  -- population within its walking radius; a resident's supply is the sum of the
-  -- shares of the facilities within reach (one search with k = all facilities)
   RETURN QUERY EXECUTE format($q$
-    WITH pairs AS MATERIALIZED (
-      SELECT n.target_id AS rid, n.origin_id AS fid
-        FROM cp.nearest($1, $2, format('SELECT id, geom FROM (%%s) r', $3), $4 + 0.001, greatest($5, 1)::int, $6) n
-       WHERE n.origin_id IS NOT NULL),
-    res AS MATERIALIZED (
-      SELECT r.id::bigint AS id, coalesce(r.population::float8, 0) AS population,
-             ST_Transform(ST_PointOnSurface(r.geom::geometry), %1$s) AS g
-        FROM (%2$s) r),
-    fac AS (SELECT f.id::bigint AS id, coalesce(f.capacity::float8, 0) AS capacity FROM (%3$s) f),
-    share AS (  -- capacity per resident in reach of each facility
-      SELECT p.fid, fac.capacity / nullif(sum(res.population), 0) AS per_person
-        FROM pairs p JOIN res ON res.id = p.rid JOIN fac ON fac.id = p.fid
-       GROUP BY p.fid, fac.capacity),
-    psup AS (SELECT p.rid, sum(s.per_person) AS per_person FROM pairs p JOIN share s ON s.fid = p.fid GROUP BY p.rid),
-    person AS MATERIALIZED (
-      SELECT res.id, res.population, res.population * coalesce(psup.per_person, 0) AS supply
-        FROM res LEFT JOIN psup ON psup.rid = res.id),
-    pts AS MATERIALIZED (SELECT res.id, res.g FROM res),
+    WITH person AS MATERIALIZED (SELECT * FROM cp._supply_persons($1, $2, $3, $4, $5, %1$s)),
+    pts AS MATERIALIZED (SELECT person.id, person.g FROM person),
     com AS MATERIALIZED (SELECT row_number() OVER () AS k, c.id, c.geom,
                                 CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %1$s) END AS g
-                           FROM (%4$s) c),
-    %5$s,
+                           FROM (%2$s) c),
+    %3$s,
     agg AS (SELECT m.k, sum(p.population) AS population, sum(p.supply) AS supply
               FROM memb m JOIN person p ON p.id = m.rid GROUP BY m.k)
-    SELECT com.id, $7, coalesce(agg.population, 0), coalesce(agg.population, 0) * $8 / 1000.0, coalesce(agg.supply, 0),
-           greatest(coalesce(agg.population, 0) * $8 / 1000.0 - coalesce(agg.supply, 0), 0),
-           greatest(coalesce(agg.population, 0) * $8 / 1000.0 - coalesce(agg.supply, 0), 0)
-             / nullif(coalesce(agg.population, 0) * $8 / 1000.0, 0),
+    SELECT com.id, $6, coalesce(agg.population, 0), coalesce(agg.population, 0) * $7 / 1000.0, coalesce(agg.supply, 0),
+           greatest(coalesce(agg.population, 0) * $7 / 1000.0 - coalesce(agg.supply, 0), 0),
+           greatest(coalesce(agg.population, 0) * $7 / 1000.0 - coalesce(agg.supply, 0), 0)
+             / nullif(coalesce(agg.population, 0) * $7 / 1000.0, 0),
            com.geom
       FROM com LEFT JOIN agg ON agg.k = com.k
-     ORDER BY com.id$q$, srid, rq, fq, cq, cp._coverage_members_cte())
-    USING network, fq, rq, radius, nfac, profile, cat, rate;
+     ORDER BY com.id$q$, srid, cq, cp._coverage_members_cte())
+    USING network, rq, fq, radius, profile, cat, rate;
 END
 $$;
 COMMENT ON FUNCTION cp.supply_gap(text, text, text, text, text, float8, text, text) IS
   'Supply against demand for a capacity-bound category per community (NULL = whole area), by two-step floating catchment over walking distance within the category''s radius: demand = population × per_1000 / 1000 (per_1000 from the set or given), supply = capacity shares reaching the residents, gap = max(0, demand - supply), gap_ratio = gap / demand. Errors: unknown set 42704, category without radius 22023, no per_1000 22004, missing column 42703';
+
+-- The 2SFCA per resident unit: the accessible supply of a capacity-bound category
+-- (places, beds) and the same per 1000 residents, for a heat map of who lacks it.
+CREATE FUNCTION cp.supply_access(network text, residents_sql text, facilities_sql text, category text,
+                                 standard text DEFAULT 'GB50180-2018', profile text DEFAULT 'walk')
+RETURNS TABLE (resident_id bigint, population float8, supply float8, supply_per_1000 float8)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  radius float8;
+  srid int;
+BEGIN
+  PERFORM cp.check_standard(standard);
+  radius := cp._supply_radius(standard, category);
+  srid := cp._coverage_srid(network);
+  PERFORM cp._profile_speed(profile);
+  PERFORM cp._coverage_check_residents(residents_sql);
+  PERFORM cp._coverage_check_facilities(facilities_sql, (SELECT array_agg(DISTINCT c.code) FROM cp.facility_categories c
+                                                          WHERE c.standard = supply_access.standard), true);
+  RETURN QUERY
+    SELECT p.id, p.population, p.supply, 1000.0 * p.supply / nullif(p.population, 0)
+      FROM cp._supply_persons(network, cp._coverage_query(residents_sql),
+                              format('SELECT id, geom, capacity FROM (%s) f WHERE category::text = %L',
+                                     cp._coverage_query(facilities_sql), category),
+                              radius, profile, srid) p
+     ORDER BY p.id;
+END
+$$;
+COMMENT ON FUNCTION cp.supply_access(text, text, text, text, text, text) IS
+  'Two-step floating catchment per resident unit for one capacity-bound category: the capacity (places, beds) within walking reach shared among everyone who reaches it, and the same per 1000 residents (NULL without population); the per-resident view of cp.supply_gap. Errors: unknown set 42704, category without radius 22023, missing column 42703, more than 1000 facilities 54000';
 
 -- Floor space of a category per resident (e.g. cultural activity space, m²/person;
 -- plan target 0.8 -> 1.2): inside each community, and within walking reach by the

@@ -90,6 +90,11 @@ SELECT community_id, population, demand, round(supply::numeric, 2) AS supply, ro
                      $$SELECT * FROM fac UNION ALL SELECT 11, 'kindergarten', 'SRID=32650;POINT(800 0)', 20$$,
                      'kindergarten', per_1000 => 40, standard => 'T');
 
+-- The same per resident: the west kindergarten's 12 places shared by residents 1 and 2 (300 people):
+-- 4 and 8 places, 40 per 1000 each; resident 3 reaches none.
+SELECT resident_id, population, round(supply::numeric, 4) AS supply, round(supply_per_1000::numeric, 4) AS per_1000
+  FROM cp.supply_access('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'kindergarten', 'T');
+
 -- Floor space per resident: a 600 m² school building at x = 900 (radius 500) reaches
 -- residents 2 and 3 (500 people): 1.2 m² each; community 2 holds it (600 m² for
 -- 500 people), community 1 has none and reaches none; the whole area: 600 m² for
@@ -139,6 +144,7 @@ SELECT f, string_agg(arg::text || ':' || n, ' ' ORDER BY arg) AS rows_per_null_a
   UNION ALL SELECT * FROM pg_temp.sweep('cp.coverage', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''SELECT * FROM com''', '''T''', '''walk'''], '{4}')
   UNION ALL SELECT * FROM pg_temp.sweep('cp.life_circle', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''SELECT * FROM com''', '''T''', '''5min''', '''walk'''], '{4}')
   UNION ALL SELECT * FROM pg_temp.sweep('cp.supply_gap', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''kindergarten''', '''SELECT * FROM com''', '40', '''T''', '''walk'''], '{5,6}')
+  UNION ALL SELECT * FROM pg_temp.sweep('cp.supply_access', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''kindergarten''', '''T''', '''walk'''])
   UNION ALL SELECT * FROM pg_temp.sweep('cp.space_per_resident', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT *, 100 AS floor_area FROM fac''', '''primary_school''', '''SELECT * FROM com''', '1.0', '''T''', '''walk'''], '{5,6}')
 ) x GROUP BY f ORDER BY f;
 SET client_min_messages = notice;
