@@ -328,6 +328,17 @@ AS $$ SELECT CASE WHEN unit IN ('%', 'm²/person') THEN 'population' ELSE 'plain
 COMMENT ON FUNCTION cp.rollup_weighting(text) IS
   'How cp.scorecard_rollup averages an indicator of this unit: population (shares of residents in %, and per-resident quantities in m²/person) or plain (every other unit)';
 
+-- Rates whose denominator is not residents: the key of the computed value's inputs
+-- that holds it (spaces or places needed, listed sites). A roll-up weights by it
+-- when every reporting value carries it.
+CREATE FUNCTION cp.rollup_denominator(indicator text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$ SELECT CASE indicator WHEN 'parking_gap_rate' THEN 'demand' WHEN 'childcare_place_gap' THEN 'demand'
+                            WHEN 'heritage_protection_rate' THEN 'listed' END $$;
+COMMENT ON FUNCTION cp.rollup_denominator(text) IS
+  'The key of cp.indicator_values.inputs holding the denominator of a rate that is not a share of residents (parking and childcare gaps: demand; heritage protection: listed sites); cp.scorecard_rollup weights by it when every reporting value carries it, by population otherwise; NULL for the other indicators';
+
 CREATE FUNCTION cp._rollup_stage(level text, stage int) RETURNS int
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path FROM CURRENT
@@ -366,7 +377,8 @@ AS $$
            c.population
       FROM cp.communities c, s WHERE s.st IS NOT NULL
   ), v AS (
-    SELECT DISTINCT ON (iv.community_id, iv.indicator) iv.community_id, iv.indicator, iv.value
+    SELECT DISTINCT ON (iv.community_id, iv.indicator) iv.community_id, iv.indicator, iv.value,
+           (iv.inputs ->> cp.rollup_denominator(iv.indicator))::numeric AS denominator
       FROM cp.indicator_values iv JOIN c ON c.id = iv.community_id
      WHERE scorecard_rollup.stage IS NULL OR iv.period <= make_date(scorecard_rollup.stage, 12, 31)
      ORDER BY iv.community_id, iv.indicator, iv.period DESC
@@ -377,7 +389,10 @@ AS $$
   ), a AS (
     SELECT c.city, c.district, cat.code, cat.unit, cat.weighting, cat.direction, cat.baseline,
            cat.valid_min, cat.valid_max, cat.target,
-           CASE WHEN cat.weighting = 'population'
+           count(v.value) > 0 AND count(v.value) = count(v.denominator) AS by_denominator,
+           CASE WHEN count(v.value) > 0 AND count(v.value) = count(v.denominator)
+                THEN sum(v.value * v.denominator) / nullif(sum(v.denominator), 0)
+                WHEN cat.weighting = 'population'
                 THEN sum(v.value * c.population) / nullif(sum(c.population) FILTER (WHERE v.value IS NOT NULL), 0)
                 ELSE avg(v.value) END AS value,
            count(*)::int AS communities, count(v.value)::int AS reporting,
@@ -388,7 +403,9 @@ AS $$
      GROUP BY c.city, c.district, cat.code, cat.unit, cat.weighting, cat.direction, cat.baseline,
               cat.valid_min, cat.valid_max, cat.target
   )
-  SELECT a.city, a.district, a.code, a.unit, a.weighting, trim_scale(a.value), a.target,
+  SELECT a.city, a.district, a.code, a.unit,
+         CASE WHEN a.by_denominator THEN cp.rollup_denominator(a.code) ELSE a.weighting END,
+         trim_scale(a.value), a.target,
          CASE a.direction WHEN 'higher' THEN a.value >= a.target ELSE a.value <= a.target END,
          trim_scale(cp.normalised_score(a.value, a.baseline, a.target, a.direction, a.valid_min, a.valid_max)),
          a.communities, a.reporting, a.population, a.without_population
@@ -396,7 +413,7 @@ AS $$
    ORDER BY a.city, a.district, a.code
 $$;
 COMMENT ON FUNCTION cp.scorecard_rollup(text, int) IS
-  'Indicators per district (within its city) or per city for a plan stage (NULL = today''s stage, latest values): population-weighted mean of the communities'' values for shares of residents (%) and per-resident quantities (m²/person), plain mean otherwise; target, met and score of the mean; communities, reporting communities, their population. Errors: unknown level or stage 22023';
+  'Indicators per district (within its city) or per city for a plan stage (NULL = today''s stage, latest values): for parking and childcare gaps and heritage protection computed with their denominators (cp.rollup_denominator), the mean weighted by them (weighting demand or listed); population-weighted mean of the communities'' values for other shares of residents (%) and per-resident quantities (m²/person); plain mean otherwise; target, met and score of the mean; communities, reporting communities, their population. Errors: unknown level or stage 22023';
 
 -- QGIS ---------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 -- set of communities, roll-up arithmetic, computed heritage rate across SRIDs,
 -- errors and a NULL sweep of every argument.
 BEGIN;
-SELECT plan(110);
+SELECT plan(113);
 
 -- Contracts ---------------------------------------------------------------
 SELECT has_table('cp', 'communities', 'table cp.communities exists');
@@ -33,6 +33,7 @@ INSERT INTO sc_functions VALUES
   ('cp.compute_indicators(date,jsonb)', 'v', true),
   ('cp.normalised_score(numeric,numeric,numeric,text,numeric,numeric)', 'i', false),
   ('cp.rollup_weighting(text)', 'i', true),
+  ('cp.rollup_denominator(text)', 'i', true),
   ('cp.check_community()', 'v', false),
   ('cp.check_indicator_computation()', 'v', false),
   ('cp._scorecard_stage(text,integer)', 's', false),
@@ -256,6 +257,12 @@ SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'parking_gap_rat
 SELECT is((SELECT count(*) FROM h_run r JOIN cp.indicator_values v ON v.community_id = r.community_id AND v.indicator = r.indicator
             WHERE v.period = '2027-12-31' AND v.value = r.value AND v.source = 'computed' AND r.community_id LIKE 'H%'
               AND r.indicator <> 'heritage_protection_rate'), 8::bigint, 'the returned values are the stored ones');
+-- roll-up of a rate that is not a share of residents: parking gaps weighted by demand
+-- (10 of 30 and 10 of 40 spaces missing: 20 of 70 for the city), not by population
+SELECT is((SELECT weighting || ' ' || round(value, 6) FROM cp.scorecard_rollup('city', 2028) WHERE city = 'hc' AND indicator = 'parking_gap_rate'),
+          'demand ' || round(100 * 20 / 70.0, 6), 'city roll-up of the parking gap: 20 of 70 spaces, weighted by demand');
+SELECT is((SELECT weighting || ' ' || round(value, 6) FROM cp.scorecard_rollup('city', 2028) WHERE city = 'hc' AND indicator = 'childcare_place_gap'),
+          'demand ' || round(100 * 4 / 10.0, 6), 'city roll-up of the childcare gap: 4 of 10 places, weighted by demand');
 -- one call for all communities (scope all), parking once per community type (old, new, rural)
 SELECT is((SELECT array_agg(funcname || ':' || calls ORDER BY funcname) FROM pg_stat_xact_user_functions
             WHERE schemaname = 'cp' AND funcname IN ('life_circle', 'coverage', 'supply_gap', 'parking_gap')),
