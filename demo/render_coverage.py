@@ -18,19 +18,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import BoundaryNorm  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
-from matplotlib.path import Path  # noqa: E402
 import psycopg2  # noqa: E402
 
+from maplib import polygon_path  # noqa: E402
+
 BOUNDS = [0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001]
-
-
-def polygon_path(coords_list):
-    verts, codes = [], []
-    for polygon in coords_list:
-        for ring in polygon:
-            verts.extend(ring)
-            codes.extend([Path.MOVETO] + [Path.LINETO] * (len(ring) - 2) + [Path.CLOSEPOLY])
-    return Path(verts, codes)
 
 
 def main():
@@ -50,7 +42,7 @@ def main():
                 " WHERE category = %s", (srid, category))
     for ratio, crow, population, g in cur.fetchall():
         colour = "#f0f0f0" if ratio is None else cmap(norm(ratio))
-        ax.add_patch(PathPatch(polygon_path([json.loads(g)["coordinates"]]), facecolor=colour,
+        ax.add_patch(PathPatch(polygon_path(g), facecolor=colour,
                                edgecolor="#606060", linewidth=0.5, alpha=0.7, zorder=1))
         if ratio is not None and population >= 200:
             c = json.loads(g)["coordinates"][0]

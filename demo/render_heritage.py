@@ -5,7 +5,6 @@ usage: render_heritage.py OUTPUT.png TITLE
 libpq environment for the connection; reads cp.heritage_site, demo.buildings and
 demo.heritage_review (building_id, site_id, rule, severity, message).
 """
-import json
 import os
 import sys
 
@@ -14,19 +13,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
-from matplotlib.path import Path  # noqa: E402
 import psycopg2  # noqa: E402
 
-
-def path_of(geojson):
-    geo = json.loads(geojson)
-    polys = geo["coordinates"] if geo["type"] == "MultiPolygon" else [geo["coordinates"]]
-    verts, codes = [], []
-    for polygon in polys:
-        for ring in polygon:
-            verts.extend(ring)
-            codes.extend([Path.MOVETO] + [Path.LINETO] * (len(ring) - 2) + [Path.CLOSEPOLY])
-    return Path(verts, codes)
+from maplib import polygon_path  # noqa: E402
 
 
 def main():
@@ -38,9 +27,9 @@ def main():
                 "FROM cp.heritage_site WHERE status = 'listed'")
     sites = cur.fetchall()
     for control, protection, footprint, *_ in sites:
-        ax.add_patch(PathPatch(path_of(control), facecolor="#fff7bc", edgecolor="#d95f0e", linestyle="--", zorder=1))
-        ax.add_patch(PathPatch(path_of(protection), facecolor="#fec44f", edgecolor="#d95f0e", zorder=2))
-        ax.add_patch(PathPatch(path_of(footprint), facecolor="#993404", edgecolor="black", zorder=5))
+        ax.add_patch(PathPatch(polygon_path(control), facecolor="#fff7bc", edgecolor="#d95f0e", linestyle="--", zorder=1))
+        ax.add_patch(PathPatch(polygon_path(protection), facecolor="#fec44f", edgecolor="#d95f0e", zorder=2))
+        ax.add_patch(PathPatch(polygon_path(footprint), facecolor="#993404", edgecolor="black", zorder=5))
     cur.execute("""
         SELECT ST_AsGeoJSON(ST_Transform(b.geom, (SELECT srid FROM cp.heritage_config))),
                (SELECT CASE WHEN count(*) = 0 THEN NULL WHEN bool_or(severity = 'forbidden') THEN 'forbidden' ELSE 'needs_review' END
@@ -48,7 +37,7 @@ def main():
           FROM demo.buildings b""")
     colours = {"forbidden": "#e31a1c", "needs_review": "#fd8d3c", None: "#bdbdbd"}
     for geom, verdict in cur.fetchall():
-        ax.add_patch(PathPatch(path_of(geom), facecolor=colours[verdict], edgecolor="none", alpha=0.8, zorder=3))
+        ax.add_patch(PathPatch(polygon_path(geom), facecolor=colours[verdict], edgecolor="none", alpha=0.8, zorder=3))
     if sites:
         ax.set_xlim(min(s[3] for s in sites) - 150, max(s[5] for s in sites) + 150)
         ax.set_ylim(min(s[4] for s in sites) - 150, max(s[6] for s in sites) + 150)

@@ -15,19 +15,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
-from matplotlib.path import Path  # noqa: E402
 import psycopg2  # noqa: E402
 
+from maplib import polygon_path  # noqa: E402
+
 COLOURS = {300: "#1a9850", 500: "#fee08b", 1000: "#d73027"}
-
-
-def polygon_path(coords_list):
-    verts, codes = [], []
-    for polygon in coords_list:
-        for ring in polygon:
-            verts.extend(ring)
-            codes.extend([Path.MOVETO] + [Path.LINETO] * (len(ring) - 2) + [Path.CLOSEPOLY])
-    return Path(verts, codes)
 
 
 def main():
@@ -45,8 +37,7 @@ def main():
                 " WHERE cardinality(%s::bigint[]) = 0 OR facility_id = ANY(%s::bigint[])"
                 " ORDER BY cutoff DESC, facility_id", (ids, ids))
     for cutoff, g in cur.fetchall():
-        geo = json.loads(g)
-        patch = PathPatch(polygon_path(geo["coordinates"]), facecolor=COLOURS.get(int(cutoff), "#4575b4"),
+        patch = PathPatch(polygon_path(g), facecolor=COLOURS.get(int(cutoff), "#4575b4"),
                           edgecolor="none", alpha=0.45, zorder=2)
         ax.add_patch(patch)
     cur.execute("""SELECT f.id, ST_X(p), ST_Y(p) FROM demo.facilities f,

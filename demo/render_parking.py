@@ -20,8 +20,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.collections import LineCollection, PatchCollection  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
-from matplotlib.path import Path  # noqa: E402
 import psycopg2  # noqa: E402
+
+from maplib import polygon_path  # noqa: E402
 
 BUILDINGS = """
 SELECT b.area_id AS id, b.geom,
@@ -37,17 +38,6 @@ SELECT b.area_id AS id, b.geom,
 PARKING = """
 SELECT row_number() OVER (ORDER BY osm_type, osm_id) AS id, geom, capacity
   FROM {schema}.parking WHERE access IS NULL OR access NOT IN ('private', 'no')"""
-
-
-def polygon_path(geojson):
-    geo = json.loads(geojson)
-    polys = geo["coordinates"] if geo["type"] == "MultiPolygon" else [geo["coordinates"]]
-    verts, codes = [], []
-    for polygon in polys:
-        for ring in polygon:
-            verts.extend(ring)
-            codes.extend([Path.MOVETO] + [Path.LINETO] * (len(ring) - 2) + [Path.CLOSEPOLY])
-    return Path(verts, codes)
 
 
 def main():

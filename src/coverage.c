@@ -330,74 +330,6 @@ float8_array_arg(ArrayType *a, const char *what, int *n)
 	return (double *) ARR_DATA_PTR(a);
 }
 
-/* A candidate better than *best by (cost, origin), the order of cp_search_reach_point. */
-static inline void
-consider(CpReach *best, bool *found, int32 origin, double primary, double secondary)
-{
-	if (!*found || primary < best->primary ||
-		(primary == best->primary && origin < best->origin))
-	{
-		*best = (CpReach) {origin, primary, secondary};
-		*found = true;
-	}
-}
-
-static inline void
-consider_node(const CpNetwork *net, uint32 node, double w, double ow, CpReach *best, bool *found)
-{
-	const CpReach *labels;
-
-	if (cp_search_node_labels(net, node, &labels) > 0)
-		consider(best, found, labels[0].origin, labels[0].primary + w, labels[0].secondary + ow);
-}
-
-/*
- * cp_search_reach_point for k = 1 and a walk toward the seeds, without its
- * scratch allocation and sort: called once per resident and category, this
- * is the inner loop of a city report. Same candidates, same order, same sums.
- */
-static bool
-nearest_seed(const CpNetwork *net, const CpSeed *seeds, int nseeds, uint32 piece, double fraction,
-			 double bound, CpMetric metric, CpReach *best)
-{
-	float		ws = cp_piece_weight(net, piece, false, metric);
-	float		os = cp_piece_other(net, piece, false, metric);
-	float		wt = cp_piece_weight(net, piece, true, metric);
-	float		ot = cp_piece_other(net, piece, true, metric);
-	bool		found = false;
-	int			lo = 0,
-				hi = nseeds,
-				i;
-
-	if (fraction == 0)
-		consider_node(net, net->source[piece], 0, 0, best, &found);
-	else if (ws >= 0)
-		consider_node(net, net->source[piece], fraction * ws, fraction * os, best, &found);
-	if (fraction == 1)
-		consider_node(net, net->target[piece], 0, 0, best, &found);
-	else if (wt >= 0)
-		consider_node(net, net->target[piece], (1 - fraction) * wt, (1 - fraction) * ot, best, &found);
-	while (lo < hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (seeds[mid].piece < piece)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (i = lo; i < nseeds && seeds[i].piece == piece; i++)
-	{
-		double		to = seeds[i].fraction;
-
-		if (to >= fraction && wt >= 0)
-			consider(best, &found, seeds[i].origin, (to - fraction) * wt, (to - fraction) * ot);
-		else if (to < fraction && ws >= 0)
-			consider(best, &found, seeds[i].origin, (fraction - to) * ws, (fraction - to) * os);
-	}
-	return found && best->primary <= bound;
-}
-
 /*
  * Nearest facility of category c for every resident: one search, then a read
  * of the labels at each resident's snap point. fac_out[i] = index into the
@@ -426,8 +358,8 @@ search_category(CpNetwork *net, const Category *c, const Residents *r, CpMetric 
 			CHECK_FOR_INTERRUPTS();
 		if (nseeds == 0 || !r->snap[i].found)
 			continue;
-		if (nearest_seed(net, seeds, nseeds, r->snap[i].piece, r->snap[i].fraction,
-						 bound, metric, &reach))
+		if (cp_search_reach_point(net, seeds, nseeds, r->snap[i].piece, r->snap[i].fraction,
+								  1, bound, metric, true, &reach) > 0)
 		{
 			fac_out[i] = reach.origin;
 			if (dist_out)

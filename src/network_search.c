@@ -291,17 +291,40 @@ cmp_reach(const void *a, const void *b)
 	return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
 
+/*
+ * Candidate reaches of a point. With k = 1 only the best by (cost, origin) is
+ * kept as it comes: the reach of one point per resident and category is the
+ * inner loop of a coverage report, and needs neither a list nor a sort.
+ */
+typedef struct Candidates
+{
+	CpReach    *list;
+	int			n;
+	bool		best_only;
+} Candidates;
+
+static void
+offer_candidate(Candidates *c, CpReach r)
+{
+	if (!c->best_only)
+		c->list[c->n++] = r;
+	else if (c->n == 0 || cmp_reach(&r, &c->list[0]) < 0)
+	{
+		c->list[0] = r;
+		c->n = 1;
+	}
+}
+
 /* Candidates through one end of the piece. */
-static int
-via_node(const CpNetwork *net, uint32 node, double w, double ow, CpReach *out, int n)
+static void
+via_node(const CpNetwork *net, uint32 node, double w, double ow, Candidates *c)
 {
 	const CpReach *labels;
 	int			cnt = cp_search_node_labels(net, node, &labels);
 	int			i;
 
 	for (i = 0; i < cnt; i++)
-		out[n++] = (CpReach) {labels[i].origin, labels[i].primary + w, labels[i].secondary + ow};
-	return n;
+		offer_candidate(c, (CpReach) {labels[i].origin, labels[i].primary + w, labels[i].secondary + ow});
 }
 
 int
@@ -319,9 +342,9 @@ cp_search_reach_point(const CpNetwork *net, const CpSeed *seeds, int nseeds, uin
 	float		of = cp_piece_other(net, piece, true, metric);
 	float		wb = cp_piece_weight(net, piece, false, metric);
 	float		ob = cp_piece_other(net, piece, false, metric);
-	CpReach    *cand;
-	int			n = 0,
-				lo = 0,
+	CpReach		best;
+	Candidates	cand = {&best, 0, k == 1};
+	int			lo = 0,
 				hi = nseeds,
 				i,
 				kept = 0;
@@ -338,16 +361,17 @@ cp_search_reach_point(const CpNetwork *net, const CpSeed *seeds, int nseeds, uin
 	}
 	for (hi = lo; hi < nseeds && seeds[hi].piece == piece; hi++)
 		;
-	cand = palloc(sizeof(CpReach) * (2 * k + (hi - lo) + 1));
+	if (!cand.best_only)
+		cand.list = palloc(sizeof(CpReach) * (2 * k + (hi - lo) + 1));
 	/* a point at an end of the piece is that node, whichever way the piece is open */
 	if (fraction == 0)
-		n = via_node(net, net->source[piece], 0, 0, cand, n);
+		via_node(net, net->source[piece], 0, 0, &cand);
 	else if (ws >= 0)
-		n = via_node(net, net->source[piece], fraction * ws, fraction * os, cand, n);
+		via_node(net, net->source[piece], fraction * ws, fraction * os, &cand);
 	if (fraction == 1)
-		n = via_node(net, net->target[piece], 0, 0, cand, n);
+		via_node(net, net->target[piece], 0, 0, &cand);
 	else if (wt >= 0)
-		n = via_node(net, net->target[piece], (1 - fraction) * wt, (1 - fraction) * ot, cand, n);
+		via_node(net, net->target[piece], (1 - fraction) * wt, (1 - fraction) * ot, &cand);
 	for (i = lo; i < hi; i++)
 	{
 		double		f = seeds[i].fraction;
@@ -356,24 +380,30 @@ cp_search_reach_point(const CpNetwork *net, const CpSeed *seeds, int nseeds, uin
 		double		to = toward_seeds ? f : fraction;
 
 		if (to >= from && wf >= 0)
-			cand[n++] = (CpReach) {seeds[i].origin, (to - from) * wf, (to - from) * of};
+			offer_candidate(&cand, (CpReach) {seeds[i].origin, (to - from) * wf, (to - from) * of});
 		else if (to < from && wb >= 0)
-			cand[n++] = (CpReach) {seeds[i].origin, (from - to) * wb, (from - to) * ob};
+			offer_candidate(&cand, (CpReach) {seeds[i].origin, (from - to) * wb, (from - to) * ob});
 	}
-	qsort(cand, n, sizeof(CpReach), cmp_reach);
-	for (i = 0; i < n && kept < k; i++)
+	if (cand.best_only)
+	{
+		if (cand.n > 0 && best.primary <= bound)
+			out[kept++] = best;
+		return kept;
+	}
+	qsort(cand.list, cand.n, sizeof(CpReach), cmp_reach);
+	for (i = 0; i < cand.n && kept < k; i++)
 	{
 		int			j;
 		bool		dup = false;
 
-		if (cand[i].primary > bound)
+		if (cand.list[i].primary > bound)
 			break;
 		for (j = 0; j < kept; j++)
-			if (out[j].origin == cand[i].origin)
+			if (out[j].origin == cand.list[i].origin)
 				dup = true;
 		if (!dup)
-			out[kept++] = cand[i];
+			out[kept++] = cand.list[i];
 	}
-	pfree(cand);
+	pfree(cand.list);
 	return kept;
 }

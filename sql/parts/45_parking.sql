@@ -34,6 +34,32 @@ END
 $$;
 COMMENT ON FUNCTION cp._parking_drop_temp() IS 'Internal: drop the session temp tables of the last parking run';
 
+-- Ids of a work table: none NULL (23502), none twice (23505, naming the first).
+CREATE FUNCTION cp._parking_check_ids(tbl regclass, query_name text, row_name text, hint text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  nulls bigint;
+  dup bigint;
+BEGIN
+  EXECUTE format('SELECT count(*) FILTER (WHERE id IS NULL), (SELECT id FROM %1$s GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 1)
+                    FROM %1$s', tbl) INTO nulls, dup;
+  IF nulls > 0 THEN
+    RAISE EXCEPTION '% query returned % rows with a NULL id', query_name, nulls USING ERRCODE = '23502';
+  END IF;
+  IF dup IS NOT NULL AND hint IS NOT NULL THEN
+    RAISE EXCEPTION '% query returned duplicate ids', query_name
+      USING ERRCODE = '23505', DETAIL = format('%s %s appears more than once.', row_name, dup), HINT = hint;
+  ELSIF dup IS NOT NULL THEN
+    RAISE EXCEPTION '% query returned duplicate ids', query_name
+      USING ERRCODE = '23505', DETAIL = format('%s %s appears more than once.', row_name, dup);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._parking_check_ids(regclass, text, text, text) IS
+  'Internal: raises 23502 for NULL ids and 23505 naming the first duplicate id of a parking work table';
+
 CREATE FUNCTION cp._parking_run(network text, buildings_sql text, parking_sql text, walk_m float8,
                                 standard text, community_type text, m2_per_space float8, max_snap_m float8)
 RETURNS void
@@ -89,18 +115,7 @@ BEGIN
     RAISE EXCEPTION 'buildings query: %', SQLERRM
       USING ERRCODE = '42703', DETAIL = 'It must return the columns id, geom, use, households, floor_area.';
   END;
-  SELECT count(*) FILTER (WHERE b.id IS NULL) AS nulls,
-         count(*) - count(DISTINCT b.id) AS dups INTO bad
-    FROM pg_temp._cp_parking_buildings b;
-  IF bad.nulls > 0 THEN
-    RAISE EXCEPTION 'buildings query returned % rows with a NULL id', bad.nulls USING ERRCODE = '23502';
-  END IF;
-  IF bad.dups > 0 THEN
-    RAISE EXCEPTION 'buildings query returned duplicate ids'
-      USING ERRCODE = '23505',
-            DETAIL = format('Building %s appears more than once.',
-                            (SELECT b.id FROM pg_temp._cp_parking_buildings b GROUP BY b.id HAVING count(*) > 1 ORDER BY b.id LIMIT 1));
-  END IF;
+  PERFORM cp._parking_check_ids('pg_temp._cp_parking_buildings', 'buildings', 'Building', NULL);
   SELECT b.id, b.households, b.floor_area INTO bad FROM pg_temp._cp_parking_buildings b
    WHERE b.households < 0 OR b.households IN ('NaN', 'Infinity')
       OR b.floor_area < 0 OR b.floor_area IN ('NaN', 'Infinity')
@@ -151,19 +166,8 @@ BEGIN
     RAISE EXCEPTION 'parking query: %', SQLERRM
       USING ERRCODE = '42703', DETAIL = 'It must return the columns id, geom, capacity (NULL where unknown).';
   END;
-  SELECT count(*) FILTER (WHERE p.id IS NULL) AS nulls,
-         count(*) - count(DISTINCT p.id) AS dups INTO bad
-    FROM pg_temp._cp_parking_lots p;
-  IF bad.nulls > 0 THEN
-    RAISE EXCEPTION 'parking query returned % rows with a NULL id', bad.nulls USING ERRCODE = '23502';
-  END IF;
-  IF bad.dups > 0 THEN
-    RAISE EXCEPTION 'parking query returned duplicate ids'
-      USING ERRCODE = '23505',
-            DETAIL = format('Car park %s appears more than once.',
-                            (SELECT p.id FROM pg_temp._cp_parking_lots p GROUP BY p.id HAVING count(*) > 1 ORDER BY p.id LIMIT 1)),
-            HINT = 'A proposed car park added with UNION ALL needs an id of its own.';
-  END IF;
+  PERFORM cp._parking_check_ids('pg_temp._cp_parking_lots', 'parking', 'Car park',
+                                 'A proposed car park added with UNION ALL needs an id of its own.');
   SELECT p.id, p.capacity_given INTO bad FROM pg_temp._cp_parking_lots p
    WHERE p.capacity_given < 0 OR p.capacity_given IN ('NaN', 'Infinity') ORDER BY p.id LIMIT 1;
   IF FOUND THEN
@@ -280,15 +284,9 @@ BEGIN
     RAISE EXCEPTION 'communities query: %', SQLERRM
       USING ERRCODE = '42703', DETAIL = 'It must return the columns id, geom.';
   END;
-  SELECT count(*) FILTER (WHERE c.id IS NULL) AS nulls, count(*) - count(DISTINCT c.id) AS dups,
-         count(DISTINCT ST_SRID(c.geom)) AS srids, min(ST_SRID(c.geom)) AS srid INTO bad
+  PERFORM cp._parking_check_ids('pg_temp._cp_parking_communities', 'communities', 'Community', NULL);
+  SELECT count(DISTINCT ST_SRID(c.geom)) AS srids, min(ST_SRID(c.geom)) AS srid INTO bad
     FROM pg_temp._cp_parking_communities c;
-  IF bad.nulls > 0 THEN
-    RAISE EXCEPTION 'communities query returned % rows with a NULL id', bad.nulls USING ERRCODE = '23502';
-  END IF;
-  IF bad.dups > 0 THEN
-    RAISE EXCEPTION 'communities query returned duplicate ids' USING ERRCODE = '23505';
-  END IF;
   IF bad.srids > 1 THEN
     RAISE EXCEPTION 'community geometries have mixed SRIDs' USING ERRCODE = '22023',
       HINT = 'Transform them to one SRID in the communities query.';

@@ -105,9 +105,9 @@ $$;
 COMMENT ON FUNCTION cp.normalised_score(numeric, numeric, numeric, text, numeric, numeric) IS
   'Score 0..100 of a value: linear from the baseline (0) to the target (100), clamped; without baseline from the worst end of the valid range (valid_min for higher, valid_max for lower); 100 or 0 (met or not) when the baseline is not short of the target; NULL without value or target; 22023 unknown direction';
 
--- Shared argument checks: effective stage, or NULL for a NULL community.
-CREATE FUNCTION cp._scorecard_stage(community_id text, stage int) RETURNS int
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+-- A plan stage (2025, 2028, 2035) or NULL; 22023 for any other year.
+CREATE FUNCTION cp._check_plan_stage(stage int) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
 BEGIN
@@ -117,6 +117,18 @@ BEGIN
             DETAIL = 'The plan''s stages end in 2025, 2028 and 2035.',
             HINT = 'Map a year to its stage with cp.plan_stage(year), or pass NULL for the current stage.';
   END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._check_plan_stage(int) IS
+  'Internal: raises 22023 unless the stage is NULL or one of the plan''s stages (2025, 2028, 2035)';
+
+-- Shared argument checks: effective stage, or NULL for a NULL community.
+CREATE FUNCTION cp._scorecard_stage(community_id text, stage int) RETURNS int
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  PERFORM cp._check_plan_stage(stage);
   IF community_id IS NULL THEN
     RETURN NULL;
   END IF;
@@ -344,12 +356,7 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
 BEGIN
-  IF stage IS NOT NULL AND stage NOT IN (2025, 2028, 2035) THEN
-    RAISE EXCEPTION 'unknown plan stage %', stage
-      USING ERRCODE = '22023',
-            DETAIL = 'The plan''s stages end in 2025, 2028 and 2035.',
-            HINT = 'Map a year to its stage with cp.plan_stage(year), or pass NULL for the current stage.';
-  END IF;
+  PERFORM cp._check_plan_stage(stage);
   IF level IS NULL THEN
     RETURN NULL;   -- no rows, as a STRICT function would
   END IF;

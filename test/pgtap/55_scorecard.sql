@@ -3,7 +3,7 @@
 -- set of communities, roll-up arithmetic, computed heritage rate across SRIDs,
 -- errors and a NULL sweep of every argument.
 BEGIN;
-SELECT plan(113);
+SELECT plan(114);
 
 -- Contracts ---------------------------------------------------------------
 SELECT has_table('cp', 'communities', 'table cp.communities exists');
@@ -38,6 +38,7 @@ INSERT INTO sc_functions VALUES
   ('cp.check_indicator_computation()', 'v', false),
   ('cp._scorecard_stage(text,integer)', 's', false),
   ('cp._rollup_stage(text,integer)', 's', false),
+  ('cp._check_plan_stage(integer)', 'i', false),
   ('cp._current_stage()', 's', false),
   ('cp._dimension_rank(text)', 'i', true),
   ('cp._compute_settings(text,jsonb,jsonb,jsonb,boolean)', 'i', false),
