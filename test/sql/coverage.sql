@@ -185,6 +185,9 @@ SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM re
 SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', NULL)$$) AS no_communities;
 SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', 'SELECT NULL::int AS id, geom FROM com')$$) AS null_community_id;
 SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, NULL, NULL)$$) AS null_per;
+SELECT pg_temp.err($$SELECT * FROM cp.supply_access('street', 'SELECT * FROM res', 'SELECT id, category, geom FROM fac', 'kindergarten', 'T')$$) AS access_no_capacity;
+SELECT pg_temp.err($$SELECT * FROM cp.supply_access('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'parcel', 'T')$$) AS access_category_without_radius;
+SELECT pg_temp.err($$SELECT * FROM cp.supply_access('nowhere', 'SELECT * FROM res', 'SELECT * FROM fac', 'kindergarten', 'T')$$) AS access_unknown_network;
 SET client_min_messages = notice;
 -- the wording of three of them, with DETAIL and HINT
 SELECT * FROM cp.access('street', 'SELECT id, geom FROM res', 'SELECT * FROM fac', 'T');

@@ -277,7 +277,10 @@ SELECT (SELECT count(*) FROM cp.scorecard(NULL)) AS scorecard,
        (SELECT count(*) FROM cp.scorecard_rollup(NULL)) AS rollup,
        (SELECT count(*) FROM cp.compute_indicators(NULL)) AS compute_period,
        (SELECT count(*) FROM cp.compute_indicators('2026-06-30', NULL)) AS compute_settings,
-       cp.rollup_weighting(NULL) AS weighting;
+       cp.rollup_weighting(NULL) AS weighting,
+       cp.rollup_denominator(NULL) AS denominator;
+-- denominators: gap rates by demand, heritage by listed sites, every other indicator none
+SELECT code, cp.rollup_denominator(code) FROM cp.indicators WHERE cp.rollup_denominator(code) IS NOT NULL ORDER BY code;
 
 -- Clean up: the register keeps its audit; the sites leave through deregistration
 UPDATE cp.heritage_site SET status = 'deregistered', decision_ref = 'SC-D-9' || code
