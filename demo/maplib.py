@@ -14,3 +14,12 @@ def polygon_path(geojson):
             verts.extend(ring)
             codes.extend([Path.MOVETO] + [Path.LINETO] * (len(ring) - 2) + [Path.CLOSEPOLY])
     return Path(verts, codes)
+
+
+def save_map(fig, ax, out):
+    """A map frame (equal axes, no ticks), laid out tight and written to out."""
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    fig.tight_layout()
+    fig.savefig(out)

@@ -20,7 +20,7 @@ from matplotlib.colors import BoundaryNorm  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 import psycopg2  # noqa: E402
 
-from maplib import polygon_path  # noqa: E402
+from maplib import polygon_path, save_map  # noqa: E402
 
 BOUNDS = [0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001]
 
@@ -78,11 +78,7 @@ def main():
     bar.set_label("share of residents in reach on foot\n(cell label: on foot, crow-fly)")
     ax.legend(loc="lower left", fontsize=8, markerscale=3)
     ax.set_title(title + "\nData (c) OpenStreetMap contributors, ODbL", fontsize=10)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    fig.tight_layout()
-    fig.savefig(out)
+    save_map(fig, ax, out)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 import psycopg2  # noqa: E402
 
-from maplib import polygon_path  # noqa: E402
+from maplib import polygon_path, save_map  # noqa: E402
 
 
 def main():
@@ -48,11 +48,7 @@ def main():
                         "20 m building: forbidden", "20 m building: needs review", "no heritage rule"],
               loc="lower left")
     ax.set_title(title + "\n" + os.environ.get("CP_ATTRIBUTION", "Data (c) OpenStreetMap contributors, ODbL"))
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    fig.tight_layout()
-    fig.savefig(out)
+    save_map(fig, ax, out)
 
 
 if __name__ == "__main__":

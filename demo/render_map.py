@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 import psycopg2  # noqa: E402
 
-from maplib import polygon_path  # noqa: E402
+from maplib import polygon_path, save_map  # noqa: E402
 
 COLOURS = {300: "#1a9850", 500: "#fee08b", 1000: "#d73027"}
 
@@ -60,11 +60,7 @@ def main():
         ys = [p[2] for p in points]
         ax.set_xlim(min(xs) - 1150, max(xs) + 1150)
         ax.set_ylim(min(ys) - 1150, max(ys) + 1150)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    fig.tight_layout()
-    fig.savefig(out)
+    save_map(fig, ax, out)
 
 
 if __name__ == "__main__":

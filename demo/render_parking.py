@@ -22,7 +22,7 @@ from matplotlib.collections import LineCollection, PatchCollection  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 import psycopg2  # noqa: E402
 
-from maplib import polygon_path  # noqa: E402
+from maplib import polygon_path, save_map  # noqa: E402
 
 BUILDINGS = """
 SELECT b.area_id AS id, b.geom,
@@ -123,11 +123,7 @@ def main():
                  % (os.environ.get("CP_MAP_PLACE", "Krems extract"), gap,
                     os.environ.get("CP_ATTRIBUTION", "Data (c) OpenStreetMap contributors, ODbL")),
                  fontsize=10)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    fig.tight_layout()
-    fig.savefig(out)
+    save_map(fig, ax, out)
 
 
 if __name__ == "__main__":
