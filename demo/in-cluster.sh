@@ -20,6 +20,9 @@ psql -qX -v ON_ERROR_STOP=1 -d cp_demo -c 'CREATE EXTENSION community_planning C
 psql -qX -v ON_ERROR_STOP=1 -d cp_demo -c 'CREATE SCHEMA osm;'
 echo "== importing $pbf (OSM extracts: data (c) OpenStreetMap contributors, ODbL)"
 osm2pgsql --log-level=warn -O flex -S import/community_planning.lua -d cp_demo "$pbf"
+echo "== roles: every analysis below runs as cp_demo_analyst (cp_planner + cp_heritage_editor), not the owner"
+psql -qX -d cp_demo -v analyst=cp_demo_analyst -f tools/analyst-role.sql
+export PGOPTIONS='-c role=cp_demo_analyst'
 for step in demo/steps/*.sql; do
   echo "== $(basename "$step" .sql)"
   psql -X -v ON_ERROR_STOP=1 -d cp_demo -f "$step"
@@ -32,6 +35,7 @@ PGDATABASE=cp_demo /usr/bin/python3 demo/render_heritage.py "demo/out/heritage_$
   "Heritage register of $area: every building checked as if rebuilt 20 m tall"
 echo "== QGIS layers: demo/qgis_layers.sql"
 psql -X -v ON_ERROR_STOP=1 -d cp_demo -f demo/qgis_layers.sql
+unset PGOPTIONS
 echo "== QGIS maps (headless): demo/out/qgis_*.png and demo/out/summary.md"
 PGDATABASE=cp_demo QT_QPA_PLATFORM=offscreen /usr/bin/python3 demo/qgis_render.py --area "$area" --out demo/out
 echo "== results written to demo/out/"

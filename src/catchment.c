@@ -138,6 +138,16 @@ sink_init(StretchSink *sink, const CpNetwork *net, bool to_geos)
 		cp_segments_init(&sink->segs);
 }
 
+/* Free the GEOS lines collected so far (before an error or interrupt leaves). */
+static void
+sink_drop_lines(StretchSink *sink)
+{
+	GEOSContextHandle_t h = cp_geos();
+
+	while (sink->nlines > 0)
+		GEOSGeom_destroy_r(h, sink->lines[--sink->nlines]);
+}
+
 static void
 sink_add(StretchSink *sink, const CpNetwork *net, uint32 p, double a, double b)
 {
@@ -156,6 +166,16 @@ sink_add(StretchSink *sink, const CpNetwork *net, uint32 p, double a, double b)
 
 		for (i = 0; i < n; i++)
 			GEOSCoordSeq_setXY_r(h, seq, i, sink->xs[i], sink->ys[i]);
+		if (sink->nlines >= CP_MAX_GEOS_STRETCHES)
+		{
+			GEOSCoordSeq_destroy_r(h, seq);
+			sink_drop_lines(sink);
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("catchment reaches more than %d street stretches, too many for the 'exact' and 'hull' methods",
+							CP_MAX_GEOS_STRETCHES),
+					 errhint("Use method 'edges' (traced outline, fast at any size) or a smaller cutoff.")));
+		}
 		if (sink->nlines == sink->cap_lines)
 		{
 			sink->cap_lines *= 2;
@@ -255,7 +275,14 @@ collect_reached(const CpNetwork *net, const CpSeed *seed, double cutoff, CpMetri
 		uint32		a;
 
 		if ((i & 0x3ff) == 0)
+		{
+			if (sink->to_geos && cp_interrupt_pending())
+			{
+				sink_drop_lines(sink);
+				cp_interrupt_raise();
+			}
 			CHECK_FOR_INTERRUPTS();
+		}
 		for (a = net->adj_start[u]; a < net->adj_start[u + 1]; a++)
 		{
 			uint32		p = net->adj[a] >> 1;
@@ -310,14 +337,27 @@ buffer_union(const GEOSGeometry *lines, double buffer_m)
 	parts = palloc(sizeof(GEOSGeometry *) * Max(n, 1));
 	for (i = 0; i < n; i++)
 	{
-		GEOSGeometry *simple = GEOSSimplify_r(h, GEOSGetGeometryN_r(h, merged, i), buffer_m / 25);
+		GEOSGeometry *simple = NULL;
 
-		if (simple == NULL)
-			cp_geos_raise("simplifying a reached street");
-		parts[i] = GEOSBuffer_r(h, simple, buffer_m, 4);
-		GEOSGeom_destroy_r(h, simple);
+		if ((i & 255) == 0 && cp_interrupt_pending())
+			parts[i] = NULL;
+		else
+		{
+			simple = GEOSSimplify_r(h, GEOSGetGeometryN_r(h, merged, i), buffer_m / 25);
+			parts[i] = simple ? GEOSBuffer_r(h, simple, buffer_m, 4) : NULL;
+		}
+		if (simple)
+			GEOSGeom_destroy_r(h, simple);
 		if (parts[i] == NULL)
+		{
+			/* a cancel, or GEOS failed: free everything, then report which */
+			while (i > 0)
+				GEOSGeom_destroy_r(h, parts[--i]);
+			GEOSGeom_destroy_r(h, merged);
+			if (cp_interrupt_pending())
+				cp_interrupt_raise();
 			cp_geos_raise("buffering a reached street");
+		}
 	}
 	GEOSGeom_destroy_r(h, merged);
 	collection = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, n);
@@ -348,6 +388,28 @@ as_multipolygon(GEOSGeometry *g)
 	return GEOSGeom_createEmptyCollection_r(h, GEOS_MULTIPOLYGON);
 }
 
+/* The 'edges' catchment: traced contour, EWKB and area without GEOS. */
+static bytea *
+contour_for(const CpNetwork *net, const CpSeed *seed, double cutoff, const CatchmentOptions *opt,
+			double *area)
+{
+	StretchSink sink;
+	bytea	   *ewkb;
+
+	sink_init(&sink, net, false);
+	collect_reached(net, seed, cutoff, opt->metric, &sink);
+	ewkb = cp_contour_buffer(&sink.segs, opt->buffer_m, Max(opt->buffer_m / 5, 0.5),
+							 net->hdr->srid, area);
+	pfree(sink.segs.x0);
+	pfree(sink.segs.y0);
+	pfree(sink.segs.x1);
+	pfree(sink.segs.y1);
+	pfree(sink.xs);
+	pfree(sink.ys);
+	return ewkb;
+}
+
+/* The 'exact' and 'hull' catchments, with GEOS. */
 static GEOSGeometry *
 polygon_for(const CpNetwork *net, const CpSeed *seed, double cutoff, const CatchmentOptions *opt)
 {
@@ -355,11 +417,8 @@ polygon_for(const CpNetwork *net, const CpSeed *seed, double cutoff, const Catch
 	StretchSink sink;
 	GEOSGeometry *poly;
 
-	sink_init(&sink, net, opt->method != METHOD_EDGES);
+	sink_init(&sink, net, true);
 	collect_reached(net, seed, cutoff, opt->metric, &sink);
-	if (opt->method == METHOD_EDGES)
-		poly = cp_contour_buffer(&sink.segs, opt->buffer_m, Max(opt->buffer_m / 5, 0.5));
-	else
 	{
 		GEOSGeometry *lines = sink_lines(&sink);
 
@@ -377,13 +436,25 @@ polygon_for(const CpNetwork *net, const CpSeed *seed, double cutoff, const Catch
 			hull = GEOSConcaveHull_r(h, points, 0.3, 0);
 			GEOSGeom_destroy_r(h, points);
 			if (hull == NULL)
+			{
+				GEOSGeom_destroy_r(h, lines);
 				cp_geos_raise("computing a concave hull");
+			}
 			/* the hull may cut corners of the reached lines: add them back */
 			bufhull = GEOSBuffer_r(h, hull, opt->buffer_m, 4);
-			buflines = buffer_union(lines, opt->buffer_m);
 			GEOSGeom_destroy_r(h, hull);
-			if (bufhull == NULL || buflines == NULL)
+			if (bufhull == NULL)
+			{
+				GEOSGeom_destroy_r(h, lines);
 				cp_geos_raise("buffering a hull");
+			}
+			buflines = buffer_union(lines, opt->buffer_m);
+			if (buflines == NULL)
+			{
+				GEOSGeom_destroy_r(h, bufhull);
+				GEOSGeom_destroy_r(h, lines);
+				cp_geos_raise("buffering a hull");
+			}
 			poly = GEOSUnion_r(h, bufhull, buflines);
 			GEOSGeom_destroy_r(h, bufhull);
 			GEOSGeom_destroy_r(h, buflines);
@@ -392,8 +463,7 @@ polygon_for(const CpNetwork *net, const CpSeed *seed, double cutoff, const Catch
 	}
 	if (poly == NULL)
 		cp_geos_raise("building a catchment polygon");
-	/* traced contours are valid by construction: rings never touch or cross */
-	if (opt->method != METHOD_EDGES && !GEOSisValid_r(h, poly))
+	if (GEOSisValid_r(h, poly) != 1)
 	{
 		GEOSGeometry *valid = GEOSMakeValid_r(h, poly);
 
@@ -405,6 +475,25 @@ polygon_for(const CpNetwork *net, const CpSeed *seed, double cutoff, const Catch
 	return as_multipolygon(poly);
 }
 
+/*
+ * GEOS polygons of the cutoff loop live outside palloc: when a cancel or a
+ * GEOS failure leaves the loop by longjmp they are freed at the next call.
+ */
+static GEOSGeometry *held_poly = NULL;
+static GEOSGeometry *held_previous = NULL;
+
+static void
+free_held(void)
+{
+	GEOSContextHandle_t h = cp_geos();
+
+	if (held_poly)
+		GEOSGeom_destroy_r(h, held_poly);
+	if (held_previous && held_previous != held_poly)
+		GEOSGeom_destroy_r(h, held_previous);
+	held_poly = held_previous = NULL;
+}
+
 /* Emit one row per cutoff for one snapped facility. */
 static void
 emit_catchments(CpNetwork *net, const CpSnap *snap, const CatchmentOptions *opt, bool with_id,
@@ -412,46 +501,58 @@ emit_catchments(CpNetwork *net, const CpSnap *snap, const CatchmentOptions *opt,
 {
 	GEOSContextHandle_t h = cp_geos();
 	CpSeed		seed = {snap->piece, snap->fraction, 0};
-	GEOSGeometry *previous = NULL;
 	int			c;
 
+	free_held();
 	cp_search(net, &seed, 1, 1, opt->cutoffs[opt->ncutoffs - 1], opt->metric, true, NULL, 0);
 	for (c = 0; c < opt->ncutoffs; c++)
 	{
-		GEOSGeometry *poly = polygon_for(net, &seed, opt->cutoffs[c], opt);
 		Datum		values[4];
 		bool		nulls[4] = {0};
 		double		area = 0;
 		int			col = 0;
+		bytea	   *ewkb;
 
-		/*
-		 * Keep the smaller cutoff inside: hulls are not monotone in their input,
-		 * and buffers approximate arcs by chords at different angles. The
-		 * contour of a pointwise larger distance field nests by itself.
-		 */
-		if (previous != NULL && opt->method != METHOD_EDGES)
+		CHECK_FOR_INTERRUPTS();
+		if (opt->method == METHOD_EDGES)
 		{
-			GEOSGeometry *merged = GEOSUnion_r(h, poly, previous);
-
-			GEOSGeom_destroy_r(h, poly);
-			if (merged == NULL)
-				cp_geos_raise("nesting catchments");
-			poly = as_multipolygon(merged);
+			/* the contour of a pointwise larger distance field nests by itself */
+			ewkb = contour_for(net, &seed, opt->cutoffs[c], opt, &area);
 		}
-		if (!GEOSArea_r(h, poly, &area))
-			cp_geos_raise("measuring a catchment");
+		else
+		{
+			held_poly = polygon_for(net, &seed, opt->cutoffs[c], opt);
+
+			/*
+			 * Keep the smaller cutoff inside: hulls are not monotone in their
+			 * input, and buffers approximate arcs by chords at different angles.
+			 */
+			if (held_previous != NULL)
+			{
+				GEOSGeometry *merged = GEOSUnion_r(h, held_poly, held_previous);
+
+				if (merged == NULL)
+					cp_geos_raise("nesting catchments");
+				GEOSGeom_destroy_r(h, held_poly);
+				held_poly = as_multipolygon(merged);
+			}
+			if (!GEOSArea_r(h, held_poly, &area))
+				cp_geos_raise("measuring a catchment");
+			ewkb = cp_geos_to_ewkb(held_poly, net->hdr->srid);
+			if (held_previous)
+				GEOSGeom_destroy_r(h, held_previous);
+			held_previous = held_poly;
+			held_poly = NULL;
+		}
 		if (with_id)
 			values[col++] = Int64GetDatum(id);
 		values[col++] = Float8GetDatum(opt->cutoffs_out[c]);
 		values[col++] = Float8GetDatum(area);
-		values[col++] = PointerGetDatum(cp_geos_to_ewkb(poly, net->hdr->srid));
+		values[col++] = PointerGetDatum(ewkb);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		if (previous)
-			GEOSGeom_destroy_r(h, previous);
-		previous = poly;
+		pfree(ewkb);
 	}
-	if (previous)
-		GEOSGeom_destroy_r(h, previous);
+	free_held();
 }
 
 static int
@@ -491,18 +592,17 @@ read_options(FunctionCallInfo fcinfo, int first, CatchmentOptions *opt)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown catchment method \"%s\"", method),
 				 errhint("Use 'edges' (traced buffer of the reached network), 'exact' (GEOS buffer) or 'hull' (concave hull).")));
-	if (isnan(opt->buffer_m) || opt->buffer_m <= 0 || opt->buffer_m > 1000)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("buffer_m must be more than 0 and at most 1000 metres")));
+	cp_check_arg("buffer_m", opt->buffer_m, CP_MIN_BUFFER_M, CP_MAX_BUFFER_M, "metres");
 	if (isnan(opt->max_snap) || opt->max_snap < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_snap_m must be a non-negative number of metres")));
+	cp_check_arg("max_snap_m", opt->max_snap, 0, CP_MAX_SNAP_M, "metres");
 	if (!(speed > 0) || isinf(speed))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("walking speed must be a positive number")));
+	cp_check_arg("walking speed", speed, CP_MIN_SPEED, CP_MAX_SPEED, "metres per minute");
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -522,6 +622,11 @@ read_options(FunctionCallInfo fcinfo, int first, CatchmentOptions *opt)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("cutoffs must be positive finite numbers"),
 					 errdetail("Cutoff %d is %s.", i + 1, nulls[i] ? "NULL" : psprintf("%g", v))));
+		if (v < CP_MIN_CUTOFF || v > CP_MAX_DISTANCE_M)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cutoffs must be between %.15g and %.15g", CP_MIN_CUTOFF, CP_MAX_DISTANCE_M),
+					 errdetail("Cutoff %d is %g (metres, or minutes with unit => 'min').", i + 1, v)));
 		opt->cutoffs_out[i] = v;
 	}
 	qsort(opt->cutoffs_out, n, sizeof(double), cmp_double);
@@ -529,6 +634,12 @@ read_options(FunctionCallInfo fcinfo, int first, CatchmentOptions *opt)
 		if (kept == 0 || opt->cutoffs_out[i] != opt->cutoffs_out[kept - 1])
 			opt->cutoffs_out[kept++] = opt->cutoffs_out[i];
 	opt->ncutoffs = kept;
+	if (kept > CP_MAX_CUTOFFS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many cutoffs: %d", kept),
+				 errdetail("One call traces at most %d distinct cutoffs.", CP_MAX_CUTOFFS),
+				 errhint("Split the cutoffs over several calls.")));
 	opt->cutoffs = palloc(sizeof(double) * kept);
 	for (i = 0; i < kept; i++)
 		opt->cutoffs[i] = by_time ? opt->cutoffs_out[i] * speed : opt->cutoffs_out[i];
@@ -543,7 +654,7 @@ cp_catchment_sql(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	CpNetwork  *net = cp_network_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-	bytea	   *origin = PG_GETARG_BYTEA_PP(1);
+	bytea	   *origin = cp_geometry_arg(fcinfo, 1);
 	CatchmentOptions opt;
 	double		x,
 				y;

@@ -17,6 +17,7 @@
 #include "utils/builtins.h"
 
 #include "ewkb.h"
+#include "query_reader.h"
 
 #define CP_KRASOVSKY_A 6378245.0
 #define CP_KRASOVSKY_EE 0.00669342162296594323
@@ -239,7 +240,7 @@ PG_FUNCTION_INFO_V1(cp_chinacoord_ewkb);
 Datum
 cp_chinacoord_ewkb(PG_FUNCTION_ARGS)
 {
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	bytea	   *in = cp_geometry_arg(fcinfo, 0);
 	CpChinaStep step;
 	bytea	   *out;
 	int32		srid = 0;

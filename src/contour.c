@@ -4,17 +4,30 @@
  * Corner values are buffer - distance to the nearest segment (positive
  * inside). Each cell emits directed contour segments with the inside on the
  * right; a crossing is named by the grid edge it lies on, so chaining is an
- * array lookup. Clockwise rings are shells, counter-clockwise ones holes,
- * given to the smallest shell that contains them.
+ * array lookup. Clockwise rings are shells, counter-clockwise ones holes.
+ *
+ * A hole goes to the shell of the polygon it bounds, found in one pass over
+ * the grid's rows of corners (linear, no point-in-polygon): along a row, the
+ * crossings of the contour alternate, and two consecutive crossings with
+ * inside corners between them bound the same polygon. Union-find over those
+ * pairs gives each polygon's rings; its one clockwise ring is its shell
+ * (the westmost crossing of a polygon on any row is always its shell's).
+ *
+ * The result is written as EWKB straight from the rings (a catchment of a
+ * whole city has hundreds of thousands of holes: building it in GEOS and
+ * writing it out again took longer than tracing it). Every loop checks for
+ * interrupts.
  */
 #include "postgres.h"
 
 #include <math.h>
 
 #include "miscadmin.h"
+#include "utils/memutils.h"
 
 #include "contour.h"
-#include "geos_util.h"
+#include "ewkb.h"
+#include "network.h"
 
 #define CONTOUR_MAX_CORNERS (1 << 24)
 
@@ -227,21 +240,25 @@ march(const Grid *g, int32 *next)
 
 typedef struct Ring
 {
-	int			start;			/* into the coordinate arrays */
-	int			n;				/* closed: last point repeats the first */
+	Size		start;			/* into the coordinate arrays */
+	Size		n;				/* closed: last point repeats the first; 0: dropped */
 	double		area;			/* > 0 for shells, < 0 for holes */
 	double		minx,
 				miny,
 				maxx,
 				maxy;
-	int			shell;			/* holes: the shell they belong to */
+	int32		shell;			/* holes: the shell they belong to */
 } Ring;
+
+/* A processed horizontal grid edge keeps its ring in 'next' as -(ring + 2). */
+#define RING_MARK(r) (-((int32) (r)) - 2)
+#define MARKED_RING(v) (-(v) - 2)
 
 static bool
 point_in_ring(const double *xs, const double *ys, const Ring *r, double px, double py)
 {
 	bool		inside = false;
-	int			a,
+	Size		a,
 				b;
 
 	if (px < r->minx || px > r->maxx || py < r->miny || py > r->maxy)
@@ -253,44 +270,166 @@ point_in_ring(const double *xs, const double *ys, const Ring *r, double px, doub
 	return inside;
 }
 
-static GEOSGeometry *
-ring_geometry(const double *xs, const double *ys, const Ring *r)
+static int32
+uf_find(int32 *parent, int32 v)
 {
-	GEOSContextHandle_t h = cp_geos();
-	GEOSCoordSequence *seq = GEOSCoordSeq_create_r(h, r->n, 2);
-	int			k;
-
-	for (k = 0; k < r->n; k++)
-		GEOSCoordSeq_setXY_r(h, seq, k, xs[r->start + k], ys[r->start + k]);
-	return GEOSGeom_createLinearRing_r(h, seq);
+	while (parent[v] != v)
+	{
+		parent[v] = parent[parent[v]];
+		v = parent[v];
+	}
+	return v;
 }
 
-GEOSGeometry *
-cp_contour_buffer(const CpSegments *segs, double buffer, double resolution)
+/*
+ * The shell of every hole, from the rows of corners. On row j the horizontal
+ * grid edges are met west to east; a crossing with the inside corner to its
+ * east opens an inside stretch, the next crossing closes it, and both rings
+ * bound the same polygon. 'next' holds each crossed horizontal edge's ring.
+ */
+static void
+assign_holes(const Grid *g, const int32 *next, Ring *rings, int32 nrings,
+			 const double *xs, const double *ys)
 {
-	GEOSContextHandle_t h = cp_geos();
+	int32	   *parent = palloc_extended(sizeof(int32) * Max(nrings, 1), MCXT_ALLOC_HUGE);
+	int32	   *shell_of = palloc_extended(sizeof(int32) * Max(nrings, 1), MCXT_ALLOC_HUGE);
+	int32		r;
+	int			i,
+				j;
+
+	for (r = 0; r < nrings; r++)
+	{
+		parent[r] = r;
+		shell_of[r] = -1;
+	}
+	for (j = 0; j < g->ny; j++)
+	{
+		int32		open = -1;	/* ring of the crossing that opened an inside stretch */
+
+		if ((j & 63) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (i = 0; i + 1 < g->nx; i++)
+		{
+			Size		c = (Size) j * g->nx + i;
+			bool		in0 = g->val[c] > 0,
+						in1 = g->val[c + 1] > 0;
+			int32		mark,
+						ring;
+
+			if (in0 == in1)
+				continue;
+			mark = next[2 * c];
+			if (mark > -2)
+				continue;		/* not on a kept ring (cannot happen) */
+			ring = MARKED_RING(mark);
+			if (in1)
+				open = ring;	/* inside to the east */
+			else if (open >= 0)
+			{
+				int32		a = uf_find(parent, open),
+							b = uf_find(parent, ring);
+
+				if (a != b)
+					parent[a] = b;
+				open = -1;
+			}
+		}
+	}
+	for (r = 0; r < nrings; r++)
+		if (rings[r].area > 0)
+		{
+			int32		root = uf_find(parent, r);
+
+			/* two shells in one polygon cannot happen: such holes take the slow way */
+			shell_of[root] = shell_of[root] == -1 ? r : -2;
+		}
+	for (r = 0; r < nrings; r++)
+	{
+		int32		t,
+					best_shell;
+		double		best = INFINITY;
+
+		if (!(rings[r].area < 0))
+			continue;
+		best_shell = shell_of[uf_find(parent, r)];
+		if (best_shell >= 0)
+		{
+			rings[r].shell = best_shell;
+			continue;
+		}
+		/* defensive: the smallest shell containing the hole's first point */
+		CHECK_FOR_INTERRUPTS();
+		best_shell = -1;
+		for (t = 0; t < nrings; t++)
+			if (rings[t].area > 0 && rings[t].area < best &&
+				point_in_ring(xs, ys, &rings[t], xs[rings[r].start], ys[rings[r].start]))
+			{
+				best = rings[t].area;
+				best_shell = t;
+			}
+		rings[r].shell = best_shell;
+	}
+	pfree(parent);
+	pfree(shell_of);
+}
+
+/* Little-endian (NDR) writers for the EWKB output. */
+static inline char *
+put_uint32(char *p, uint32 v)
+{
+	int			b;
+
+	for (b = 0; b < 4; b++)
+		*p++ = (char) ((v >> (8 * b)) & 0xff);
+	return p;
+}
+
+static inline char *
+put_double(char *p, double d)
+{
+	uint64		v;
+	int			b;
+
+	memcpy(&v, &d, sizeof(v));
+	for (b = 0; b < 8; b++)
+		*p++ = (char) ((v >> (8 * b)) & 0xff);
+	return p;
+}
+
+bytea *
+cp_contour_buffer(const CpSegments *segs, double buffer, double resolution, int32 srid,
+				  double *area)
+{
 	double		minx = INFINITY,
 				miny = INFINITY,
 				maxx = -INFINITY,
 				maxy = -INFINITY;
 	Grid		g;
 	Size		ncorners,
-				k;
-	int32	   *next;
-	int			s,
-				nrings = 0,
-				cap_rings = 64,
+				k,
 				npts = 0,
 				cap_pts = 1024;
+	int32	   *next;
+	int			s;
+	int32		nrings = 0,
+				cap_rings = 64,
+				r;
 	Ring	   *rings;
 	double	   *xs,
 			   *ys;
-	GEOSGeometry **polys;
-	int			npolys = 0;
-	GEOSGeometry *result;
+	int32	   *hole_start,
+			   *hole_list;
+	int32		npolys = 0;
+	double		bytes = 1 + 4 + 4 + 4;	/* byte order, type, SRID, count */
+	bytea	   *result;
+	char	   *out;
+
+	*area = 0;
 
 	for (s = 0; s < segs->n; s++)
 	{
+		if ((s & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		minx = Min(minx, Min(segs->x0[s], segs->x1[s]));
 		maxx = Max(maxx, Max(segs->x0[s], segs->x1[s]));
 		miny = Min(miny, Min(segs->y0[s], segs->y1[s]));
@@ -310,9 +449,17 @@ cp_contour_buffer(const CpSegments *segs, double buffer, double resolution)
 	g.nx = (int) ceil((maxx + buffer - g.x0) / g.res) + 3;
 	g.ny = (int) ceil((maxy + buffer - g.y0) / g.res) + 3;
 	ncorners = (Size) g.nx * g.ny;
+	/* distance field and crossing links; ring points come on top, about as many again */
+	cp_check_call_memory(psprintf("a catchment contour of %d x %d corners", g.nx, g.ny),
+						 (double) ncorners * (sizeof(float) + 2 * sizeof(int32)) * 1.5,
+						 "Use a larger buffer_m (the grid step is buffer_m / 5) or raise community_planning.max_call_memory.");
 	g.d2 = palloc_extended(sizeof(float) * ncorners, MCXT_ALLOC_HUGE);
 	for (k = 0; k < ncorners; k++)
+	{
+		if ((k & 0xfffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		g.d2[k] = INFINITY;
+	}
 	for (s = 0; s < segs->n; s++)
 	{
 		if ((s & 1023) == 0)
@@ -324,6 +471,8 @@ cp_contour_buffer(const CpSegments *segs, double buffer, double resolution)
 	{
 		float		v = isinf(g.d2[k]) ? (float) -buffer : (float) (buffer - sqrt(g.d2[k]));
 
+		if ((k & 0xfffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		g.val[k] = v == 0 ? -1e-6f : v;
 	}
 
@@ -331,32 +480,41 @@ cp_contour_buffer(const CpSegments *segs, double buffer, double resolution)
 	memset(next, 0xff, sizeof(int32) * 2 * ncorners);
 	march(&g, next);
 
-	/* chain crossings into closed rings */
+	/* chain crossings into closed rings; visited edges keep their ring (horizontal) or -1 */
 	rings = palloc(sizeof(Ring) * cap_rings);
 	xs = palloc_extended(sizeof(double) * cap_pts, MCXT_ALLOC_HUGE);
 	ys = palloc_extended(sizeof(double) * cap_pts, MCXT_ALLOC_HUGE);
 	for (k = 0; k < 2 * ncorners; k++)
 	{
 		int64		e = (int64) k;
-		Ring	   *r;
+		Ring	   *ring;
+		Size		p;
 
+		if ((k & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (next[k] < 0)
 			continue;
 		if (nrings == cap_rings)
 		{
+			if (cap_rings >= PG_INT32_MAX / 2)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("catchment contour has too many rings")));
 			cap_rings *= 2;
-			rings = repalloc(rings, sizeof(Ring) * cap_rings);
+			rings = repalloc_huge(rings, sizeof(Ring) * cap_rings);
 		}
-		r = &rings[nrings++];
-		r->start = npts;
-		r->area = 0;
-		r->minx = r->miny = INFINITY;
-		r->maxx = r->maxy = -INFINITY;
-		r->shell = -1;
+		ring = &rings[nrings];
+		ring->start = npts;
+		ring->area = 0;
+		ring->minx = ring->miny = INFINITY;
+		ring->maxx = ring->maxy = -INFINITY;
+		ring->shell = -1;
 		while (e >= 0 && next[e] >= 0)
 		{
 			int64		to = next[e];
 
+			if ((npts & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (npts + 2 >= cap_pts)
 			{
 				cap_pts *= 2;
@@ -364,70 +522,120 @@ cp_contour_buffer(const CpSegments *segs, double buffer, double resolution)
 				ys = repalloc_huge(ys, sizeof(double) * cap_pts);
 			}
 			crossing_point(&g, e, &xs[npts], &ys[npts]);
-			r->minx = Min(r->minx, xs[npts]);
-			r->maxx = Max(r->maxx, xs[npts]);
-			r->miny = Min(r->miny, ys[npts]);
-			r->maxy = Max(r->maxy, ys[npts]);
+			ring->minx = Min(ring->minx, xs[npts]);
+			ring->maxx = Max(ring->maxx, xs[npts]);
+			ring->miny = Min(ring->miny, ys[npts]);
+			ring->maxy = Max(ring->maxy, ys[npts]);
 			npts++;
-			next[e] = -1;
+			next[e] = (e & 1) ? -1 : RING_MARK(nrings);
 			e = to;
 		}
-		xs[npts] = xs[r->start];
-		ys[npts] = ys[r->start];
+		xs[npts] = xs[ring->start];
+		ys[npts] = ys[ring->start];
 		npts++;
-		r->n = npts - r->start;
-		if (r->n < 4)
+		ring->n = npts - ring->start;
+		nrings++;
+		if (ring->n < 4)
 		{
-			npts = r->start;
-			nrings--;
+			/* degenerate: kept as a dropped ring so the marks stay right */
+			npts = ring->start;
+			ring->n = 0;
 			continue;
 		}
 		/* segments run with the inside on their right: shells come out clockwise */
-		for (s = r->start; s < r->start + r->n - 1; s++)
-			r->area -= (xs[s] * ys[s + 1] - xs[s + 1] * ys[s]) / 2;
+		for (p = ring->start; p < ring->start + ring->n - 1; p++)
+			ring->area -= (xs[p] * ys[p + 1] - xs[p + 1] * ys[p]) / 2;
 	}
+	assign_holes(&g, next, rings, nrings, xs, ys);
 	pfree(next);
 	pfree(g.d2);
 
-	/* holes go to the smallest shell containing them */
-	for (s = 0; s < nrings; s++)
+	/* holes by shell (counting sort), so assembly is linear */
+	hole_start = palloc0_array(int32, (Size) nrings + 1);
+	hole_list = palloc_extended(sizeof(int32) * Max(nrings, 1), MCXT_ALLOC_HUGE);
+	for (r = 0; r < nrings; r++)
+		if (rings[r].area < 0 && rings[r].shell >= 0)
+			hole_start[rings[r].shell + 1]++;
+	for (r = 0; r < nrings; r++)
+		hole_start[r + 1] += hole_start[r];
 	{
-		int			t;
-		double		best = INFINITY;
+		int32	   *fill = palloc_extended(sizeof(int32) * Max(nrings, 1), MCXT_ALLOC_HUGE);
 
-		if (rings[s].area >= 0)
-			continue;
-		for (t = 0; t < nrings; t++)
-			if (rings[t].area > 0 && rings[t].area < best &&
-				point_in_ring(xs, ys, &rings[t], xs[rings[s].start], ys[rings[s].start]))
+		memcpy(fill, hole_start, sizeof(int32) * nrings);
+		for (r = 0; r < nrings; r++)
+			if (rings[r].area < 0 && rings[r].shell >= 0)
+				hole_list[fill[rings[r].shell]++] = r;
+		pfree(fill);
+	}
+
+	/* EWKB straight from the rings: no GEOS objects for a possibly huge polygon */
+	for (r = 0; r < nrings; r++)
+		if (rings[r].area > 0)
+		{
+			int32		t;
+
+			npolys++;
+			bytes += 1 + 4 + 4 + 4 + 16.0 * rings[r].n;
+			*area += rings[r].area;
+			for (t = hole_start[r]; t < hole_start[r + 1]; t++)
 			{
-				best = rings[t].area;
-				rings[s].shell = t;
+				bytes += 4 + 16.0 * rings[hole_list[t]].n;
+				*area += rings[hole_list[t]].area;
 			}
-	}
-	polys = palloc(sizeof(GEOSGeometry *) * Max(nrings, 1));
-	for (s = 0; s < nrings; s++)
+		}
+	/*
+	 * PostGIS parses the polygon in the SQL wrapper without looking for
+	 * interrupts (about 7 ms per MB): a bigger one could not be cancelled
+	 * promptly, and is of no use on a map anyway.
+	 */
+	if (bytes > CP_MAX_POLYGON_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("catchment polygon would take %.0f MB, more than the %d MB limit",
+						ceil(bytes / (1024.0 * 1024.0)), CP_MAX_POLYGON_BYTES / (1024 * 1024)),
+				 errdetail("It has %d polygons with %.0f vertices in all.", npolys, (bytes - 13) / 16),
+				 errhint("Use a smaller cutoff or a larger buffer_m (the outline is traced on a grid of buffer_m / 5).")));
+	cp_check_call_memory("a catchment polygon", bytes * 2,
+						 "Use a larger buffer_m or a smaller cutoff, or raise community_planning.max_call_memory.");
+	result = palloc_extended(VARHDRSZ + (Size) bytes, MCXT_ALLOC_HUGE);
+	SET_VARSIZE(result, VARHDRSZ + (Size) bytes);
+	out = VARDATA(result);
+	*out++ = 1;
+	out = put_uint32(out, (uint32) CP_WKB_MULTIPOLYGON | (srid > 0 ? 0x20000000u : 0));
+	if (srid > 0)
+		out = put_uint32(out, (uint32) srid);
+	out = put_uint32(out, (uint32) npolys);
+	for (r = 0; r < nrings; r++)
 	{
-		int			t,
-					nholes = 0;
-		GEOSGeometry **holes;
+		int32		t;
 
-		if (rings[s].area <= 0)
+		if (!(rings[r].area > 0))
 			continue;
-		holes = palloc(sizeof(GEOSGeometry *) * Max(nrings, 1));
-		for (t = 0; t < nrings; t++)
-			if (rings[t].area < 0 && rings[t].shell == s)
-				holes[nholes++] = ring_geometry(xs, ys, &rings[t]);
-		polys[npolys++] = GEOSGeom_createPolygon_r(h, ring_geometry(xs, ys, &rings[s]),
-												   holes, nholes);
-		pfree(holes);
+		if ((r & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		*out++ = 1;
+		out = put_uint32(out, CP_WKB_POLYGON);
+		out = put_uint32(out, (uint32) (1 + hole_start[r + 1] - hole_start[r]));
+		for (t = hole_start[r] - 1; t < hole_start[r + 1]; t++)
+		{
+			const Ring *ring = &rings[t < hole_start[r] ? r : hole_list[t]];
+			Size		p;
+
+			if ((t & 0xfff) == 0)
+				CHECK_FOR_INTERRUPTS();
+			out = put_uint32(out, (uint32) ring->n);
+			for (p = ring->start; p < ring->start + ring->n; p++)
+			{
+				out = put_double(out, xs[p]);
+				out = put_double(out, ys[p]);
+			}
+		}
 	}
+	Assert(out == VARDATA(result) + (Size) bytes);
+	pfree(hole_start);
+	pfree(hole_list);
 	pfree(xs);
 	pfree(ys);
 	pfree(rings);
-	result = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys, npolys);
-	pfree(polys);
-	if (result == NULL)
-		cp_geos_raise("assembling contour polygons");
 	return result;
 }

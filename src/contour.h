@@ -9,8 +9,6 @@
 
 #include "postgres.h"
 
-#include <geos_c.h>
-
 typedef struct CpSegments
 {
 	int			n;
@@ -24,7 +22,12 @@ typedef struct CpSegments
 extern void cp_segments_init(CpSegments *s);
 extern void cp_segments_add(CpSegments *s, double x0, double y0, double x1, double y1);
 
-/* MultiPolygon of all points within 'buffer' of the segments, traced at 'resolution'. */
-extern GEOSGeometry *cp_contour_buffer(const CpSegments *segs, double buffer, double resolution);
+/*
+ * MultiPolygon (EWKB, SRID srid) of all points within 'buffer' of the
+ * segments, traced at 'resolution'; *area receives its area. Valid by
+ * construction: rings never touch or cross.
+ */
+extern bytea *cp_contour_buffer(const CpSegments *segs, double buffer, double resolution,
+								int32 srid, double *area);
 
 #endif

@@ -482,8 +482,12 @@ read_communities(ReadState *st, Communities *com, const char *sql)
 	if (com->tree == NULL)
 		cp_geos_raise("building the community index");
 	for (i = 0; i < com->n; i++)
+	{
+		if ((i & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();	/* the reset callback frees the GEOS objects */
 		if (com->prep[i])
 			GEOSSTRtree_insert_r(h, com->tree, com->geom[i], &com->id[i]);
+	}
 }
 
 /* STRtree callback: collect candidate indexes (no ereport in a library callback). */
@@ -633,6 +637,9 @@ put_group_rows(ReturnSetInfo *rsinfo, const Residents *res, const Category *cats
 		}
 	}
 	for (g = 0; g < ngroups; g++)
+	{
+		if ((g & 0x3ff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		for (c = 0; c <= ncats; c++)
 		{
 			Datum		values[9];
@@ -649,6 +656,7 @@ put_group_rows(ReturnSetInfo *rsinfo, const Residents *res, const Category *cats
 			values[8] = Float8GetDatum(crw[g * width + c]);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
+	}
 }
 
 /*
@@ -684,7 +692,7 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 	Category   *cats;
 	Residents	res = {0};
 	ReadState	st = {0};
-	Communities com;
+	Communities *com = NULL;
 	bool		by_community,
 				per_resident;
 	int32	  **fac;
@@ -730,6 +738,7 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_snap_m must be a finite number of metres, zero or more")));
+	cp_check_arg("max_snap_m", max_snap, 0, CP_MAX_SNAP_M, "metres");
 	cats = palloc0(sizeof(Category) * Max(ncats, 1));
 	for (c = 0; c < ncats; c++)
 	{
@@ -739,6 +748,12 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("radius of category \"%s\" must be a finite number above zero", cats[c].code)));
+		if (radii[c] < CP_MIN_CUTOFF || radii[c] > CP_MAX_DISTANCE_M)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("radius of category \"%s\" must be between %.15g and %.15g", cats[c].code,
+							CP_MIN_CUTOFF, CP_MAX_DISTANCE_M),
+					 errdetail("The value given is %g (metres, or minutes for a time-based report).", radii[c])));
 		if (category_index(cats, c, cats[c].code) >= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -766,8 +781,17 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 	st.res = &res;
 	cp_read_query(residents_sql, "residents", rcols, 3, read_resident_row, &st);
 	if (by_community)
-		read_communities(&st, &com, text_to_cstring(PG_GETARG_TEXT_PP(8)));
+	{
+		/* in palloc memory: its reset callback runs when the context is reset, after this frame is gone */
+		com = palloc0(sizeof(Communities));
+		read_communities(&st, com, text_to_cstring(PG_GETARG_TEXT_PP(8)));
+	}
 
+	/* per category and resident: facility, distance, crow-fly distance; per group the sums */
+	cp_check_call_memory(psprintf("a coverage report of %d residents and %d categories", res.n, ncats),
+						 (double) ncats * res.n * (sizeof(int32) + 2 * sizeof(double)) +
+						 (com ? 3.0 * sizeof(double) * com->n * (ncats + 1) : 0),
+						 "Report fewer categories or a smaller area per call, or raise community_planning.max_call_memory.");
 	fac = palloc(sizeof(int32 *) * Max(ncats, 1));
 	dist = palloc(sizeof(double *) * Max(ncats, 1));
 	crow = palloc(sizeof(double *) * Max(ncats, 1));
@@ -780,14 +804,18 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 		search_category(net, &cats[c], &res, metric, fac[c], dist[c]);
 		build_crowfly_grid(&cats[c]);
 		for (i = 0; i < res.n; i++)
+		{
+			if ((i & 0xfff) == 0)
+				CHECK_FOR_INTERRUPTS();
 			crow[c][i] = res.placed[i] ? crowfly_nearest(&cats[c], res.x[i], res.y[i]) : -1;
+		}
 	}
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (per_resident)
 		put_resident_rows(rsinfo, &res, cats, ncats, fac, dist, crow);
 	else
-		put_group_rows(rsinfo, &res, cats, ncats, fac, crow, by_community ? &com : NULL);
+		put_group_rows(rsinfo, &res, cats, ncats, fac, crow, com);
 	if (st.null_geoms > 0)
 		ereport(NOTICE,
 				(errmsg("%lld residents or facilities have a NULL or empty geometry", (long long) st.null_geoms),

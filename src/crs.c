@@ -243,14 +243,14 @@ transformer(int32 from, int32 to)
 	proj_destroy(dst);
 	if (pj == NULL)
 		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
 				 errmsg("PROJ cannot transform SRID %d to SRID %d", from, to)));
 	/* longitude/easting first, whatever the authority's axis order */
 	norm = proj_normalize_for_visualization(cp_proj(), pj);
 	proj_destroy(pj);
 	if (norm == NULL)
 		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
 				 errmsg("PROJ cannot normalise the transformation from SRID %d to SRID %d", from, to)));
 	if (transforms_used == TRANSFORM_CACHE_SIZE)
 	{

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 
 #include "ewkb.h"
 
@@ -77,6 +78,23 @@ wkb_double(WkbCursor *c, bool little)
 	return d;
 }
 
+/*
+ * A coordinate pair must be finite; (NaN, NaN) is how WKB writes an empty
+ * point, so only a point may carry it (the caller says whether it may).
+ */
+static void
+wkb_check_finite(double x, double y, bool empty_ok)
+{
+	if (isfinite(x) && isfinite(y))
+		return;
+	if (empty_ok && isnan(x) && isnan(y))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("geometry has a non-finite coordinate (%g %g)", x, y),
+			 errhint("Coordinates must be finite numbers: remove or repair rows with NaN or Infinity.")));
+}
+
 typedef struct WkbHeader
 {
 	bool		little;
@@ -91,6 +109,16 @@ static bool
 wkb_type_known(uint32 type)
 {
 	return type >= CP_WKB_POINT && type <= 17 && type != 13 && type != 14;
+}
+
+/* Curves, surfaces and TINs: PostGIS has them, GEOS and our decoder do not. */
+static void
+unsupported_type(uint32 type)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("curved and polyhedral geometries are not supported (WKB type %u)", type),
+			 errhint("Convert them first, e.g. with ST_CurveToLine or ST_Dump.")));
 }
 
 /*
@@ -122,8 +150,10 @@ wkb_header_of(WkbCursor *c, bool any_type)
 		h.has_z = true;
 	if (iso == 2 || iso == 3)
 		h.has_m = true;
-	if (iso > 3 || !wkb_type_known(h.type) || (!any_type && h.type > CP_WKB_COLLECTION))
+	if (iso > 3 || !wkb_type_known(h.type))
 		wkb_malformed("The geometry type code is unknown.");
+	if (!any_type && h.type > CP_WKB_COLLECTION)
+		unsupported_type(h.type);
 	return h;
 }
 
@@ -221,6 +251,7 @@ read_coords(WkbCursor *c, const WkbHeader *h, GeomBuilder *b, uint32 n)
 
 		if (h->has_m)
 			(void) wkb_double(c, h->little);
+		wkb_check_finite(x, y, h->type == CP_WKB_POINT);
 		builder_add_point(b, x, y, z);
 	}
 }
@@ -434,7 +465,8 @@ map_coords(WkbCursor *c, uint8 *out, const MapHeader *h, uint32 n,
 
 		c->pos += 8 * (h->dims - 2);
 		/* empty points are stored as NaN and stay so */
-		if (isnan(x) || isnan(y))
+		wkb_check_finite(x, y, h->type == CP_WKB_POINT);
+		if (isnan(x))
 			continue;
 		fn(&x, &y, arg);
 		wkb_put_double(out + at, x, h->little);
@@ -449,8 +481,9 @@ map_geometry(WkbCursor *c, uint8 *out, CpCoordFn fn, void *arg, int depth, int32
 	uint32		n,
 				i;
 
-	if (depth > 32)
+	if (depth > CP_WKB_MAX_DEPTH)
 		wkb_malformed("The geometry collections are nested too deeply.");
+	check_stack_depth();
 	h = map_header(c);
 	if (depth == 0)
 		*srid = h.srid;
@@ -497,4 +530,140 @@ cp_ewkb_map_coords(const bytea *in, CpCoordFn fn, void *arg, int32 *srid)
 	if (c.pos != len)
 		wkb_malformed("Bytes follow the end of the geometry.");
 	return result;
+}
+
+/*
+ * Whole-geometry check before GEOS reads the bytes: GEOS's WKB reader
+ * recurses into collections without a limit (a deeply nested collection
+ * overflows the stack) and some GEOS 3.11 operations crash on empty members
+ * of collections (GEOSPointOnSurface), so both are found here first.
+ */
+typedef struct CheckState
+{
+	WkbCursor	c;
+	bool		empty_member;
+} CheckState;
+
+static bool
+check_geometry(CheckState *st, int depth)
+{
+	WkbCursor  *c = &st->c;
+	WkbHeader	h;
+	size_t		dims;
+	uint32		n,
+				i,
+				r;
+	bool		empty;
+
+	if (depth > CP_WKB_MAX_DEPTH)
+		wkb_malformed(psprintf("Geometry collections are nested more than %d levels deep.",
+							   CP_WKB_MAX_DEPTH));
+	check_stack_depth();
+	h = wkb_header_of(c, false);
+	dims = 2 + (h.has_z ? 1 : 0) + (h.has_m ? 1 : 0);
+	switch (h.type)
+	{
+		case CP_WKB_POINT:
+			n = 1;
+			break;
+		case CP_WKB_LINESTRING:
+			n = wkb_uint32(c, h.little);
+			break;
+		case CP_WKB_POLYGON:
+			n = wkb_uint32(c, h.little);
+			if (n > (c->len - c->pos) / 4)
+				wkb_malformed("The ring count exceeds the data.");
+			empty = n == 0;
+			for (r = 0; r < n; r++)
+			{
+				uint32		npts = wkb_uint32(c, h.little);
+
+				if (npts == 0)
+					wkb_malformed("A polygon has an empty ring.");
+				if (npts > (c->len - c->pos) / (8 * dims))
+					wkb_malformed("The coordinate count exceeds the data.");
+				for (i = 0; i < npts; i++)
+				{
+					double		x = wkb_double(c, h.little);
+					double		y = wkb_double(c, h.little);
+
+					c->pos += 8 * (dims - 2);
+					wkb_check_finite(x, y, false);
+				}
+			}
+			return empty;
+		default:				/* multi-geometries and collections */
+			n = wkb_uint32(c, h.little);
+			if (n > (c->len - c->pos) / 5)
+				wkb_malformed("The member count exceeds the data.");
+			empty = true;
+			for (i = 0; i < n; i++)
+			{
+				if ((i & 0xffff) == 0)
+					CHECK_FOR_INTERRUPTS();
+				if (check_geometry(st, depth + 1))
+					st->empty_member = true;
+				else
+					empty = false;
+			}
+			return empty;
+	}
+	/* a point or a line: n coordinates */
+	if (n > (c->len - c->pos) / (8 * dims))
+		wkb_malformed("The coordinate count exceeds the data.");
+	empty = n == 0;
+	for (i = 0; i < n; i++)
+	{
+		double		x = wkb_double(c, h.little);
+		double		y = wkb_double(c, h.little);
+
+		c->pos += 8 * (dims - 2);
+		wkb_check_finite(x, y, h.type == CP_WKB_POINT);
+		if (h.type == CP_WKB_POINT && isnan(x))
+			empty = true;
+	}
+	return empty;
+}
+
+bool
+cp_ewkb_check(const uint8 *buf, size_t len)
+{
+	CheckState	st;
+
+	st.c.buf = buf;
+	st.c.len = len;
+	st.c.pos = 0;
+	st.empty_member = false;
+	(void) check_geometry(&st, 0);
+	if (st.c.pos != len)
+		wkb_malformed("Bytes follow the end of the geometry.");
+	return st.empty_member;
+}
+
+bytea *
+cp_ewkb_with_srid(const uint8 *buf, size_t len, int32 srid)
+{
+	WkbCursor	c = {buf, len, 0};
+	WkbHeader	h = wkb_header_of(&c, true);
+	size_t		rest;
+	bytea	   *out;
+	uint8	   *p;
+	uint32		type_word;
+
+	/* c.pos is past the byte order, the type word and any SRID */
+	rest = len - c.pos;
+	out = palloc(VARHDRSZ + 9 + rest);
+	SET_VARSIZE(out, VARHDRSZ + 9 + rest);
+	p = (uint8 *) VARDATA(out);
+	type_word = h.type | EWKB_SRID | (h.has_z ? EWKB_Z : 0) | (h.has_m ? EWKB_M : 0);
+	p[0] = h.little ? 1 : 0;
+	for (int i = 0; i < 4; i++)
+	{
+		int			shift = h.little ? 8 * i : 8 * (3 - i);
+
+		p[1 + i] = (type_word >> shift) & 0xff;
+		p[5 + i] = ((uint32) srid >> shift) & 0xff;
+	}
+	memcpy(p + 9, buf + c.pos, rest);
+	return out;
 }

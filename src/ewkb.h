@@ -20,6 +20,9 @@
 #define CP_WKB_MULTIPOLYGON 6
 #define CP_WKB_COLLECTION 7
 
+/* Deepest nesting of collections accepted anywhere. */
+#define CP_WKB_MAX_DEPTH 32
+
 /* Decoded points or lines: parts share one coordinate array. */
 typedef struct CpGeom
 {
@@ -39,6 +42,13 @@ extern const char *cp_wkb_type_name(uint32 type);
 /* Header only: type, srid, has_z. Errors on malformed bytes. */
 extern void cp_ewkb_peek(const uint8 *buf, size_t len, uint32 *type, int32 *srid, bool *has_z);
 
+/*
+ * Check a whole OGC geometry (types 1-7) before it is handed to GEOS: bounded
+ * nesting, finite coordinates, no curves. Returns true when a collection
+ * holds an empty member (which the caller must drop before GEOS sees it).
+ */
+extern bool cp_ewkb_check(const uint8 *buf, size_t len);
+
 /* Full decode of Point, MultiPoint, LineString and MultiLineString. */
 extern CpGeom *cp_ewkb_decode(const uint8 *buf, size_t len);
 
@@ -52,5 +62,8 @@ extern bytea *cp_ewkb_linestring(int n, const double *x, const double *y, int32 
  */
 typedef void (*CpCoordFn) (double *x, double *y, void *arg);
 extern bytea *cp_ewkb_map_coords(const bytea *in, CpCoordFn fn, void *arg, int32 *srid);
+
+/* A copy of an EWKB geometry whose outer header carries 'srid' (added when absent). */
+extern bytea *cp_ewkb_with_srid(const uint8 *buf, size_t len, int32 srid);
 
 #endif

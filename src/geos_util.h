@@ -20,4 +20,13 @@ extern void cp_geos_raise(const char *what) pg_attribute_noreturn();
 extern GEOSGeometry *cp_geos_from_ewkb(const uint8 *buf, size_t len);
 extern bytea *cp_geos_to_ewkb(const GEOSGeometry *g, int32 srid);
 
+/*
+ * Interrupts: cp_geos() registers a GEOS interrupt callback that stops GEOS
+ * when a cancel, statement_timeout or terminate is pending (cp_geos_raise()
+ * then reports the cancel, 57014). Loops that hold GEOS objects test
+ * cp_interrupt_pending(), free them, then CHECK_FOR_INTERRUPTS().
+ */
+extern bool cp_interrupt_pending(void);
+extern void cp_interrupt_raise(void) pg_attribute_noreturn();
+
 #endif

@@ -217,7 +217,7 @@ check_valid(GEOSGeometry *g, const char *column, const char *rule, RuleFailure *
 
 	if (empty == 2)
 	{
-		fail(f, ERRCODE_INTERNAL_ERROR, rule,
+		fail(f, ERRCODE_EXTERNAL_ROUTINE_EXCEPTION, rule,
 			 psprintf("GEOS could not tell whether the %s is empty: %s", column,
 					  cp_geos_last_error()), NULL);
 		return false;
@@ -254,7 +254,7 @@ check_covered(GEOSGeometry *inner, const char *inner_name, GEOSGeometry *outer,
 
 	if (r == 2)
 	{
-		fail(f, ERRCODE_INTERNAL_ERROR, rule,
+		fail(f, ERRCODE_EXTERNAL_ROUTINE_EXCEPTION, rule,
 			 psprintf("GEOS could not compare the %s with the %s: %s", inner_name, outer_name,
 					  cp_geos_last_error()), NULL);
 		return false;
@@ -345,6 +345,29 @@ check_geometry_rules(SiteGeoms *sg, const char *grade, int32 register_srid, Rule
 	return true;
 }
 
+/*
+ * PostGIS's schema, quoted, for the queries below. These triggers are
+ * SECURITY DEFINER with search_path = pg_catalog, cp, pg_temp, so no name is
+ * looked up in a schema that other roles can write to: every PostGIS
+ * function and operator is named with its schema. Read per call (a cheap
+ * catalogue lookup) so that a moved PostGIS is never missed.
+ */
+static const char *
+postgis_schema(void)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (SPI_execute("SELECT n.nspname FROM pg_catalog.pg_extension e "
+					"JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace "
+					"WHERE e.extname = 'postgis'", true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("extension \"postgis\" is not installed")));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return quote_identifier(pstrdup(NameStr(*DatumGetName(d))));
+}
+
 /* Serialises register edits so that overlap and SRID checks see every committed row. */
 static void
 lock_register(Oid relid)
@@ -377,8 +400,9 @@ register_srid(int64 site_id, int32 row_srid)
 			return DatumGetInt32(d);
 	}
 	args[0] = Int64GetDatum(site_id);
-	if (SPI_execute_with_args("SELECT ST_SRID(footprint) FROM cp.heritage_site "
-							  "WHERE id <> $1 AND footprint IS NOT NULL LIMIT 1",
+	if (SPI_execute_with_args(psprintf("SELECT %s.ST_SRID(footprint) FROM cp.heritage_site "
+									   "WHERE id <> $1 AND footprint IS NOT NULL LIMIT 1",
+									   postgis_schema()),
 							  1, argtypes, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read cp.heritage_site");
 	if (SPI_processed > 0)
@@ -408,15 +432,18 @@ overlapping_site(int64 site_id, Datum footprint, Oid geomtype)
 {
 	Oid			argtypes[2];
 	Datum		args[2];
+	const char *pg = postgis_schema();
 
 	argtypes[0] = INT8OID;
 	argtypes[1] = geomtype;
 	args[0] = Int64GetDatum(site_id);
 	args[1] = footprint;
-	if (SPI_execute_with_args("SELECT code FROM cp.heritage_site "
-							  "WHERE status = 'listed' AND id <> $1 AND footprint && $2 "
-							  "AND ST_Intersects(footprint, $2) AND NOT ST_Touches(footprint, $2) "
-							  "ORDER BY code LIMIT 1",
+	if (SPI_execute_with_args(psprintf("SELECT code FROM cp.heritage_site "
+									   "WHERE status OPERATOR(pg_catalog.=) 'listed' "
+									   "AND id OPERATOR(pg_catalog.<>) $1 AND footprint OPERATOR(%s.&&) $2 "
+									   "AND %s.ST_Intersects(footprint, $2) "
+									   "AND NOT %s.ST_Touches(footprint, $2) ORDER BY code LIMIT 1",
+									   pg, pg, pg),
 							  2, argtypes, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not search cp.heritage_site");
 	if (SPI_processed == 0)

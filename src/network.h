@@ -69,7 +69,8 @@ typedef struct CpSnapGrid
 /* Search scratch kept between calls so a call costs what it touches. */
 typedef struct CpSearchSpace
 {
-	int			k;				/* labels per node allocated */
+	int			k;				/* labels per node of the last search (the stride) */
+	int			k_alloc;		/* labels per node allocated */
 	uint16	   *nsettled;		/* per node */
 	double	   *tentative;		/* per node, k = 1 pruning */
 	struct CpReach *labels;		/* nnodes * k, settled in order */
@@ -114,6 +115,31 @@ typedef struct CpSnap
 	double		distance;		/* from the input point, metres */
 } CpSnap;
 
+/*
+ * community_planning.c: community_planning.max_call_memory (MB) and the checks
+ * every network function runs before it allocates or trusts a number.
+ */
+extern int	cp_max_call_memory_mb;
+extern void cp_check_call_memory(const char *what, double bytes, const char *hint);
+extern void cp_check_arg(const char *name, double value, double lo, double hi, const char *unit);
+
+/*
+ * Documented ranges of numeric arguments (docs/install.md, "Limits and
+ * cancellation"); beyond them a call is refused with 22023.
+ */
+#define CP_MAX_DISTANCE_M	1e7		/* cutoffs, max_cost, radii: 10 000 km */
+#define CP_MIN_CUTOFF		0.01	/* cutoffs and radii, metres or minutes */
+#define CP_MAX_SNAP_M		1e5		/* max_snap_m */
+#define CP_MIN_SPEED		0.1		/* metres per minute */
+#define CP_MAX_SPEED		1e4
+#define CP_MIN_BUFFER_M		1.0		/* catchment buffer_m */
+#define CP_MAX_BUFFER_M		1000.0
+#define CP_MIN_WALK_M		1.0		/* parking walk_m */
+#define CP_MAX_WALK_M		1e5
+#define CP_MAX_CUTOFFS		100		/* distinct cutoffs in one catchment call */
+#define CP_MAX_GEOS_STRETCHES 100000	/* reached stretches for 'exact' and 'hull' */
+#define CP_MAX_POLYGON_BYTES (16 * 1024 * 1024)	/* EWKB of one catchment polygon */
+
 /* network_build.c */
 extern bytea *cp_network_compile(const char *edges_sql, double tolerance_m);
 
@@ -121,9 +147,13 @@ extern bytea *cp_network_compile(const char *edges_sql, double tolerance_m);
 extern CpNetwork *cp_network_get(const char *name);
 extern void cp_network_map(CpNetwork *net, const bytea *blob);
 
+/* network_check.c: every array inside the blob, every index in range (errors otherwise) */
+extern void cp_network_check(const CpNetwork *net);
+
 /* network_snap.c */
 extern void cp_snap_grid_build(CpNetwork *net);
 extern CpSnap cp_snap_point(const CpNetwork *net, double x, double y, double max_dist);
+extern bool cp_geom_point_in_srid(const uint8 *wkb, size_t len, int32 to_srid, double *x, double *y);
 extern bool cp_geom_to_network_point(const CpNetwork *net, const uint8 *wkb, size_t len,
 									 double *x, double *y);
 extern double cp_snap_edge_fraction(const CpNetwork *net, const CpSnap *s);
@@ -153,6 +183,7 @@ typedef struct CpReach
 extern void cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k,
 					  double bound, CpMetric metric, bool toward_seeds,
 					  const uint32 *stop_nodes, int nstop);
+extern void cp_search_trim(CpNetwork *net);
 extern int	cp_search_node_labels(const CpNetwork *net, uint32 node, const CpReach **labels);
 /* seeds must be sorted by piece (cp_seeds_sort) */
 extern void cp_seeds_sort(CpSeed *seeds, int nseeds);

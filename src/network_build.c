@@ -238,6 +238,73 @@ cmp_int64(const void *a, const void *b)
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
+static int
+cmp_int64_arg(const void *a, const void *b, void *arg)
+{
+	return cmp_int64(a, b);
+}
+
+#define SORT_RUN 32768
+
+/*
+ * A sort that looks for interrupts: runs of SORT_RUN elements sorted on their
+ * own, then merged pass by pass. A plain qsort of millions of ids runs for
+ * hundreds of milliseconds without a look at a cancel.
+ */
+static void
+sort_interruptible(void *base, size_t n, size_t size, qsort_arg_comparator cmp, void *arg)
+{
+	char	   *a = base,
+			   *buf,
+			   *src,
+			   *dst;
+	size_t		run,
+				i;
+
+	for (i = 0; i < n; i += SORT_RUN)
+	{
+		CHECK_FOR_INTERRUPTS();
+		qsort_arg(a + i * size, Min(SORT_RUN, n - i), size, cmp, arg);
+	}
+	if (n <= SORT_RUN)
+		return;
+	buf = palloc_extended(size * n, MCXT_ALLOC_HUGE);
+	src = a;
+	dst = buf;
+	for (run = SORT_RUN; run < n; run *= 2)
+	{
+		size_t		lo;
+
+		for (lo = 0; lo < n; lo += 2 * run)
+		{
+			size_t		mid = Min(lo + run, n),
+						hi = Min(lo + 2 * run, n),
+						x = lo,
+						y = mid,
+						o = lo;
+
+			while (x < mid || y < hi)
+			{
+				bool		take_x = y >= hi || (x < mid && cmp(src + x * size, src + y * size, arg) <= 0);
+
+				if ((o & 0xffff) == 0)
+					CHECK_FOR_INTERRUPTS();
+				memcpy(dst + o * size, src + (take_x ? x++ : y++) * size, size);
+				o++;
+			}
+		}
+		{
+			char	   *t = src;
+
+			src = dst;
+			dst = t;
+		}
+	}
+	if (src != a)
+		memcpy(a, src, size * n);
+	pfree(buf);
+}
+
 static void
 check_unique_ids(const BuildState *st)
 {
@@ -246,7 +313,7 @@ check_unique_ids(const BuildState *st)
 
 	for (i = 0; i < st->nrows; i++)
 		ids[i] = st->rows[i].id;
-	qsort(ids, st->nrows, sizeof(int64), cmp_int64);
+	sort_interruptible(ids, st->nrows, sizeof(int64), cmp_int64_arg, NULL);
 	for (i = 1; i < st->nrows; i++)
 		if (ids[i] == ids[i - 1])
 			ereport(ERROR,
@@ -292,7 +359,12 @@ measure_and_project(BuildState *st, int32 *metric_srid)
 			maxy = Max(maxy, st->y[v]);
 		}
 		*metric_srid = cp_crs_metric_srid(crs, (minx + maxx) / 2, (miny + maxy) / 2);
-		cp_crs_transform(st->srid, *metric_srid, st->nverts, st->x, st->y);
+		/* in slices, so a cancel is seen between them */
+		for (v = 0; v < st->nverts; v += 65536)
+		{
+			CHECK_FOR_INTERRUPTS();
+			cp_crs_transform(st->srid, *metric_srid, Min(65536, st->nverts - v), st->x + v, st->y + v);
+		}
 	}
 	return seglen;
 }
@@ -525,6 +597,7 @@ split_at_shared_vertices(const BuildState *st, const double *seglen, double tole
 				r;
 
 	/* a vertex used twice (by two lines, or twice by one) is a junction */
+	CHECK_FOR_INTERRUPTS();
 	for (l = 0; l < st->nlines; l++)
 		for (v = st->line_start[l]; v < st->line_start[l + 1]; v++)
 			if (v == st->line_start[l] || rep[v] != rep[v - 1])
@@ -576,7 +649,7 @@ use_given_nodes(const BuildState *st, const double *seglen, PieceList *pl, int64
 		ids[n++] = st->rows[i].source;
 		ids[n++] = st->rows[i].target;
 	}
-	qsort(ids, n, sizeof(int64), cmp_int64);
+	sort_interruptible(ids, n, sizeof(int64), cmp_int64_arg, NULL);
 	for (i = 0; i < n; i++)
 		if (i == 0 || ids[i] != ids[i - 1])
 			ids[nunique++] = ids[i];
@@ -586,6 +659,9 @@ use_given_nodes(const BuildState *st, const double *seglen, PieceList *pl, int64
 		int64	   *s = bsearch(&r->source, ids, nunique, sizeof(int64), cmp_int64);
 		int64	   *t = bsearch(&r->target, ids, nunique, sizeof(int64), cmp_int64);
 		int			l = r->first_line;
+
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 
 		add_piece(pl, st, seglen, NULL, l, st->line_start[l], st->line_start[l + 1] - 1,
 				  (uint32) (s - ids), (uint32) (t - ids), 1);
@@ -603,6 +679,19 @@ uf_find(uint32 *parent, uint32 v)
 		v = parent[v];
 	}
 	return v;
+}
+
+/* Roots by component length, descending, then by node number. */
+static int
+cmp_root(const void *a, const void *b, void *arg)
+{
+	const double *clen = arg;
+	uint32		x = *(const uint32 *) a,
+				y = *(const uint32 *) b;
+
+	if (clen[x] != clen[y])
+		return clen[x] > clen[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
 }
 
 /* Union-find over nodes; components numbered by length, largest first. */
@@ -627,34 +716,23 @@ label_components(const PieceList *pl, uint32 nnodes, uint32 *ncomponents, double
 		uint32		a = uf_find(parent, pl->source[p]),
 					b = uf_find(parent, pl->target[p]);
 
+		if ((p & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (a != b)
 			parent[a] = b;
 	}
 	for (p = 0; p < pl->n; p++)
 	{
+		if ((p & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		clen[uf_find(parent, pl->source[p])] += pl->len[p];
 		total += pl->len[p];
 	}
 	for (i = 0; i < nnodes; i++)
 		if (parent[i] == i)
 			roots[nroots++] = i;
-	/* order roots by length, descending (insertion into a sorted prefix is fine: few big ones) */
-	{
-		int			a,
-					b;
-
-		for (a = 1; a < (int) nroots; a++)
-		{
-			uint32		key = roots[a];
-
-			for (b = a - 1; b >= 0 && (clen[roots[b]] < clen[key] ||
-									   (clen[roots[b]] == clen[key] && roots[b] > key)); b--)
-				roots[b + 1] = roots[b];
-			roots[b + 1] = key;
-			if ((a & 0xfff) == 0)
-				CHECK_FOR_INTERRUPTS();
-		}
-	}
+	/* order roots by length, descending, then by root (a sort: there may be millions) */
+	sort_interruptible(roots, nroots, sizeof(uint32), cmp_root, clen);
 	for (i = 0; i < nroots; i++)
 		rank_of[roots[i]] = (int32) i + 1;
 	for (p = 0; p < pl->n; p++)
@@ -791,6 +869,8 @@ serialize(const BuildState *st, const PieceList *pl, uint32 nnodes, const int64 
 
 		for (p = 0; p < pl->n; p++)
 		{
+			if ((p & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
 			src[p] = pl->source[p];
 			tgt[p] = pl->target[p];
 			len[p] = (float) pl->len[p];
@@ -843,6 +923,12 @@ cp_network_compile(const char *edges_sql, double tolerance_m)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tolerance_m must be between 0 and 100 metres")));
+	/* a subnormal tolerance would merge nothing and make a hash cell of 1e-308 m */
+	if (tolerance_m > 0 && tolerance_m < 1e-6)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tolerance_m must be 0 or at least 0.000001 metres"),
+				 errdetail("The value given is %g.", tolerance_m)));
 
 	memset(&st, 0, sizeof(st));
 	st.cap_rows = 1024;

@@ -57,6 +57,7 @@ cp_network_map(CpNetwork *net, const bytea *blob)
 	net->vert_start = (const uint32 *) (base + h->off_vert_start);
 	net->vx = (const double *) (base + h->off_vx);
 	net->vy = (const double *) (base + h->off_vy);
+	cp_network_check(net);
 }
 
 /* build_id of the catalog row as this snapshot sees it; errors if absent. */
@@ -97,7 +98,10 @@ catalog_blob(const char *name, MemoryContext cxt)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute_with_args("SELECT compiled FROM cp.network_catalog WHERE name = $1",
 							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not read the compiled network \"%s\"", name);
+		ereport(ERROR,	/* dropped since its build number was read */
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("network \"%s\" does not exist", name),
+				 errhint("It was dropped while this call started; cp.networks lists the built ones.")));
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull)
 		ereport(ERROR,

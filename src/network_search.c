@@ -28,7 +28,11 @@ typedef struct Heap
 	HeapItem   *items;
 	Size		n;
 	Size		cap;
+	double		other_bytes;	/* labels of the search, counted against the cap too */
 } Heap;
+
+/* Labels kept between calls above this size are given back once a search no longer needs them. */
+#define KEEP_LABELS_BYTES ((Size) 64 * 1024 * 1024)
 
 static inline bool
 item_less(const HeapItem *a, const HeapItem *b)
@@ -43,6 +47,9 @@ heap_push(Heap *h, HeapItem it)
 
 	if (h->n == h->cap)
 	{
+		cp_check_call_memory("the search queue",
+							 h->other_bytes + 2.0 * h->cap * sizeof(HeapItem),
+							 "Lower k or max_cost, or raise community_planning.max_call_memory.");
 		h->cap *= 2;
 		h->items = repalloc_huge(h->items, sizeof(HeapItem) * h->cap);
 	}
@@ -122,11 +129,20 @@ space_prepare(CpNetwork *net, int k)
 		s->tentative[s->touched[i]] = INFINITY;
 	}
 	s->ntouched = 0;
-	if (s->k < k)
+	if (s->k_alloc < k ||
+		(s->k_alloc > k && sizeof(CpReach) * (Size) Max(net->nnodes, 1) * s->k_alloc > KEEP_LABELS_BYTES))
 	{
+		double		need = (double) sizeof(CpReach) * Max(net->nnodes, 1) * k;
+
+		cp_check_call_memory(psprintf("a search keeping %d labels at each of %u nodes", k, net->nnodes),
+							 need,
+							 "Lower k, or raise community_planning.max_call_memory.");
 		if (s->labels)
 			pfree(s->labels);
-		s->labels = MemoryContextAllocHuge(net->cxt, sizeof(CpReach) * (Size) Max(net->nnodes, 1) * k);
+		s->labels = NULL;		/* never dangling, should the allocation fail */
+		s->k_alloc = 0;
+		s->labels = MemoryContextAllocHuge(net->cxt, (Size) need);
+		s->k_alloc = k;
 	}
 	s->k = k;
 }
@@ -217,6 +233,7 @@ cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k, double bound, 
 	s = &net->space;
 	h.cap = Max(1024, nseeds * 2);
 	h.n = 0;
+	h.other_bytes = (double) sizeof(CpReach) * Max(net->nnodes, 1) * s->k_alloc;
 	h.items = palloc_extended(sizeof(HeapItem) * h.cap, MCXT_ALLOC_HUGE);
 	for (i = 0; i < nseeds; i++)
 		seed_point(net, &h, &seeds[i], k, bound, metric, toward_seeds);
@@ -254,6 +271,28 @@ cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k, double bound, 
 		}
 	}
 	pfree(h.items);
+}
+
+/* Give back labels of a many-label search once its results are read. */
+void
+cp_search_trim(CpNetwork *net)
+{
+	CpSearchSpace *s = &net->space;
+
+	if (s->labels != NULL && sizeof(CpReach) * (Size) Max(net->nnodes, 1) * s->k_alloc > KEEP_LABELS_BYTES)
+	{
+		pfree(s->labels);
+		s->labels = NULL;
+		s->k_alloc = 0;
+		/* the next search starts from nothing: forget what this one touched */
+		while (s->ntouched > 0)
+		{
+			uint32		u = s->touched[--s->ntouched];
+
+			s->nsettled[u] = 0;
+			s->tentative[u] = INFINITY;
+		}
+	}
 }
 
 int

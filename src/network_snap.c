@@ -250,12 +250,12 @@ cp_snap_edge_fraction(const CpNetwork *net, const CpSnap *s)
 }
 
 /*
- * A representative point of any geometry, in the network's CRS: the point
- * itself, or a point on the surface (GEOS) for lines and polygons.
- * Returns false for an empty geometry.
+ * A representative point of any geometry, in SRID to_srid: the point itself,
+ * or a point on the surface (GEOS) for lines and polygons. The one way a
+ * caller's geometry reaches a metric CRS. Returns false for an empty geometry.
  */
 bool
-cp_geom_to_network_point(const CpNetwork *net, const uint8 *wkb, size_t len, double *x, double *y)
+cp_geom_point_in_srid(const uint8 *wkb, size_t len, int32 to_srid, double *x, double *y)
 {
 	uint32		type;
 	int32		srid;
@@ -292,10 +292,21 @@ cp_geom_to_network_point(const CpNetwork *net, const uint8 *wkb, size_t len, dou
 		if (!ok)
 			cp_geos_raise("reading a point");
 	}
-	if (srid != net->hdr->srid)
+	if (srid != to_srid)
 	{
 		(void) cp_crs_get(srid);	/* a clear error for SRID 0 or unknown */
-		cp_crs_transform(srid, net->hdr->srid, 1, x, y);
+		cp_crs_transform(srid, to_srid, 1, x, y);
+		if (!isfinite(*x) || !isfinite(*y))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a point cannot be transformed from SRID %d to SRID %d", srid, to_srid),
+					 errhint("The point lies outside the area where the target SRID is defined; check its SRID.")));
 	}
 	return true;
+}
+
+bool
+cp_geom_to_network_point(const CpNetwork *net, const uint8 *wkb, size_t len, double *x, double *y)
+{
+	return cp_geom_point_in_srid(wkb, len, net->hdr->srid, x, y);
 }

@@ -11,6 +11,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
 #include "ewkb.h"
@@ -113,6 +114,17 @@ check_max_snap(double max_snap)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_snap_m must be a non-negative number of metres")));
+	cp_check_arg("max_snap_m", max_snap, 0, CP_MAX_SNAP_M, "metres");
+}
+
+static void
+check_speed(double speed)
+{
+	if (!(speed > 0) || isinf(speed))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("walking speed must be a positive number")));
+	cp_check_arg("walking speed", speed, CP_MIN_SPEED, CP_MAX_SPEED, "metres per minute");
 }
 
 /* Nearest point on the nearest piece; no row beyond max_snap_m. */
@@ -121,7 +133,7 @@ cp_snap_sql(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	CpNetwork  *net = cp_network_get(network_name_arg(fcinfo, 0));
-	bytea	   *wkb = PG_GETARG_BYTEA_PP(1);
+	bytea	   *wkb = cp_geometry_arg(fcinfo, 1);
 	double		max_snap = PG_GETARG_FLOAT8(2);
 	double		x,
 				y;
@@ -243,6 +255,38 @@ read_points(SnappedSet *set, CpNetwork *net, const char *sql, const char *what, 
 				(errmsg("%lld %s lie more than %g m from the network", (long long) set->unsnapped, what, max_snap)));
 }
 
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Each target gets its own rows: a repeated id would give it two sets of answers. */
+static void
+check_unique_ids(const SnappedSet *set, const char *query)
+{
+	int64	   *ids;
+	int			i;
+
+	if (set->n < 2)
+		return;
+	ids = palloc_extended(sizeof(int64) * set->n, MCXT_ALLOC_HUGE);
+	memcpy(ids, set->id, sizeof(int64) * set->n);
+	CHECK_FOR_INTERRUPTS();
+	qsort(ids, set->n, sizeof(int64), cmp_int64);
+	for (i = 1; i < set->n; i++)
+		if (ids[i] == ids[i - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("%s query returned duplicate ids", query),
+					 errdetail("The id %lld appears more than once.", (long long) ids[i]),
+					 errhint("Each target needs its own id (SELECT DISTINCT ON (id) ..., or number the rows).")));
+	pfree(ids);
+}
+
 static CpMetric
 metric_arg(bool by_time)
 {
@@ -279,20 +323,23 @@ cp_nearest_sql(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_cost must be a non-negative number"),
 				 errdetail("It is metres, or minutes with unit => 'min'.")));
+	if (max_cost > CP_MAX_DISTANCE_M)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_cost must be at most %.15g", CP_MAX_DISTANCE_M),
+				 errdetail("The value given is %g (metres, or minutes with unit => 'min').", max_cost)));
 	if (k < 1 || k > 1000)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("k must be between 1 and 1000")));
 	check_max_snap(max_snap);
-	if (!(speed > 0) || isinf(speed))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("walking speed must be a positive number")));
+	check_speed(speed);
 	/* time weights are metres at flat walking pace, so minutes become metres */
 	bound = by_time ? max_cost * speed : max_cost;
 
 	read_points(&origins, net, origins_sql, "origins", max_snap, false);
 	read_points(&targets, net, targets_sql, "targets", max_snap, true);
+	check_unique_ids(&targets, "targets");
 
 	seeds = palloc_extended(sizeof(CpSeed) * Max(origins.n, 1), MCXT_ALLOC_HUGE);
 	for (i = 0; i < origins.n; i++)
@@ -310,8 +357,7 @@ cp_nearest_sql(PG_FUNCTION_ARGS)
 		int			n = 0,
 					r;
 
-		if ((i & 0xfff) == 0)
-			CHECK_FOR_INTERRUPTS();
+		CHECK_FOR_INTERRUPTS();	/* a target emits up to k rows */
 		if (targets.snap[i].found)
 			n = cp_search_reach_point(net, seeds, nseeds, targets.snap[i].piece,
 									  targets.snap[i].fraction, k, bound, metric, true, reach);
@@ -334,6 +380,7 @@ cp_nearest_sql(PG_FUNCTION_ARGS)
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
+	cp_search_trim(net);
 	return (Datum) 0;
 }
 
@@ -345,8 +392,8 @@ Datum
 cp_walk_sql(PG_FUNCTION_ARGS)
 {
 	CpNetwork  *net = cp_network_get(network_name_arg(fcinfo, 0));
-	bytea	   *a = PG_GETARG_BYTEA_PP(1);
-	bytea	   *b = PG_GETARG_BYTEA_PP(2);
+	bytea	   *a = cp_geometry_arg(fcinfo, 1);
+	bytea	   *b = cp_geometry_arg(fcinfo, 2);
 	double		speed = PG_GETARG_FLOAT8(3);
 	bool		by_time = PG_GETARG_BOOL(4);
 	double		max_snap = PG_GETARG_FLOAT8(5);
@@ -360,10 +407,7 @@ cp_walk_sql(PG_FUNCTION_ARGS)
 	CpReach		reach;
 
 	check_max_snap(max_snap);
-	if (!(speed > 0) || isinf(speed))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("walking speed must be a positive number")));
+	check_speed(speed);
 	if (!cp_geom_to_network_point(net, (const uint8 *) VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a), &ax, &ay) ||
 		!cp_geom_to_network_point(net, (const uint8 *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &bx, &by))
 		PG_RETURN_NULL();

@@ -192,6 +192,7 @@ typedef struct Allocation
 	Size		cap;
 	Size		total_pairs;
 	Size		searches;
+	double		fixed_bytes;	/* per piece, building and car park arrays */
 } Allocation;
 
 static void
@@ -199,6 +200,10 @@ pair_add(Allocation *al, double distance, int32 b, int32 p)
 {
 	if (al->npairs == al->cap)
 	{
+		/* the band's pairs, and as many again while they are sorted */
+		cp_check_call_memory("the parking allocation's candidate pairs",
+							 4.0 * al->cap * sizeof(Pair) + al->fixed_bytes,
+							 "Use a smaller walk_m, or fewer buildings and car parks per call, or raise community_planning.max_call_memory.");
 		al->cap *= 2;
 		al->pairs = repalloc_huge(al->pairs, sizeof(Pair) * al->cap);
 	}
@@ -268,6 +273,8 @@ find_band_pairs(Allocation *al)
 			uint32		u = space->touched[t],
 						a;
 
+			if ((t & 0xfff) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (space->nsettled[u] == 0)
 				continue;
 			for (a = al->net->adj_start[u]; a < al->net->adj_start[u + 1]; a++)
@@ -304,6 +311,70 @@ index_buildings(Allocation *al)
 			al->bon[fill[bld->sites[i].piece]++] = i;
 	pfree(fill);
 	al->stamp = palloc_extended(sizeof(int32) * Max(npieces, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+}
+
+/*
+ * Sort the band's pairs with interrupt checks: a distribution pass by
+ * distance into buckets of about 64K pairs (the bucket is monotone in the
+ * distance, so the buckets in order are the sorted order), then each bucket
+ * on its own. A plain sort of tens of millions of pairs would run seconds
+ * without a look at a cancel.
+ */
+static void
+sort_band_pairs(Allocation *al)
+{
+	Size		n = al->npairs,
+				nb,
+				i,
+				b;
+	double		lo = INFINITY,
+				hi = -INFINITY,
+				scale;
+	Size	   *start;
+	Pair	   *sorted;
+
+	if (n <= (1 << 17))
+	{
+		sort_pairs(al->pairs, n);
+		return;
+	}
+	nb = n >> 16;
+	for (i = 0; i < n; i++)
+	{
+		lo = Min(lo, al->pairs[i].distance);
+		hi = Max(hi, al->pairs[i].distance);
+	}
+	scale = hi > lo ? (double) nb / (hi - lo) : 0;
+	start = palloc0_array(Size, nb + 1);
+#define BUCKET(d) (((d) - lo) * scale < (double) (nb - 1) ? (Size) (((d) - lo) * scale) : nb - 1)
+	for (i = 0; i < n; i++)
+	{
+		if ((i & 0xfffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		start[BUCKET(al->pairs[i].distance) + 1]++;
+	}
+	for (b = 0; b < nb; b++)
+		start[b + 1] += start[b];
+	sorted = palloc_extended(sizeof(Pair) * n, MCXT_ALLOC_HUGE);
+	for (i = 0; i < n; i++)
+	{
+		if ((i & 0xfffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		sorted[start[BUCKET(al->pairs[i].distance)]++] = al->pairs[i];
+	}
+#undef BUCKET
+	/* start[b] is now the end of bucket b */
+	for (b = 0; b < nb; b++)
+	{
+		Size		from = b == 0 ? 0 : start[b - 1];
+
+		CHECK_FOR_INTERRUPTS();
+		sort_pairs(sorted + from, start[b] - from);
+	}
+	pfree(al->pairs);
+	pfree(start);
+	al->pairs = sorted;
+	al->cap = n;
 }
 
 static double
@@ -347,10 +418,12 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("walk_m must be a finite number of metres above zero"),
 				 errdetail("The value given is %g.", walk_m)));
+	cp_check_arg("walk_m", walk_m, CP_MIN_WALK_M, CP_MAX_WALK_M, "metres");
 	if (!(max_snap >= 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_snap_m must be a non-negative number of metres")));
+	cp_check_arg("max_snap_m", max_snap, 0, CP_MAX_SNAP_M, "metres");
 	INSTR_TIME_SET_CURRENT(start);
 	net = cp_network_get(network);
 	read_sites(&bld, net, buildings_sql, "buildings", "buildings", "building", "demand", max_snap);
@@ -371,6 +444,10 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 	al.net = net;
 	al.bld = &bld;
 	al.lots = &lots;
+	al.fixed_bytes = 2.0 * sizeof(uint32) * net->npieces + (sizeof(int32) + sizeof(double)) * bld.n +
+		sizeof(double) * lots.n;
+	cp_check_call_memory("the parking allocation", al.fixed_bytes + sizeof(Pair) * 1024.0,
+						 "Use fewer buildings and car parks per call, or raise community_planning.max_call_memory.");
 	index_buildings(&al);
 	al.need = palloc_extended(sizeof(double) * Max(bld.n, 1), MCXT_ALLOC_HUGE);
 	al.left = palloc_extended(sizeof(double) * Max(lots.n, 1), MCXT_ALLOC_HUGE);
@@ -388,6 +465,7 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 		bool		any_short = false,
 					any_open = false;
 
+		CHECK_FOR_INTERRUPTS();
 		/* nothing more to serve once every building is served or every car park full */
 		for (b = 0; b < bld.n && !any_short; b++)
 			any_short = al.need[b] > 0;
@@ -396,13 +474,13 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 		if (!any_short || !any_open)
 			break;
 		find_band_pairs(&al);
-		sort_pairs(al.pairs, al.npairs);
+		sort_band_pairs(&al);
 		for (i = 0; i < al.npairs; i++)
 		{
 			const Pair *q = &al.pairs[i];
 			double		take = Min(al.need[q->b], al.left[q->p]);
 
-			if ((i & 0xFFFF) == 0)
+			if ((i & 0xfff) == 0)
 				CHECK_FOR_INTERRUPTS();
 			if (take > 0)
 			{
@@ -424,7 +502,8 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 		if (al.hi >= walk_m)
 			break;
 		al.lo = al.hi;
-		al.hi = Min(al.hi * 2, walk_m);
+		/* the band always grows (walk_m's range keeps walk_m / 16 a normal number) */
+		al.hi = al.hi * 2 > al.hi ? Min(al.hi * 2, walk_m) : walk_m;
 	}
 	elog(DEBUG1, "parking: %zu searches, %zu pairs made", al.searches, al.total_pairs);
 	elog(DEBUG1, "parking: %zu pairs share spaces, allocated at %.0f ms", served, ms_since(start));

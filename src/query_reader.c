@@ -25,6 +25,26 @@ typedef struct ColumnBinding
 	bool		is_bytea;
 } ColumnBinding;
 
+/* Where an error in a row callback happened: "row 17 (id 42) of the residents query". */
+typedef struct RowContext
+{
+	const char *what;
+	int64		row;			/* 1-based */
+	const CpRowValue *id;		/* the "id" column's value, when the query has one */
+} RowContext;
+
+static void
+row_error_context(void *arg)
+{
+	RowContext *rc = (RowContext *) arg;
+
+	if (rc->id != NULL && !rc->id->isnull)
+		errcontext("row %lld (id %lld) of the %s query", (long long) rc->row,
+				   (long long) rc->id->i, rc->what);
+	else
+		errcontext("row %lld of the %s query", (long long) rc->row, rc->what);
+}
+
 static const char *
 kind_name(CpColumnKind kind)
 {
@@ -175,6 +195,9 @@ cp_read_query(const char *sql, const char *what, CpColumn *columns, int ncolumns
 	CpRowValue *values;
 	int64		nrows = 0;
 	bool		bound = false;
+	RowContext	rowinfo;
+	ErrorContextCallback errcallback;
+	int			c;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -193,6 +216,12 @@ cp_read_query(const char *sql, const char *what, CpColumn *columns, int ncolumns
 	bind = MemoryContextAllocZero(caller, sizeof(ColumnBinding) * ncolumns);
 	values = MemoryContextAllocZero(caller, sizeof(CpRowValue) * ncolumns);
 	rowcxt = AllocSetContextCreate(caller, "cp query row", ALLOCSET_DEFAULT_SIZES);
+	rowinfo.what = what;
+	rowinfo.row = 0;
+	rowinfo.id = NULL;
+	for (c = 0; c < ncolumns; c++)
+		if (columns[c].kind == CP_COL_INT8 && strcmp(columns[c].name, "id") == 0)
+			rowinfo.id = &values[c];
 
 	for (;;)
 	{
@@ -215,7 +244,6 @@ cp_read_query(const char *sql, const char *what, CpColumn *columns, int ncolumns
 		{
 			HeapTuple	tuple = tuptable->vals[r];
 			MemoryContext old;
-			int			c;
 
 			CHECK_FOR_INTERRUPTS();
 			old = MemoryContextSwitchTo(rowcxt);
@@ -231,7 +259,13 @@ cp_read_query(const char *sql, const char *what, CpColumn *columns, int ncolumns
 					convert_value(d, &columns[c], &bind[c], &values[c]);
 			}
 			/* the callback's scratch (decoded geometry...) goes with the row */
+			rowinfo.row = nrows + 1;
+			errcallback.callback = row_error_context;
+			errcallback.arg = &rowinfo;
+			errcallback.previous = error_context_stack;
+			error_context_stack = &errcallback;
 			callback(values, arg);
+			error_context_stack = errcallback.previous;
 			MemoryContextSwitchTo(old);
 			MemoryContextReset(rowcxt);
 			nrows++;
@@ -243,4 +277,23 @@ cp_read_query(const char *sql, const char *what, CpColumn *columns, int ncolumns
 	SPI_finish();
 	MemoryContextSwitchTo(caller);
 	return nrows;
+}
+
+bytea *
+cp_geometry_arg(FunctionCallInfo fcinfo, int argno)
+{
+	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	Oid			sendfn;
+	bool		varlena;
+
+	if (typid == BYTEAOID)
+		return PG_GETARG_BYTEA_PP(argno);
+	if (!OidIsValid(typid) || !is_geometry_type(typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("a geometry is required, not %s",
+						OidIsValid(typid) ? format_type_be(typid) : "a value of unknown type"),
+				 errhint("Give a PostGIS geometry (or its EWKB as bytea).")));
+	getTypeBinaryOutputInfo(typid, &sendfn, &varlena);
+	return DatumGetByteaPP(OidSendFunctionCall(sendfn, PG_GETARG_DATUM(argno)));
 }

@@ -10,6 +10,8 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
+
 typedef enum CpColumnKind
 {
 	CP_COL_INT8,				/* smallint, integer or bigint */
@@ -51,5 +53,12 @@ typedef void (*CpRowCallback) (const CpRowValue *values, void *arg);
 extern int64 cp_read_query(const char *sql, const char *what,
 						   CpColumn *columns, int ncolumns,
 						   CpRowCallback callback, void *arg);
+
+/*
+ * A geometry argument of a C function as EWKB: PostGIS's geometry through its
+ * binary send function (PostGIS is not linked; its type is validated by
+ * PostGIS on the way in, so raw bytes never reach our decoders unchecked).
+ */
+extern bytea *cp_geometry_arg(FunctionCallInfo fcinfo, int argno);
 
 #endif

@@ -22,6 +22,14 @@ pg_prove -d cp_tap --ext .sql -r test/pgtap 2>&1 | tee test/out/pgtap.log
 if ! grep -q '^Result: PASS' test/out/pgtap.log; then
   status=1
 fi
+echo "== bad-input sweep: every cp function with generated bad arguments (test/sweep, docs/development.md)"
+# TAP, one test per function; crashes, hangs and XX000 fail it; progress in test/out/sweep_progress.log
+SWEEP_DB=cp_sweep SWEEP_OUT=test/out/sweep prove -v -e bash test/sweep/run.sh \
+  2>test/out/sweep_progress.log | tee test/out/sweep_tap.log
+if ! grep -q '^Result: PASS' test/out/sweep_tap.log; then
+  status=1
+  tail -5 test/out/sweep_progress.log
+fi
 echo "== pg_dump / restore: compiled networks and configuration survive"
 psql -qX -v ON_ERROR_STOP=1 -d cp_tap -f test/fixtures/before_dump.sql
 createdb cp_restored
@@ -63,9 +71,12 @@ fi
 # One closing line over all runners: pg_regress files and pgTAP assertions (pg_prove, prove).
 regress_ok=$(grep -cE '^(ok|test) .*\.\.\. +ok' test/out/regress.log || true)
 regress_failed=$(grep -cE '\.\.\. +FAILED' test/out/regress.log || true)
-tap_logs=(test/out/pgtap.log test/out/restore_tap.log test/out/conc_tap.log test/out/qgis_tap.log)
+tap_logs=(test/out/pgtap.log test/out/restore_tap.log test/out/conc_tap.log test/out/qgis_tap.log
+          test/out/sweep_tap.log)
 tap_total=$(grep -hoE 'Tests=[0-9]+' "${tap_logs[@]}" | awk -F= '{s+=$2} END {print s+0}')
 tap_failed=$(grep -hoE 'Failed [0-9]+/[0-9]+ subtests' "${tap_logs[@]}" | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')
 if [ "$status" -ne 0 ] && [ $((regress_failed + tap_failed)) -eq 0 ]; then tap_failed=1; fi
-echo "community_planning: $((regress_ok + tap_total - tap_failed)) passed, $((regress_failed + tap_failed)) failed"
+# test/run.sh adds the sanitizer run (test/sanitize.sh) to these counts and prints the closing line.
+echo "$((regress_ok + tap_total - tap_failed)) $((regress_failed + tap_failed))" > test/out/main.counts
+echo "main suite: $((regress_ok + tap_total - tap_failed)) passed, $((regress_failed + tap_failed)) failed"
 exit $status

@@ -2,7 +2,7 @@
 -- 60 m control, 12 m height limit), the rules refusing what breaks them, and a development check
 -- of every building of the area as if it were proposed at 20 m height.
 \pset footer off
-INSERT INTO cp.heritage_config (srid) SELECT srid FROM cp.networks WHERE name = 'demo';
+-- the register's SRID is fixed by the first site saved (the network's, as every footprint is transformed to it)
 CREATE TABLE demo.heritage_attempts (osm_id bigint, name text, outcome text);
 DO $$
 DECLARE

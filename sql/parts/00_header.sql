@@ -7,6 +7,17 @@ CREATE SCHEMA cp;
 COMMENT ON SCHEMA cp IS 'community_planning: walking catchments, coverage, parking, heritage, scorecard';
 GRANT USAGE ON SCHEMA cp TO PUBLIC;
 
+-- One search_path convention (docs/development.md): every function is created
+-- with SET search_path FROM CURRENT, and CURRENT is pinned here to trusted
+-- schemas only: pg_catalog first (built-ins win), the extension's own schema,
+-- PostGIS's schema as resolved at install time, pg_temp last. The three
+-- SECURITY DEFINER paths (heritage triggers) use pg_catalog, cp, pg_temp and
+-- name every PostGIS call with its schema.
+SELECT pg_catalog.set_config('search_path',
+         'pg_catalog, cp, ' || pg_catalog.quote_ident(n.nspname) || ', pg_temp', true)
+  FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+ WHERE e.extname = 'postgis';
+
 -- Foundation ----------------------------------------------------------------
 
 CREATE FUNCTION cp.version() RETURNS jsonb
@@ -17,7 +28,7 @@ COMMENT ON FUNCTION cp.version() IS
 
 CREATE FUNCTION cp.postgis_version() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$ SELECT extversion::text FROM pg_extension WHERE extname = 'postgis' $$;
 COMMENT ON FUNCTION cp.postgis_version() IS
   'Version of the PostGIS extension that community_planning is installed on';

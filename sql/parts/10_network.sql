@@ -23,11 +23,14 @@ CREATE TABLE cp.network_catalog (
   has_z           boolean NOT NULL,
   build_id        bigint NOT NULL DEFAULT nextval('cp.network_build_seq'),
   built_at        timestamptz NOT NULL DEFAULT now(),
-  compiled        bytea NOT NULL
+  compiled        bytea NOT NULL,
+  owner           name NOT NULL DEFAULT current_user
 );
 ALTER TABLE cp.network_catalog ALTER COLUMN compiled SET STORAGE EXTERNAL;
 COMMENT ON TABLE cp.network_catalog IS
-  'Compiled walking networks (cp.network_build); dumped by pg_dump with the extension';
+  'Compiled walking networks (cp.network_build); dumped by pg_dump with the extension. Row-level security: everyone with SELECT reads every network; only its owner (a member of the owner role) or cp_admin may rebuild or drop one (docs/security.md)';
+COMMENT ON COLUMN cp.network_catalog.owner IS
+  'Role that built the network; only its members and cp_admin may rebuild or drop it';
 SELECT pg_catalog.pg_extension_config_dump('cp.network_catalog', '');
 SELECT pg_catalog.pg_extension_config_dump('cp.network_build_seq', '');
 
@@ -36,10 +39,10 @@ SELECT name, srid, source_srid, nodes, edges, input_edges, components,
        largest_component_share, total_length_m, compiled_bytes,
        round(compiled_bytes::numeric / greatest(edges, 1), 1) AS bytes_per_edge,
        round((compiled_bytes - geometry_bytes)::numeric / greatest(edges, 1), 1) AS graph_bytes_per_edge,
-       has_z, tolerance_m, edges_sql, built_at
+       has_z, tolerance_m, edges_sql, built_at, owner
   FROM cp.network_catalog;
 COMMENT ON VIEW cp.networks IS
-  'Built networks: metric SRID, nodes, edges (pieces after splitting), connected components, share of length in the largest, total length (m), compiled size in all and without the edge geometry (graph_bytes_per_edge)';
+  'Built networks: metric SRID, nodes, edges (pieces after splitting), connected components, share of length in the largest, total length (m), compiled size in all and without the edge geometry (graph_bytes_per_edge), the role that owns it';
 
 -- Walking profiles: speeds turn metres into minutes.
 CREATE TABLE cp.walk_profiles (
@@ -61,6 +64,34 @@ INSERT INTO cp.walk_profiles VALUES
 -- The shipped profiles come back with CREATE EXTENSION; pg_dump keeps the district's own.
 SELECT pg_catalog.pg_extension_config_dump('cp.walk_profiles',
   $$WHERE name NOT IN ('walk', 'elderly', 'wheelchair')$$);
+GRANT SELECT ON cp.walk_profiles TO PUBLIC;
+
+-- Who may replace or drop a network: its owner's members and cp_admin's.
+CREATE FUNCTION cp._network_may_manage(owner name) RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                  WHERE r.rolname OPERATOR(pg_catalog.=) owner
+                    AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER'))
+      OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                  WHERE r.rolname OPERATOR(pg_catalog.=) 'cp_admin'
+                    AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER'))
+$$;
+COMMENT ON FUNCTION cp._network_may_manage(name) IS
+  'Internal: true when the current role may rebuild or drop a network owned by this role (a member of it, or of cp_admin)';
+
+-- Row-level security: anyone who may read the catalogue reads every network;
+-- a new network belongs to the role that builds it; only its owner's members
+-- and cp_admin replace or drop it. The extension owner is not bound by it.
+ALTER TABLE cp.network_catalog ENABLE ROW LEVEL SECURITY;
+CREATE POLICY network_read ON cp.network_catalog FOR SELECT USING (true);
+CREATE POLICY network_insert ON cp.network_catalog FOR INSERT
+  WITH CHECK (owner OPERATOR(pg_catalog.=) current_user);
+CREATE POLICY network_update ON cp.network_catalog FOR UPDATE
+  USING (cp._network_may_manage(owner)) WITH CHECK (cp._network_may_manage(owner));
+CREATE POLICY network_delete ON cp.network_catalog FOR DELETE
+  USING (cp._network_may_manage(owner));
 
 CREATE FUNCTION cp._network_compile(edges_sql text, tolerance_m float8) RETURNS bytea
 AS 'MODULE_PATHNAME', 'cp_network_compile_sql'
@@ -76,6 +107,26 @@ AS 'MODULE_PATHNAME', 'cp_network_summary_sql'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cp._network_summary(bytea) IS 'Internal: summary of a compiled network blob';
 
+-- A clear 42501 before a write that row-level security would refuse.
+CREATE FUNCTION cp._network_check_manage(network text, action text) RETURNS void
+LANGUAGE plpgsql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  net_owner name;
+BEGIN
+  SELECT c.owner INTO net_owner FROM cp.network_catalog c WHERE c.name = network;
+  IF FOUND AND NOT cp._network_may_manage(net_owner) THEN
+    RAISE EXCEPTION 'permission denied to % network "%"', action, network
+      USING ERRCODE = '42501',
+            DETAIL = format('The network belongs to role %I.', net_owner),
+            HINT = 'Only members of the owning role and of cp_admin may rebuild or drop a network; choose another name to build your own.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._network_check_manage(text, text) IS
+  'Internal: refuses (42501) to rebuild or drop a network the current role does not own';
+
 CREATE FUNCTION cp.network_build(name text, edges_sql text, tolerance_m float8 DEFAULT 0.5)
 RETURNS SETOF cp.networks
 LANGUAGE plpgsql VOLATILE STRICT
@@ -87,6 +138,7 @@ BEGIN
   IF name = '' THEN
     RAISE EXCEPTION 'network name must not be empty' USING ERRCODE = '22023';
   END IF;
+  PERFORM cp._network_check_manage(name, 'rebuild');
   blob := cp._network_compile(edges_sql, tolerance_m);
   INSERT INTO cp.network_catalog AS c
          (name, edges_sql, tolerance_m, srid, source_srid, nodes, edges, input_edges, components,
@@ -116,23 +168,42 @@ SET search_path FROM CURRENT
 AS $$
 DECLARE
   def record;
+  caller name;
 BEGIN
-  SELECT c.edges_sql, c.tolerance_m INTO def FROM cp.network_catalog c WHERE c.name = network_rebuild.name;
+  SELECT c.edges_sql, c.tolerance_m, c.owner INTO def FROM cp.network_catalog c WHERE c.name = network_rebuild.name;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'network "%" does not exist', name
       USING ERRCODE = '42704', HINT = 'cp.networks lists the built networks.';
   END IF;
+  PERFORM cp._network_check_manage(name, 'rebuild');
+  -- The stored edges query was written by the network's owner: it runs as that
+  -- role, never as a more privileged caller (an admin or superuser rebuilding it).
+  caller := current_user;
+  IF def.owner IS DISTINCT FROM caller THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = def.owner
+                      AND pg_catalog.pg_has_role(caller, r.oid, 'MEMBER')) THEN
+      RAISE EXCEPTION 'cannot rebuild network "%" of role % from its stored definition', name, def.owner
+        USING ERRCODE = '42501',
+              DETAIL = 'A stored edges query runs as the role that wrote it, and the current role cannot act as that role.',
+              HINT = 'Build it again with an edges query of your own: cp.network_build(name, edges_sql).';
+    END IF;
+    PERFORM pg_catalog.set_config('role', def.owner, true);
+  END IF;
   RETURN QUERY SELECT * FROM cp.network_build(name, def.edges_sql, def.tolerance_m);
+  IF def.owner IS DISTINCT FROM caller THEN
+    PERFORM pg_catalog.set_config('role', caller, true);
+  END IF;
 END
 $$;
 COMMENT ON FUNCTION cp.network_rebuild(text) IS
-  'Rebuild a network from its stored definition (after its edges changed)';
+  'Rebuild a network from its stored definition (after its edges changed); the stored edges query runs as the network''s owner';
 
 CREATE FUNCTION cp.network_drop(name text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
 AS $$
 BEGIN
+  PERFORM cp._network_check_manage(name, 'drop');
   DELETE FROM cp.network_catalog c WHERE c.name = network_drop.name;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'network "%" does not exist', name
@@ -164,13 +235,13 @@ $$;
 COMMENT ON FUNCTION cp.network_edges(text) IS
   'The compiled network as pieces: input edge id, nodes, length (m), component (1 = largest), geometry in the network SRID, piece number within the edge, unique piece id, costs (-1 = closed)';
 
-CREATE FUNCTION cp._snap(network text, geom bytea, max_snap_m float8,
+CREATE FUNCTION cp._snap(network text, geom geometry, max_snap_m float8,
   OUT edge_id bigint, OUT fraction float8, OUT snap_distance_m float8, OUT geom bytea,
   OUT part integer, OUT piece bigint, OUT piece_fraction float8)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'cp_snap_sql'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cp._snap(text, bytea, float8) IS 'Internal: snap an EWKB geometry onto a network';
+COMMENT ON FUNCTION cp._snap(text, geometry, float8) IS 'Internal: snap a geometry onto a network (its point on the network as EWKB)';
 
 CREATE FUNCTION cp.snap(network text, geom geometry, max_snap_m float8 DEFAULT 250)
 RETURNS TABLE (edge_id bigint, fraction float8, snap_distance_m float8, geom geometry,
@@ -180,10 +251,23 @@ SET search_path FROM CURRENT
 AS $$
   SELECT s.edge_id, s.fraction, s.snap_distance_m, s.geom::geometry,
          s.part, s.piece, s.piece_fraction
-    FROM cp._snap(network, ST_AsEWKB(snap.geom), max_snap_m) s
+    FROM cp._snap(network, snap.geom, max_snap_m) s
 $$;
 COMMENT ON FUNCTION cp.snap(text, geometry, float8) IS
   'Nearest point on the nearest edge (not node) within max_snap_m metres: edge id, fraction along the edge, distance, the point (network SRID), piece and fraction along the piece; no row when too far';
+
+-- A caller's geometry column, checked, for the SQL parts of the analyses
+CREATE FUNCTION cp._geometry_ewkb(geom anyelement, srid integer DEFAULT NULL) RETURNS bytea
+AS 'MODULE_PATHNAME', 'cp_geometry_ewkb_sql'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cp._geometry_ewkb(anyelement, integer) IS
+  'Internal: a geometry (or EWKB bytea) of a caller''s row as checked EWKB (bounded nesting, finite coordinates, no curves), transformed to srid when given; 42804 for any other type';
+
+CREATE FUNCTION cp._surface_point(geom anyelement, srid integer) RETURNS bytea
+AS 'MODULE_PATHNAME', 'cp_surface_point_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cp._surface_point(anyelement, integer) IS
+  'Internal: a point of a geometry (the point itself, else a point on its surface, empty members ignored) in SRID srid as EWKB; NULL when empty';
 
 CREATE FUNCTION cp._profile_speed(profile text) RETURNS float8
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
@@ -238,19 +322,19 @@ $$;
 COMMENT ON FUNCTION cp.nearest(text, text, text, float8, integer, text, text, float8) IS
   'For every target (id, geom query) its k nearest origins (id, geom query) within max_cost (metres, or minutes with unit => ''min'') along the network, walking from target to origin; one row with NULL origin when none is in reach or the target cannot be snapped';
 
-CREATE FUNCTION cp._walk(network text, a bytea, b bytea, speed_m_per_min float8, by_time boolean,
+CREATE FUNCTION cp._walk(network text, a geometry, b geometry, speed_m_per_min float8, by_time boolean,
   max_snap_m float8) RETURNS float8
 AS 'MODULE_PATHNAME', 'cp_walk_sql'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cp._walk(text, bytea, bytea, float8, boolean, float8) IS
-  'Internal: shortest walk between two EWKB points';
+COMMENT ON FUNCTION cp._walk(text, geometry, geometry, float8, boolean, float8) IS
+  'Internal: shortest walk between two points';
 
 CREATE FUNCTION cp.walk_distance(network text, a geometry, b geometry, profile text DEFAULT 'walk',
   max_snap_m float8 DEFAULT 250) RETURNS float8
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
-  SELECT cp._walk(network, ST_AsEWKB(a), ST_AsEWKB(b),
+  SELECT cp._walk(network, a, b,
                   cp._profile_speed(profile), false, max_snap_m)
 $$;
 COMMENT ON FUNCTION cp.walk_distance(text, geometry, geometry, text, float8) IS
@@ -261,7 +345,7 @@ CREATE FUNCTION cp.walk_minutes(network text, a geometry, b geometry, profile te
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
-  SELECT cp._walk(network, ST_AsEWKB(a), ST_AsEWKB(b),
+  SELECT cp._walk(network, a, b,
                   cp._profile_speed(profile), true, max_snap_m)
 $$;
 COMMENT ON FUNCTION cp.walk_minutes(text, geometry, geometry, text, float8) IS

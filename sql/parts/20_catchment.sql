@@ -1,14 +1,14 @@
 
 -- Service catchments ------------------------------------------------------------
 
-CREATE FUNCTION cp._catchment(network text, origin bytea, cutoffs float8[], method text,
+CREATE FUNCTION cp._catchment(network text, origin geometry, cutoffs float8[], method text,
   buffer_m float8, speed_m_per_min float8, by_time boolean, max_snap_m float8,
   OUT cutoff float8, OUT area_m2 float8, OUT geom bytea)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'cp_catchment_sql'
 LANGUAGE C VOLATILE STRICT;
-COMMENT ON FUNCTION cp._catchment(text, bytea, float8[], text, float8, float8, boolean, float8) IS
-  'Internal: catchment polygons of one EWKB origin, one search for all cutoffs';
+COMMENT ON FUNCTION cp._catchment(text, geometry, float8[], text, float8, float8, boolean, float8) IS
+  'Internal: catchment polygons of one origin, one search for all cutoffs';
 
 CREATE FUNCTION cp.catchment(network text, origin geometry,
   cutoffs float8[] DEFAULT '{300,500,1000}', method text DEFAULT 'edges', buffer_m float8 DEFAULT 25,
@@ -18,7 +18,7 @@ LANGUAGE sql VOLATILE STRICT
 SET search_path FROM CURRENT
 AS $$
   SELECT c.cutoff, c.area_m2, c.geom::geometry
-    FROM cp._catchment(network, ST_AsEWKB(origin), cutoffs, method, buffer_m,
+    FROM cp._catchment(network, origin, cutoffs, method, buffer_m,
                        cp._profile_speed(profile), cp._unit_is_time(unit), max_snap_m) c
 $$;
 COMMENT ON FUNCTION cp.catchment(text, geometry, float8[], text, float8, text, text, float8) IS

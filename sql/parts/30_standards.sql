@@ -13,14 +13,14 @@
 --   SELECT set_config('cp.catalogue_maintenance', 'on', true);
 CREATE FUNCTION cp.catalogue_maintenance() RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog
+SET search_path FROM CURRENT
 AS $$ SELECT coalesce(current_setting('cp.catalogue_maintenance', true), '') = 'on' $$;
 COMMENT ON FUNCTION cp.catalogue_maintenance() IS
   'True when setting cp.catalogue_maintenance is on: only extension upgrade scripts may then change shipped catalogue rows';
 
 CREATE FUNCTION cp.protect_shipped() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 DECLARE
   set_shipped boolean;
@@ -74,7 +74,7 @@ COMMENT ON FUNCTION cp.protect_shipped() IS
 -- Life-circle level ranks: block < 5min < 10min < 15min (GB 50180-2018 3.0.4).
 CREATE FUNCTION cp.life_circle_rank(life_circle text) RETURNS int
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog
+SET search_path FROM CURRENT
 AS $$ SELECT CASE life_circle WHEN 'block' THEN 0 WHEN '5min' THEN 1 WHEN '10min' THEN 2 WHEN '15min' THEN 3 END $$;
 COMMENT ON FUNCTION cp.life_circle_rank(text) IS
   'Rank of a life-circle level (block 0, 5min 1, 10min 2, 15min 3; NULL for anything else): a level contains every lower-ranked level';
@@ -402,7 +402,7 @@ GRANT SELECT ON cp.facility_standards, cp.life_circles, cp.facility_categories, 
 -- Functions -------------------------------------------------------------------
 CREATE FUNCTION cp.check_standard(standard text) RETURNS void
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM cp.facility_standards s WHERE s.code = standard) THEN
@@ -435,7 +435,7 @@ CREATE FUNCTION cp.life_circle_requirements(standard text, life_circle text, inc
 RETURNS TABLE (code text, name_zh text, name_en text, from_level text, radius_m float8, effective_radius_m float8,
                required boolean, per_1000 float8, per_1000_unit text, verified boolean, source text)
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -472,7 +472,7 @@ CREATE FUNCTION cp.copy_standard(source text, target text, title_zh text, title_
                                  issuer text DEFAULT NULL, year int DEFAULT NULL)
 RETURNS int
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 DECLARE
   src text := copy_standard.source;
@@ -527,7 +527,7 @@ COMMENT ON FUNCTION cp.copy_standard(text, text, text, text, text, int) IS
 
 CREATE FUNCTION cp.parking_no_rule(standard text, use text, community_type text) RETURNS void
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -555,7 +555,7 @@ COMMENT ON FUNCTION cp.parking_no_rule(text, text, text) IS
 
 CREATE FUNCTION cp.parking_check_input(community_type text, households float8, floor_area_m2 float8) RETURNS void
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog
+SET search_path FROM CURRENT
 AS $$
 BEGIN
   IF community_type NOT IN ('new', 'old', 'rural') THEN
@@ -580,7 +580,7 @@ CREATE FUNCTION cp.parking_rule(standard text, use text, households float8, floo
                                 community_type text DEFAULT 'old')
 RETURNS SETOF cp.parking_standards
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -619,7 +619,7 @@ CREATE FUNCTION cp.parking_demand(standard text, use text, households float8, fl
                                   community_type text DEFAULT 'old')
 RETURNS float8
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
   -- the rule is cp.parking_rule's (one place for the precedence and the errors)
   SELECT CASE r.basis WHEN 'household' THEN households * r.spaces ELSE floor_area_m2 / 100.0 * r.spaces END

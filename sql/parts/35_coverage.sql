@@ -197,7 +197,7 @@ BEGIN
     RETURN 'SELECT NULL::bigint AS id, NULL::geometry AS geom';
   END IF;
   BEGIN
-    EXECUTE format('SELECT count(*), count(DISTINCT id) FROM (SELECT id::bigint, geom::geometry FROM (%s) c) c',
+    EXECUTE format('SELECT count(*), count(DISTINCT id) FROM (SELECT id::bigint, cp._geometry_ewkb(geom)::geometry FROM (%s) c) c',
                    cp._coverage_query(communities_sql)) INTO n, nd;
   EXCEPTION WHEN undefined_column THEN
     RAISE EXCEPTION 'communities query must return columns id and geom'
@@ -206,7 +206,7 @@ BEGIN
   IF n <> nd THEN
     RAISE EXCEPTION 'communities query returns % duplicate ids', n - nd USING ERRCODE = '23505';
   END IF;
-  RETURN format('SELECT id::bigint AS id, geom::geometry AS geom FROM (%s) c', cp._coverage_query(communities_sql));
+  RETURN format('SELECT id::bigint AS id, cp._geometry_ewkb(geom)::geometry AS geom FROM (%s) c', cp._coverage_query(communities_sql));
 END
 $$;
 COMMENT ON FUNCTION cp._coverage_communities(text) IS
@@ -406,7 +406,7 @@ BEGIN
        WHERE n.origin_id IS NOT NULL),
     res AS MATERIALIZED (
       SELECT r.id::bigint AS id, coalesce(r.population::float8, 0) AS population,
-             ST_Transform(ST_PointOnSurface(r.geom::geometry), %1$s) AS g
+             cp._surface_point(r.geom, %1$s)::geometry AS g
         FROM (%2$s) r),
     fac AS (SELECT f.id::bigint AS id, coalesce(f.capacity::float8, 0) AS capacity FROM (%3$s) f),
     share AS (  -- capacity per resident in reach of each facility
@@ -469,7 +469,7 @@ BEGIN
     WITH person AS MATERIALIZED (SELECT * FROM cp._supply_persons($1, $2, $3, $4, $5, %1$s)),
     pts AS MATERIALIZED (SELECT person.id, person.g FROM person),
     com AS MATERIALIZED (SELECT row_number() OVER () AS k, c.id, c.geom,
-                                CASE WHEN c.geom IS NOT NULL THEN ST_Transform(c.geom, %1$s) END AS g
+                                cp._geometry_ewkb(c.geom, %1$s)::geometry AS g
                            FROM (%2$s) c),
     %3$s,
     agg AS (SELECT m.k, sum(p.population) AS population, sum(p.supply) AS supply
@@ -597,7 +597,7 @@ BEGIN
     SELECT c.id, sum(coalesce(f.floor_area::float8, 0))
       FROM (%s) c
       JOIN (SELECT * FROM (%s) f WHERE f.category::text = %L AND f.geom IS NOT NULL) f
-        ON c.geom IS NULL OR ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(f.geom::geometry), ST_SRID(c.geom)))
+        ON c.geom IS NULL OR ST_Intersects(c.geom, cp._surface_point(f.geom, ST_SRID(c.geom))::geometry)
      GROUP BY c.id$q$, communities_sql, facilities_sql, category);
 END
 $$;

@@ -3,15 +3,8 @@
 -- The rules are triggers on the tables, so no application, script or careless
 -- UPDATE can get around them. See docs/heritage.md.
 
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cp_heritage_editor') THEN
-    CREATE ROLE cp_heritage_editor NOLOGIN;
-    COMMENT ON ROLE cp_heritage_editor IS
-      'community_planning: may insert, update and delete rows of the heritage register cp.heritage_site (its rules still apply)';
-  END IF;
-END
-$$;
+-- Roles are not created here: cp.setup_roles() (70_roles.sql), run by the DBA,
+-- creates cp_heritage_editor and cp_auditor and grants them the register.
 
 -- Settings of the register: one row at most; no row means the defaults.
 CREATE TABLE cp.heritage_config (
@@ -112,22 +105,35 @@ SELECT pg_catalog.pg_extension_config_dump('cp.heritage_history_id_seq', '');
 
 -- Audit helpers -------------------------------------------------------------
 
+-- The audit runs inside the SECURITY DEFINER trigger, as the extension owner:
+-- its search_path holds no schema that other roles can create objects in, and
+-- PostGIS is named by the schema it has at install time (hence EXECUTE format).
+DO $do$
+DECLARE
+  postgis_schema text := (SELECT pg_catalog.quote_ident(n.nspname)
+                            FROM pg_catalog.pg_extension e
+                            JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                           WHERE e.extname = 'postgis');
+BEGIN
+  EXECUTE pg_catalog.format($f$
 CREATE FUNCTION cp.heritage_row_jsonb(site cp.heritage_site) RETURNS jsonb
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path = pg_catalog, cp, pg_temp
 AS $$
-  SELECT to_jsonb(site) || jsonb_build_object(
-           'footprint', ST_AsEWKT((site).footprint),
-           'protection_zone', ST_AsEWKT((site).protection_zone),
-           'control_zone', ST_AsEWKT((site).control_zone))
-$$;
+  SELECT pg_catalog.to_jsonb(site) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+           'footprint', %1$s.ST_AsEWKT((site).footprint),
+           'protection_zone', %1$s.ST_AsEWKT((site).protection_zone),
+           'control_zone', %1$s.ST_AsEWKT((site).control_zone))
+$$$f$, postgis_schema);
+END
+$do$;
 COMMENT ON FUNCTION cp.heritage_row_jsonb(cp.heritage_site) IS
   'A register row as jsonb with its geometries as EWKT, the form kept in cp.heritage_history';
 
 CREATE FUNCTION cp.heritage_audit_write(old_row cp.heritage_site, new_row cp.heritage_site,
                                         operation text, changed_by text) RETURNS void
 LANGUAGE sql VOLATILE
-SET search_path = pg_catalog, public
+SET search_path = pg_catalog, cp, pg_temp
 AS $$
   WITH j AS (SELECT cp.heritage_row_jsonb(old_row) AS o, cp.heritage_row_jsonb(new_row) AS n)
   INSERT INTO cp.heritage_history
@@ -135,15 +141,17 @@ AS $$
   SELECT coalesce((new_row).id, (old_row).id), coalesce((new_row).code, (old_row).code),
          operation, changed_by, j.o, j.n,
          CASE WHEN j.o IS NOT NULL AND j.n IS NOT NULL THEN
-           ARRAY(SELECT k.key FROM jsonb_each(j.n) k WHERE k.value IS DISTINCT FROM j.o -> k.key ORDER BY 1)
+           ARRAY(SELECT k.key FROM pg_catalog.jsonb_each(j.n) k
+                  WHERE k.value IS DISTINCT FROM j.o OPERATOR(pg_catalog.->) k.key ORDER BY 1)
          END,
          coalesce((new_row).decision_ref, (old_row).decision_ref)
     FROM j
    -- A restore (pg_dump data of this configuration table) re-inserts rows whose
    -- latest audit row already records exactly this state: not a new change.
-   WHERE NOT (operation = 'insert' AND coalesce(
-           j.n = (SELECT h.new_row FROM cp.heritage_history h
-                   WHERE h.site_id = (heritage_audit_write.new_row).id ORDER BY h.id DESC LIMIT 1), false))
+   WHERE NOT (operation OPERATOR(pg_catalog.=) 'insert' AND coalesce(
+           j.n OPERATOR(pg_catalog.=) (SELECT h.new_row FROM cp.heritage_history h
+                   WHERE h.site_id OPERATOR(pg_catalog.=) (heritage_audit_write.new_row).id
+                   ORDER BY h.id DESC LIMIT 1), false))
 $$;
 REVOKE ALL ON FUNCTION cp.heritage_audit_write(cp.heritage_site, cp.heritage_site, text, text) FROM PUBLIC;
 COMMENT ON FUNCTION cp.heritage_audit_write(cp.heritage_site, cp.heritage_site, text, text) IS
@@ -154,7 +162,7 @@ COMMENT ON FUNCTION cp.heritage_audit_write(cp.heritage_site, cp.heritage_site, 
 CREATE FUNCTION cp.heritage_site_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'cp_heritage_site_guard'
 LANGUAGE C VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, public;
+SET search_path = pg_catalog, cp, pg_temp;
 REVOKE ALL ON FUNCTION cp.heritage_site_guard() FROM PUBLIC;
 COMMENT ON FUNCTION cp.heritage_site_guard() IS
   'Trigger: enforces the rules of cp.heritage_site (SRID, validity, zones, containment, no overlap, decisions, no deletion of listed sites)';
@@ -162,7 +170,7 @@ COMMENT ON FUNCTION cp.heritage_site_guard() IS
 CREATE FUNCTION cp.heritage_site_audit() RETURNS trigger
 AS 'MODULE_PATHNAME', 'cp_heritage_site_audit'
 LANGUAGE C VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, public;
+SET search_path = pg_catalog, cp, pg_temp;
 REVOKE ALL ON FUNCTION cp.heritage_site_audit() FROM PUBLIC;
 COMMENT ON FUNCTION cp.heritage_site_audit() IS
   'Trigger: writes one cp.heritage_history row per inserted, updated or deleted register row';
@@ -170,14 +178,14 @@ COMMENT ON FUNCTION cp.heritage_site_audit() IS
 CREATE FUNCTION cp.heritage_history_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'cp_heritage_history_guard'
 LANGUAGE C VOLATILE
-SET search_path = pg_catalog, public;
+SET search_path FROM CURRENT;
 REVOKE ALL ON FUNCTION cp.heritage_history_guard() FROM PUBLIC;
 COMMENT ON FUNCTION cp.heritage_history_guard() IS
   'Trigger: keeps cp.heritage_history append-only (UPDATE, DELETE, TRUNCATE refused with 42501, except the supervised archive)';
 
 CREATE FUNCTION cp.heritage_history_archived() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 BEGIN
   INSERT INTO cp.heritage_history (operation, changed_by, new_row, decision_ref)
@@ -196,7 +204,7 @@ COMMENT ON FUNCTION cp.heritage_history_archived() IS
 
 CREATE FUNCTION cp.heritage_config_guard() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 DECLARE
   used integer;
@@ -259,15 +267,15 @@ COMMENT ON TRIGGER heritage_history_no_truncate ON cp.heritage_history IS 'The a
 COMMENT ON TRIGGER heritage_history_archive_record ON cp.heritage_history IS 'Records a supervised archive';
 COMMENT ON TRIGGER heritage_config_guard ON cp.heritage_config IS 'The register SRID is chosen once';
 
--- Privileges: editors edit the register, everyone reads it.
-GRANT SELECT ON cp.heritage_site, cp.heritage_history, cp.heritage_config TO PUBLIC;
-GRANT INSERT, UPDATE, DELETE ON cp.heritage_site TO cp_heritage_editor;
+-- Privileges: everyone reads the register; editing it (cp_heritage_editor) and
+-- reading its audit (cp_auditor) are granted by cp.setup_roles() (70_roles.sql).
+GRANT SELECT ON cp.heritage_site, cp.heritage_config TO PUBLIC;
 
 -- Register SRID -------------------------------------------------------------
 
 CREATE FUNCTION cp.heritage_srid() RETURNS integer
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
   SELECT coalesce((SELECT srid FROM cp.heritage_config),
                   (SELECT ST_SRID(footprint) FROM cp.heritage_site LIMIT 1))
@@ -281,7 +289,7 @@ CREATE FUNCTION cp.check_development(geom geometry, height_m float8 DEFAULT NULL
                                      action text DEFAULT 'build')
 RETURNS TABLE (site_id bigint, rule text, severity text, message text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 DECLARE
   reg_srid integer;
@@ -394,7 +402,7 @@ COMMENT ON FUNCTION cp.check_development(geometry, float8, text) IS
 -- Proposal guard: a district attaches it to its own proposals table.
 CREATE FUNCTION cp.heritage_proposal_guard() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 DECLARE
   geom_col text := coalesce(TG_ARGV[0], 'geom');
@@ -441,7 +449,7 @@ CREATE FUNCTION cp.heritage_protection_rate(area geometry DEFAULT NULL)
 RETURNS TABLE (listed bigint, protected bigint, rate float8, target float8, meets_target boolean,
                by_grade jsonb, by_condition jsonb)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 DECLARE
   reg_srid integer := cp.heritage_srid();

@@ -97,7 +97,7 @@ BEGIN
       SELECT b.id, b.geom, b.use, b.households, b.floor_area, r.basis,
              coalesce(CASE r.basis WHEN 'household' THEN b.households * r.spaces
                                    ELSE b.floor_area / 100.0 * r.spaces END, 0) AS demand
-        FROM (SELECT id::bigint AS id, geom::geometry AS geom, use::text AS use,
+        FROM (SELECT id::bigint AS id, cp._geometry_ewkb(geom)::geometry AS geom, use::text AS use,
                      households::float8 AS households, floor_area::float8 AS floor_area
                 FROM (%s) q) b
         LEFT JOIN LATERAL (
@@ -160,7 +160,7 @@ BEGIN
              CASE WHEN p.capacity_given IS NOT NULL THEN 'given'
                   WHEN ST_Dimension(p.geom) = 2 THEN 'area'
                   ELSE 'unknown' END AS capacity_source
-        FROM (SELECT id::bigint AS id, geom::geometry AS geom, capacity::float8 AS capacity_given
+        FROM (SELECT id::bigint AS id, cp._geometry_ewkb(geom)::geometry AS geom, capacity::float8 AS capacity_given
                 FROM (%s) q) p$q$, parking_sql) USING m2_per_space;
   EXCEPTION WHEN undefined_column THEN
     RAISE EXCEPTION 'parking query: %', SQLERRM
@@ -279,7 +279,7 @@ BEGIN
   BEGIN
     EXECUTE format($q$
       CREATE TEMP TABLE _cp_parking_communities ON COMMIT DROP AS
-      SELECT id::bigint AS id, geom::geometry AS geom FROM (%s) q$q$, communities_sql);
+      SELECT id::bigint AS id, cp._geometry_ewkb(geom)::geometry AS geom FROM (%s) q$q$, communities_sql);
   EXCEPTION WHEN undefined_column THEN
     RAISE EXCEPTION 'communities query: %', SQLERRM
       USING ERRCODE = '42703', DETAIL = 'It must return the columns id, geom.';
@@ -302,7 +302,7 @@ BEGIN
       FROM pg_temp._cp_parking_buildings b
      CROSS JOIN LATERAL (
            SELECT c.id AS cid FROM pg_temp._cp_parking_communities c
-            WHERE ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(b.geom), csrid))
+            WHERE ST_Intersects(c.geom, cp._surface_point(b.geom, csrid)::geometry)
             ORDER BY c.id LIMIT 1) c
      WHERE b.geom IS NOT NULL AND b.demand > 0),
   pc AS (
@@ -310,7 +310,7 @@ BEGIN
       FROM pg_temp._cp_parking_lots p
      CROSS JOIN LATERAL (
            SELECT c.id AS cid FROM pg_temp._cp_parking_communities c
-            WHERE ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(p.geom), csrid))
+            WHERE ST_Intersects(c.geom, cp._surface_point(p.geom, csrid)::geometry)
             ORDER BY c.id LIMIT 1) c
      WHERE p.geom IS NOT NULL AND p.capacity > 0),
   sb AS (SELECT a.building_id, sum(a.spaces) AS supplied FROM pg_temp._cp_parking_alloc a GROUP BY 1),

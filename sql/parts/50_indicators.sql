@@ -335,7 +335,7 @@ INSERT INTO cp.indicators (code, name_zh, name_en, dimension, domain, unit, dire
 -- Rules -----------------------------------------------------------------------
 CREATE FUNCTION cp.check_indicator_value() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 DECLARE
   ind record;
@@ -395,9 +395,15 @@ GRANT SELECT ON cp.indicator_dimensions, cp.indicator_domains, cp.indicators, cp
 
 CREATE FUNCTION cp.plan_stage(year int) RETURNS int
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog
+SET search_path FROM CURRENT
 AS $$
 BEGIN
+  IF year < 2000 THEN
+    RAISE EXCEPTION 'year % is long before the plan', year
+      USING ERRCODE = '22023',
+            DETAIL = 'The plan''s stages are 2023–2025, 2026–2028 and 2029–2035; years from 2000 count towards the first.',
+            HINT = 'Give a calendar year such as 2025.';
+  END IF;
   IF year > 2035 THEN
     RAISE EXCEPTION 'year % is after the plan''s last stage', year
       USING ERRCODE = '22023',
@@ -408,11 +414,11 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION cp.plan_stage(int) IS
-  'Plan stage (2025, 2028 or 2035) whose targets apply to a year: up to 2025 the pilot stage, 2026–2028 roll-out, 2029–2035 deepening; after 2035 error 22023';
+  'Plan stage (2025, 2028 or 2035) whose targets apply to a year: up to 2025 the pilot stage, 2026–2028 roll-out, 2029–2035 deepening; before 2000 or after 2035 error 22023';
 
 CREATE FUNCTION cp.indicator_target(indicator text, stage int) RETURNS numeric
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 DECLARE
   ind text := indicator;

@@ -90,6 +90,13 @@ BEGIN
     RAISE EXCEPTION 'unknown direction "%"', direction
       USING ERRCODE = '22023', HINT = 'Use higher or lower.';
   END IF;
+  IF 'NaN'::numeric IN (value, baseline, target, valid_min, valid_max)
+     OR 'Infinity'::numeric IN (abs(value), abs(baseline), abs(target), abs(valid_min), abs(valid_max)) THEN
+    RAISE EXCEPTION 'score inputs must be finite numbers'
+      USING ERRCODE = '22023',
+            DETAIL = format('Got value %s, baseline %s, target %s, valid range %s to %s.',
+                            value, baseline, target, valid_min, valid_max);
+  END IF;
   IF value IS NULL OR target IS NULL THEN
     RETURN NULL;
   END IF;

@@ -12,42 +12,42 @@ COMMENT ON FUNCTION cp.chinacoord_ewkb(bytea, text, text) IS
 
 CREATE FUNCTION cp.wgs84_to_gcj02(geom geometry) RETURNS geometry
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$ SELECT cp.chinacoord_ewkb(ST_AsEWKB(geom), 'wgs84', 'gcj02')::geometry $$;
 COMMENT ON FUNCTION cp.wgs84_to_gcj02(geometry) IS
   'WGS84 longitude/latitude to GCJ-02 (Amap, Tencent); any geometry type, Z/M kept, identity outside China';
 
 CREATE FUNCTION cp.gcj02_to_wgs84(geom geometry) RETURNS geometry
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$ SELECT cp.chinacoord_ewkb(ST_AsEWKB(geom), 'gcj02', 'wgs84')::geometry $$;
 COMMENT ON FUNCTION cp.gcj02_to_wgs84(geometry) IS
   'GCJ-02 (Amap, Tencent) to WGS84, solved iteratively (error far below 1 mm); any geometry type, identity outside China';
 
 CREATE FUNCTION cp.gcj02_to_bd09(geom geometry) RETURNS geometry
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$ SELECT cp.chinacoord_ewkb(ST_AsEWKB(geom), 'gcj02', 'bd09')::geometry $$;
 COMMENT ON FUNCTION cp.gcj02_to_bd09(geometry) IS
   'GCJ-02 (Amap, Tencent) to BD-09 (Baidu); any geometry type, Z/M kept, identity outside China';
 
 CREATE FUNCTION cp.bd09_to_gcj02(geom geometry) RETURNS geometry
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$ SELECT cp.chinacoord_ewkb(ST_AsEWKB(geom), 'bd09', 'gcj02')::geometry $$;
 COMMENT ON FUNCTION cp.bd09_to_gcj02(geometry) IS
   'BD-09 (Baidu) to GCJ-02 (Amap, Tencent), solved iteratively; any geometry type, identity outside China';
 
 CREATE FUNCTION cp.wgs84_to_bd09(geom geometry) RETURNS geometry
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$ SELECT cp.chinacoord_ewkb(ST_AsEWKB(geom), 'wgs84', 'bd09')::geometry $$;
 COMMENT ON FUNCTION cp.wgs84_to_bd09(geometry) IS
   'WGS84 longitude/latitude to BD-09 (Baidu) through GCJ-02; any geometry type, Z/M kept, identity outside China';
 
 CREATE FUNCTION cp.bd09_to_wgs84(geom geometry) RETURNS geometry
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$ SELECT cp.chinacoord_ewkb(ST_AsEWKB(geom), 'bd09', 'wgs84')::geometry $$;
 COMMENT ON FUNCTION cp.bd09_to_wgs84(geometry) IS
   'BD-09 (Baidu) to WGS84 through GCJ-02, solved iteratively; any geometry type, identity outside China';

@@ -95,7 +95,7 @@ GRANT SELECT ON cp.osm_category_map TO PUBLIC;
 
 CREATE FUNCTION cp.osm_category(tags jsonb) RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, cp
+SET search_path FROM CURRENT
 AS $$
   SELECT m.category
     FROM cp.osm_category_map m
@@ -111,7 +111,7 @@ COMMENT ON FUNCTION cp.osm_category(jsonb) IS
 
 CREATE FUNCTION cp.building_floor_area(footprint geometry, levels integer DEFAULT 1) RETURNS float8
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public
+SET search_path FROM CURRENT
 AS $$
 BEGIN
   IF levels < 0 THEN
@@ -132,7 +132,7 @@ COMMENT ON FUNCTION cp.building_floor_area(geometry, integer) IS
 
 CREATE FUNCTION cp.estimate_population(floor_area_m2 float8, m2_per_person float8 DEFAULT 36.52) RETURNS float8
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog
+SET search_path FROM CURRENT
 AS $$
 BEGIN
   IF NOT (floor_area_m2 >= 0 AND floor_area_m2 < 'Infinity') THEN
@@ -152,7 +152,7 @@ COMMENT ON FUNCTION cp.estimate_population(float8, float8) IS
 CREATE FUNCTION cp.estimate_population_from_households(households float8, persons_per_household float8 DEFAULT 2.62)
 RETURNS float8
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog
+SET search_path FROM CURRENT
 AS $$
 BEGIN
   IF NOT (households >= 0 AND households < 'Infinity') THEN
@@ -171,7 +171,7 @@ COMMENT ON FUNCTION cp.estimate_population_from_households(float8, float8) IS
 
 CREATE FUNCTION cp.estimate_parking_spaces(area_m2 float8, m2_per_space float8 DEFAULT 30) RETURNS integer
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog
+SET search_path FROM CURRENT
 AS $$
 BEGIN
   IF NOT (area_m2 >= 0 AND area_m2 < 'Infinity') THEN

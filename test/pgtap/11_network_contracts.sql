@@ -16,7 +16,7 @@ SELECT has_table('cp', 'walk_profiles', 'walking profiles are a table');
 SELECT columns_are('cp', 'networks', ARRAY['name', 'srid', 'source_srid', 'nodes', 'edges', 'input_edges',
   'components', 'largest_component_share', 'total_length_m', 'compiled_bytes', 'bytes_per_edge',
   'graph_bytes_per_edge', 'has_z',
-  'tolerance_m', 'edges_sql', 'built_at']);
+  'tolerance_m', 'edges_sql', 'built_at', 'owner']);
 SELECT is_strict('cp', 'walk_distance', ARRAY['text', 'geometry', 'geometry', 'text', 'double precision']);
 SELECT volatility_is('cp', 'walk_distance', ARRAY['text', 'geometry', 'geometry', 'text', 'double precision'], 'stable');
 SELECT is((SELECT proparallel FROM pg_proc WHERE oid = 'cp.walk_distance(text, geometry, geometry, text, float8)'::regprocedure),

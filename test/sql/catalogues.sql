@@ -77,6 +77,7 @@ SELECT round(sum(weight_in_total)::numeric, 9) AS total_weight FROM cp.indicator
 SELECT cp.plan_stage(2024), cp.plan_stage(2027), cp.plan_stage(2030);
 SELECT cp.indicator_target('elderly_care_coverage', 2028);
 SELECT cp.plan_stage(2040);
+SELECT cp.plan_stage(-5);
 SELECT cp.indicator_target('nope', 2025);
 SELECT cp.indicator_target('elderly_care_coverage', 2030);
 

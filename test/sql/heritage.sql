@@ -196,6 +196,7 @@ SELECT * FROM cp.heritage_protection_rate(ST_Transform(pg_temp.box(0, 0, 1, 1), 
 \echo :LAST_ERROR_SQLSTATE
 
 -- Roles: an editor may edit (rules still apply), a reader may only read
+SELECT count(*) AS capability_roles FROM cp.setup_roles();
 CREATE ROLE regress_heritage_editor IN ROLE cp_heritage_editor;
 CREATE ROLE regress_heritage_reader;
 SET ROLE regress_heritage_editor;

@@ -91,6 +91,8 @@ SELECT cp.normalised_score(46, 32, 60, 'higher', 0, 100) AS half_way,
        cp.normalised_score(70, 80, 70, 'higher', 0, 100) AS baseline_past_target,
        cp.normalised_score(50, 32, NULL, 'higher', 0, 100) AS no_target;
 SELECT cp.normalised_score(1, 0, 2, 'sideways', 0, 10);
+SELECT cp.normalised_score('NaN', 0, 2, 'higher', 0, 10);
+SELECT cp.normalised_score(1, 0, 'Infinity', 'higher', 0, 10);
 
 -- Roll-up by district at 2028. Gulou governance: population-weighted (46*3000 + 60*1000)/4000 = 49.5
 -- (the plain mean would be 53); Gulou smart sensors (a count): plain mean of SC-B alone, 150.

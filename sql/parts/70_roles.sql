@@ -1,0 +1,105 @@
+
+-- Roles of a district database (docs/security.md) -----------------------------
+-- CREATE EXTENSION creates no role: roles are cluster-wide and would outlive
+-- DROP EXTENSION. The DBA runs cp.setup_roles() once (it needs CREATEROLE),
+-- then maps people and the district's own roles with plain GRANT, e.g.
+--   GRANT cp_reader TO qgis_users;  GRANT cp_planner TO alice;
+-- Capabilities, each a NOLOGIN group role:
+--   cp_reader          reads every network, catalogue, indicator value and scorecard, runs every analysis
+--   cp_planner         cp_reader + builds networks (each owned by its builder) and records indicator values
+--   cp_heritage_editor edits the heritage register (its rules and audit still apply; its SRID is the admin's)
+--   cp_auditor         reads the heritage audit cp.heritage_history
+--   cp_admin           all of the above + edits catalogues and manages any network
+-- Editing cp.indicator_computations (SQL templates that compute_indicators
+-- runs as its caller) stays with the extension owner: a role that could write
+-- them could run code as whoever computes the indicators next.
+
+CREATE FUNCTION cp._role_privileges(OUT role_name name, OUT privilege text, OUT objects text)
+RETURNS SETOF record
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  VALUES
+    ('cp_reader'::name, 'SELECT', 'cp.network_catalog, cp.networks, cp.indicator_values, cp.indicator_local, cp.community_scores'),
+    ('cp_planner', 'INSERT, UPDATE, DELETE', 'cp.network_catalog, cp.communities, cp.indicator_values, cp.indicator_local'),
+    ('cp_planner', 'USAGE', 'SEQUENCE cp.network_build_seq'),
+    ('cp_heritage_editor', 'INSERT, UPDATE, DELETE', 'cp.heritage_site'),
+    ('cp_auditor', 'SELECT', 'cp.heritage_history'),
+    ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.walk_profiles, cp.facility_standards, cp.life_circles, cp.facility_categories, cp.parking_standards, cp.indicator_dimensions, cp.indicator_domains, cp.indicators, cp.osm_category_map, cp.heritage_config')
+$$;
+COMMENT ON FUNCTION cp._role_privileges() IS
+  'Internal: the privileges each capability role receives from cp.setup_roles() (memberships come on top: cp_planner and cp_admin are members of cp_reader, cp_admin of every role)';
+
+CREATE FUNCTION cp._role_members(OUT member name, OUT of_role name)
+RETURNS SETOF record
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  VALUES ('cp_planner'::name, 'cp_reader'::name), ('cp_heritage_editor', 'cp_reader'),
+         ('cp_auditor', 'cp_reader'), ('cp_admin', 'cp_planner'), ('cp_admin', 'cp_heritage_editor'),
+         ('cp_admin', 'cp_auditor')
+$$;
+COMMENT ON FUNCTION cp._role_members() IS
+  'Internal: memberships between the capability roles that cp.setup_roles() grants';
+
+-- Grants to the capability roles that exist (all of them after cp.setup_roles();
+-- also run at CREATE EXTENSION, so a re-created extension finds its roles again).
+CREATE FUNCTION cp._grant_roles() RETURNS integer
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  p record;
+  granted integer := 0;
+BEGIN
+  FOR p IN SELECT * FROM cp._role_privileges() rp
+            WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = rp.role_name) LOOP
+    EXECUTE pg_catalog.format('GRANT %s ON %s TO %I', p.privilege, p.objects, p.role_name);
+    granted := granted + 1;
+  END LOOP;
+  FOR p IN SELECT m.member, m.of_role FROM cp._role_members() m
+              JOIN pg_catalog.pg_roles rm ON rm.rolname = m.member
+              JOIN pg_catalog.pg_roles ro ON ro.rolname = m.of_role
+             WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members a
+                                WHERE a.member = rm.oid AND a.roleid = ro.oid) LOOP
+    EXECUTE pg_catalog.format('GRANT %I TO %I', p.of_role, p.member);
+    granted := granted + 1;
+  END LOOP;
+  RETURN granted;
+END
+$$;
+REVOKE ALL ON FUNCTION cp._grant_roles() FROM PUBLIC;
+COMMENT ON FUNCTION cp._grant_roles() IS
+  'Internal: grants the capability roles that exist their privileges and memberships (cp.setup_roles(), CREATE EXTENSION)';
+
+CREATE FUNCTION cp.setup_roles() RETURNS TABLE (role_name name, created boolean, description text)
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT * FROM (VALUES
+      ('cp_reader'::name, 'reads every network, catalogue, indicator value and scorecard; runs every analysis'),
+      ('cp_planner', 'builds walking networks (each owned by its builder), maintains communities and indicator values'),
+      ('cp_heritage_editor', 'edits the heritage register cp.heritage_site (its rules and audit still apply)'),
+      ('cp_auditor', 'reads the heritage audit cp.heritage_history'),
+      ('cp_admin', 'all of the above; edits catalogues and standards; rebuilds or drops any network'))
+      AS v(name, what) LOOP
+    role_name := r.name;
+    description := 'community_planning: ' || r.what;
+    created := NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles pr WHERE pr.rolname = r.name);
+    IF created THEN
+      EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r.name);
+      EXECUTE pg_catalog.format('COMMENT ON ROLE %I IS %L', r.name, description);
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+  PERFORM cp._grant_roles();
+END
+$$;
+REVOKE ALL ON FUNCTION cp.setup_roles() FROM PUBLIC;
+COMMENT ON FUNCTION cp.setup_roles() IS
+  'Create the capability roles cp_reader, cp_planner, cp_heritage_editor, cp_auditor and cp_admin (NOLOGIN, when missing) and grant them their privileges; run by the DBA (needs CREATEROLE and ownership of the extension); then GRANT them to people or district roles';
+
+DO $$ BEGIN PERFORM cp._grant_roles(); END $$;
