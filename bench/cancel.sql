@@ -4,7 +4,6 @@
 -- that backend has left its statement (the error is on its way to the client).
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS community_planning CASCADE;
 \i bench/sql/00_harness.sql
 SET client_min_messages = warning;
 -- 700 x 700 nodes: 978 600 edges; 200 000 buildings, 2 000 facilities

@@ -145,7 +145,8 @@ extern bytea *cp_network_compile(const char *edges_sql, double tolerance_m);
 
 /* network_cache.c */
 extern CpNetwork *cp_network_get(const char *name);
-extern void cp_network_map(CpNetwork *net, const bytea *blob);
+extern void cp_network_map(CpNetwork *net, const bytea *blob);	/* realigns a copy if needed */
+extern bytea *cp_network_aligned_copy(const bytea *blob, MemoryContext cxt);
 
 /* network_check.c: every array inside the blob, every index in range (errors otherwise) */
 extern void cp_network_check(const CpNetwork *net);

@@ -829,9 +829,12 @@ serialize(const BuildState *st, const PieceList *pl, uint32 nnodes, const int64 
 				 errmsg("compiled network of %.0f MB is larger than a bytea can hold",
 						off / (1024.0 * 1024.0))));
 
-	blob = palloc_extended(VARHDRSZ + off, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	SET_VARSIZE(blob, VARHDRSZ + off);
-	base = VARDATA(blob);
+	/*
+	 * Laid out in a MAXALIGNed scratch buffer: a bytea's data starts 4 bytes
+	 * into its chunk, and the 8-byte arrays must be aligned where written
+	 * (copied into the bytea at the end; loaders realign, cp_network_map).
+	 */
+	base = palloc_extended(off, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	memcpy(base, &h, sizeof(h));
 
 	adj_start = (uint32 *) (base + h.off_adj_start);
@@ -887,6 +890,10 @@ serialize(const BuildState *st, const PieceList *pl, uint32 nnodes, const int64 
 			vy[i] = st->y[pl->vidx[i]];
 		}
 	}
+	blob = palloc_extended(VARHDRSZ + off, MCXT_ALLOC_HUGE);
+	SET_VARSIZE(blob, VARHDRSZ + off);
+	memcpy(VARDATA(blob), base, off);
+	pfree(base);
 	return blob;
 }
 

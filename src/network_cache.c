@@ -26,11 +26,35 @@ typedef struct CacheSlot
 static CacheSlot slots[NETWORK_CACHE_SLOTS];
 static uint64 use_clock = 0;
 
+/*
+ * A copy of a compiled blob whose data is 8-byte aligned: the arrays hold
+ * int64 and double, and a bytea's data starts 4 bytes into its chunk. The
+ * result points 4 bytes into a chunk of 'cxt', so it is never pfree'd on its
+ * own: it goes with its context.
+ */
+bytea *
+cp_network_aligned_copy(const bytea *blob, MemoryContext cxt)
+{
+	Size		len = VARSIZE_ANY_EXHDR(blob);
+	char	   *raw = MemoryContextAllocHuge(cxt, VARHDRSZ + len + 4);
+	bytea	   *copy = (bytea *) (raw + 4);
+
+	SET_VARSIZE(copy, VARHDRSZ + len);
+	memcpy(VARDATA(copy), VARDATA_ANY(blob), len);
+	Assert(((uintptr_t) VARDATA(copy)) % 8 == 0);
+	return copy;
+}
+
 void
 cp_network_map(CpNetwork *net, const bytea *blob)
 {
-	const char *base = VARDATA_ANY(blob);
-	const CpNetHeader *h = (const CpNetHeader *) base;
+	const char *base;
+	const CpNetHeader *h;
+
+	if (((uintptr_t) VARDATA_ANY(blob)) % 8 != 0)
+		blob = cp_network_aligned_copy(blob, net->cxt ? net->cxt : CurrentMemoryContext);
+	base = VARDATA_ANY(blob);
+	h = (const CpNetHeader *) base;
 
 	if (VARSIZE_ANY_EXHDR(blob) < sizeof(CpNetHeader) || h->magic != CP_NET_MAGIC ||
 		h->format != CP_NET_FORMAT || h->total_size != VARSIZE_ANY_EXHDR(blob))
@@ -108,13 +132,8 @@ catalog_blob(const char *name, MemoryContext cxt)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("network \"%s\" has no compiled form", name),
 				 errhint("Rebuild it with cp.network_build().")));
-	{
-		MemoryContext old = MemoryContextSwitchTo(cxt);
-		struct varlena *v = PG_DETOAST_DATUM_COPY(d);
-
-		copy = (bytea *) v;
-		MemoryContextSwitchTo(old);
-	}
+	/* detoasted in SPI's memory, copied once, aligned, into the network's context */
+	copy = cp_network_aligned_copy((bytea *) PG_DETOAST_DATUM_PACKED(d), cxt);
 	SPI_finish();
 	return copy;
 }

@@ -175,8 +175,8 @@ cp_snap_point(const CpNetwork *net, double x, double y, double max_dist)
 	double		best2 = INFINITY;
 	uint32		best_vertex = 0;
 	double		best_t = 0;
-	int32		cx = (int32) floor((x - g->x0) / g->cell);
-	int32		cy = (int32) floor((y - g->y0) / g->cell);
+	int32		cx,
+				cy;
 	int32		r,
 				rmax;
 	double		outside;
@@ -185,12 +185,20 @@ cp_snap_point(const CpNetwork *net, double x, double y, double max_dist)
 	/* how far the point lies outside the grid: rings start counting there */
 	outside = Max(Max(g->x0 - x, x - (g->x0 + g->nx * g->cell)),
 				  Max(g->y0 - y, y - (g->y0 + g->ny * g->cell)));
-	if (outside > max_dist)
+	/* also refuses what would not fit the cell arithmetic below */
+	if (!(outside <= max_dist) || fabs(x - g->x0) / g->cell > PG_INT32_MAX / 4 ||
+		fabs(y - g->y0) / g->cell > PG_INT32_MAX / 4)
 		return best;
+	cx = (int32) floor((x - g->x0) / g->cell);
+	cy = (int32) floor((y - g->y0) / g->cell);
 	rmax = (int32) Max(Max(Abs(cx), Abs(cx - g->nx)), Max(Abs(cy), Abs(cy - g->ny))) + 1;
-	for (r = 0; r <= rmax; r++)
+	/* rings nearer than the grid's edge hold no cell of it: a far point starts there */
+	for (r = outside > g->cell ? (int32) (outside / g->cell) - 1 : 0; r <= rmax; r++)
 	{
 		int32		i;
+
+		if ((r & 0xff) == 0xff)
+			CHECK_FOR_INTERRUPTS();
 
 		if (r == 0)
 			scan_cell(net, cx, cy, x, y, &best2, &best, &best_vertex, &best_t);

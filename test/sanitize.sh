@@ -26,7 +26,9 @@ if [ -z "${CP_TOP:-}" ]; then
   source tools/prepare.sh     # the lock, the normal build and install (run.sh already did all of it)
 fi
 
-san_flags=${CP_SANITIZE_FLAGS:-"-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer -g"}
+# ASan findings end the backend; UBSan findings are reported and the backend goes on (so one run lists
+# them all and pg_regress is not wrecked by the first); either fails the run through the log scan below.
+san_flags=${CP_SANITIZE_FLAGS:-"-fsanitize=address,undefined,float-cast-overflow -fsanitize-recover=undefined,float-cast-overflow -fno-omit-frame-pointer -g"}
 asan_rt=$(gcc -print-file-name=libasan.so)
 ubsan_rt=$(gcc -print-file-name=libubsan.so)
 for rt in "$asan_rt" "$ubsan_rt"; do
@@ -67,8 +69,12 @@ echo "== sanitizers: build with $san_flags"
 mkdir -p "$work/build"
 tar -C "$top" --exclude=./.git --exclude=./test/out --exclude=./bench/out --exclude=./demo/out \
   --exclude='*.o' --exclude='*.so' --exclude='*.bc' --exclude=./results -cf - . | tar -C "$work/build" -xf -
-# with_llvm=no: no JIT bitcode (the cluster runs with jit=off)
-make -C "$work/build" -s -j2 with_llvm=no COPT="$san_flags" >"$out/build.log" 2>&1 || {
+# with_llvm=no: no JIT bitcode (the cluster runs with jit=off). The instrumentation changes register
+# allocation and inlining, so GCC warns where the normal build does not (-Wclobbered around PG_TRY...):
+# those stay warnings here; the normal build keeps -Werror for everything.
+nowerror="-Wno-error=clobbered -Wno-error=maybe-uninitialized -Wno-error=uninitialized -Wno-error=array-bounds"
+nowerror+=" -Wno-error=stringop-overflow -Wno-error=stringop-overread -Wno-error=null-dereference"
+make -C "$work/build" -s -j2 with_llvm=no COPT="$san_flags $nowerror" >"$out/build.log" 2>&1 || {
   tail -30 "$out/build.log"; not_ok "sanitized build"; exit 1; }
 make -C "$work/build" -s install with_llvm=no DESTDIR="$root" >>"$out/build.log" 2>&1
 nm -D "$rlib/community_planning.so" | grep __asan_init >/dev/null || { not_ok "sanitized build (no ASan in the module)"; exit 1; }
@@ -107,7 +113,7 @@ EOF
 # backend (the postmaster then logs the crash and restarts).
 asan_options="detect_leaks=0:abort_on_error=1:halt_on_error=1:disable_coredump=1:log_path=$logs/asan"
 asan_options+=":detect_stack_use_after_return=0:allocator_may_return_null=1:detect_odr_violation=0"
-ubsan_options="print_stacktrace=1:halt_on_error=1:abort_on_error=1:log_path=$logs/ubsan"
+ubsan_options="print_stacktrace=1:halt_on_error=0:abort_on_error=1"   # reports go to the server log
 if [ -s test/sanitize/asan.supp ]; then
   cp test/sanitize/asan.supp "$work/asan.supp"; asan_options+=":suppressions=$work/asan.supp"
 fi
@@ -172,9 +178,17 @@ reports=$(grep -lE "$pattern" "$logs"/* 2>/dev/null || true)
 if [ -z "$reports" ]; then
   ok "no AddressSanitizer / UndefinedBehaviorSanitizer report"
 else
-  for f in $reports; do
-    echo "--- test/out/sanitize/${f##*/}"; grep -E -A30 "$pattern" "$f" | grep -vE ' (LOG|FATAL|DETAIL): ' | head -100
-  done
+  echo "distinct findings by place (first frame in src/; every report with its stack in test/out/sanitize/):"
+  cat $reports | awk '
+    /runtime error:|ERROR: AddressSanitizer/ {msg = $0; sub(/^.*(runtime error|ERROR): /, "", msg); want = 1; depth = 0; next}
+    want && / in .* src\// {where = $0; sub(/^ *#[0-9]+ 0x[0-9a-f]+ in /, "", where); report(where); next}
+    want && /^ *#[0-9]+ / && ++depth > 60 {report("(no frame in src/)")}
+    function report(where) {
+      gsub(/0x[0-9a-f]+/, "0x…", msg); gsub(/-?[0-9.]+e[+-][0-9]+/, "N", msg); sub(/ \(pc .*/, "", msg)
+      if (msg ~ /misaligned/) sub(/:[0-9]+(:[0-9]+)?$/, "", where)   # one line per function for these
+      key = where ": " msg; if (!(key in n)) order[++k] = key; n[key]++; want = 0
+    }
+    END {for (i = 1; i <= k; i++) printf "  %5d x %s\n", n[order[i]], order[i]}' | head -60
   not_ok "no AddressSanitizer / UndefinedBehaviorSanitizer report ($(echo "$reports" | wc -l) files in test/out/sanitize)"
 fi
 
