@@ -147,6 +147,7 @@ extern bytea *cp_network_compile(const char *edges_sql, double tolerance_m);
 extern CpNetwork *cp_network_get(const char *name);
 extern void cp_network_map(CpNetwork *net, const bytea *blob);	/* realigns a copy if needed */
 extern bytea *cp_network_aligned_copy(const bytea *blob, MemoryContext cxt);
+extern void cp_copy_interruptible(void *dst, const void *src, Size len);
 
 /* network_check.c: every array inside the blob, every index in range (errors otherwise) */
 extern void cp_network_check(const CpNetwork *net);

@@ -892,7 +892,7 @@ serialize(const BuildState *st, const PieceList *pl, uint32 nnodes, const int64 
 	}
 	blob = palloc_extended(VARHDRSZ + off, MCXT_ALLOC_HUGE);
 	SET_VARSIZE(blob, VARHDRSZ + off);
-	memcpy(VARDATA(blob), base, off);
+	cp_copy_interruptible(VARDATA(blob), base, off);
 	pfree(base);
 	return blob;
 }

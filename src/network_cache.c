@@ -32,6 +32,20 @@ static uint64 use_clock = 0;
  * result points 4 bytes into a chunk of 'cxt', so it is never pfree'd on its
  * own: it goes with its context.
  */
+/* memcpy of a compiled network (100 MB for a million edges) in slices a cancel can stop between */
+void
+cp_copy_interruptible(void *dst, const void *src, Size len)
+{
+	const Size	slice = 4 * 1024 * 1024;
+	Size		done;
+
+	for (done = 0; done < len; done += slice)
+	{
+		CHECK_FOR_INTERRUPTS();
+		memcpy((char *) dst + done, (const char *) src + done, Min(slice, len - done));
+	}
+}
+
 bytea *
 cp_network_aligned_copy(const bytea *blob, MemoryContext cxt)
 {
@@ -40,7 +54,7 @@ cp_network_aligned_copy(const bytea *blob, MemoryContext cxt)
 	bytea	   *copy = (bytea *) (raw + 4);
 
 	SET_VARSIZE(copy, VARHDRSZ + len);
-	memcpy(VARDATA(copy), VARDATA_ANY(blob), len);
+	cp_copy_interruptible(VARDATA(copy), VARDATA_ANY(blob), len);
 	Assert(((uintptr_t) VARDATA(copy)) % 8 == 0);
 	return copy;
 }
