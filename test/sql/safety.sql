@@ -62,3 +62,18 @@ SELECT cp.chinacoord_ewkb(decode(repeat('010700000001000000', 200000) || '010100
 -- the internal functions take geometry, so raw bytes are parsed by PostGIS first
 SELECT count(*) FROM cp._snap('g', decode(repeat('010700000001000000', 200000) || '0101000000' || repeat('00', 16), 'hex'), 250);
 SELECT count(*) FROM cp._snap('g', 'SRID=32650;POINT(400550 3300500)'::geometry, 250);
+
+-- The checked way the SQL parts read a caller's geom column
+SELECT ST_AsEWKT(cp._geometry_ewkb('SRID=4326;POINT(116.3 39.98)'::geometry)::geometry) AS same,
+       ST_AsText(ST_SnapToGrid(cp._geometry_ewkb('SRID=4326;POINT(117 39)'::geometry, 4548)::geometry, 0.01)) AS cgcs2000_gk_117e,
+       ST_SRID(cp._geometry_ewkb('SRID=4326;POINT(117 39)'::geometry, 4548)::geometry) AS srid,
+       cp._geometry_ewkb(NULL::geometry, 4548) IS NULL AS null_in_null_out;
+SELECT cp._geometry_ewkb(ST_AsEWKB('SRID=32650;POINT(1 2)'::geometry)) = ST_AsEWKB('SRID=32650;POINT(1 2)'::geometry) AS ewkb_bytea_kept;
+SELECT cp._geometry_ewkb('x'::text);
+SELECT cp._geometry_ewkb('POINT(1 2)'::geometry, 4548);
+SELECT cp._geometry_ewkb('SRID=32650;POINT(NaN 2)'::geometry);
+SELECT ST_AsText(cp._surface_point('SRID=32650;GEOMETRYCOLLECTION(POINT EMPTY, POLYGON((0 0, 10 0, 10 10, 0 10, 0 0)))'::geometry, 32650)::geometry) AS point_on_surface,
+       cp._surface_point('SRID=32650;GEOMETRYCOLLECTION(POINT EMPTY)'::geometry, 32650) IS NULL AS empty_is_null,
+       ST_SRID(cp._surface_point('SRID=4326;POINT(117 39)'::geometry, 4548)::geometry) AS srid;
+SELECT cp._surface_point('SRID=32650;POINT(1 2)'::geometry, 0);
+SELECT cp._surface_point(42, 32650);
