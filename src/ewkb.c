@@ -545,7 +545,7 @@ typedef struct CheckState
 } CheckState;
 
 static bool
-check_geometry(CheckState *st, int depth)
+check_geometry(CheckState *st, int depth, uint32 expect)
 {
 	WkbCursor  *c = &st->c;
 	WkbHeader	h;
@@ -560,6 +560,8 @@ check_geometry(CheckState *st, int depth)
 							   CP_WKB_MAX_DEPTH));
 	check_stack_depth();
 	h = wkb_header_of(c, false);
+	if (expect != 0 && h.type != expect)
+		wkb_malformed("A multi-geometry holds a member of another type.");
 	dims = 2 + (h.has_z ? 1 : 0) + (h.has_m ? 1 : 0);
 	switch (h.type)
 	{
@@ -601,7 +603,9 @@ check_geometry(CheckState *st, int depth)
 			{
 				if ((i & 0xffff) == 0)
 					CHECK_FOR_INTERRUPTS();
-				if (check_geometry(st, depth + 1))
+				/* members of a multi-geometry are of its simple type, a collection's of any */
+				if (check_geometry(st, depth + 1,
+								   h.type == CP_WKB_COLLECTION ? 0 : h.type - 3))
 					st->empty_member = true;
 				else
 					empty = false;
@@ -634,7 +638,7 @@ cp_ewkb_check(const uint8 *buf, size_t len)
 	st.c.len = len;
 	st.c.pos = 0;
 	st.empty_member = false;
-	(void) check_geometry(&st, 0);
+	(void) check_geometry(&st, 0, 0);
 	if (st.c.pos != len)
 		wkb_malformed("Bytes follow the end of the geometry.");
 	return st.empty_member;
