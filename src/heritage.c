@@ -577,6 +577,19 @@ cp_heritage_site_guard(PG_FUNCTION_ARGS)
 	site_id = DatumGetInt64(heap_getattr(newtup, column_number(desc, "id"), desc, &isnull));
 	if (isnull)
 		site_id = 0;
+	/* an id is the audit's key: renumbering a site would let a row re-enter unaudited */
+	if (oldtup != NULL && !isnull)
+	{
+		bool		oldnull;
+		int64		old_id = DatumGetInt64(heap_getattr(oldtup, column_number(desc, "id"), desc, &oldnull));
+
+		if (!oldnull && old_id != site_id)
+			ereport(ERROR,
+					(errcode(ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION),
+					 errmsg("the id of heritage site \"%s\" cannot change", code ? code : "?"),
+					 errdetail("Site %lld would become %lld; the audit follows sites by id.",
+							   (long long) old_id, (long long) site_id)));
+	}
 
 	if (!check_decision_rules(oldtup, newtup, desc, &f))
 		raise_rule(code, &f);

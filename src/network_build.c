@@ -366,6 +366,13 @@ measure_and_project(BuildState *st, int32 *metric_srid)
 			cp_crs_transform(st->srid, *metric_srid, Min(65536, st->nverts - v), st->x + v, st->y + v);
 		}
 	}
+	/* what the snapping grid and the loader accept (network_check.c) */
+	for (v = 0; v < st->nverts; v++)
+		if (!(fabs(st->x[v]) <= 1e9) || !(fabs(st->y[v]) <= 1e9))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("edge vertex (%g %g) lies beyond 1e9 metres in SRID %d", st->x[v], st->y[v], *metric_srid),
+					 errhint("Check the edges' SRID: projected coordinates on Earth stay within about 4e7 metres.")));
 	return seglen;
 }
 

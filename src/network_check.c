@@ -15,6 +15,8 @@
 
 #include "network.h"
 
+#define CP_MAX_COORDINATE 1e9
+
 static void
 damaged(const char *why)
 {
@@ -71,7 +73,7 @@ cp_network_check(const CpNetwork *net)
 				i,
 				p;
 
-	if (np > PG_UINT32_MAX / 2 - 1 || nn == PG_UINT32_MAX || nv == PG_UINT32_MAX)
+	if (np == 0 || nn == 0 || np > PG_UINT32_MAX / 2 - 1 || nn == PG_UINT32_MAX || nv == PG_UINT32_MAX)
 		damaged("Its counts are out of range.");
 	check_array(h, h->off_adj_start, (uint64) nn + 1, sizeof(uint32), "adj_start");
 	check_array(h, h->off_adj, 2 * (uint64) np, sizeof(uint32), "adj");
@@ -122,9 +124,10 @@ cp_network_check(const CpNetwork *net)
 	check_finite_floats(net->cost_bwd, np, false, "cost_bwd");
 	check_finite_floats(net->time_fwd, np, false, "time_fwd");
 	check_finite_floats(net->time_bwd, np, false, "time_bwd");
+	/* metres in a projected CRS: the snapping grid's arithmetic needs them Earth-sized */
 	for (i = 0; i < nv; i++)
-		if (!isfinite(net->vx[i]) || !isfinite(net->vy[i]))
-			damaged("A vertex has a coordinate that is not finite.");
+		if (!(fabs(net->vx[i]) <= CP_MAX_COORDINATE) || !(fabs(net->vy[i]) <= CP_MAX_COORDINATE))
+			damaged("A vertex has a coordinate that is not finite or beyond 1e9 metres.");
 	if (!isfinite(h->total_length_m) || !isfinite(h->tolerance_m))
 		damaged("Its totals are not finite.");
 }

@@ -13,6 +13,30 @@
 #include "network.h"
 
 #define GRID_MAX_CELLS (1 << 22)
+#define GRID_REFS_PER_SEGMENT 16	/* a real street network has 1-4 */
+
+/* References the grid would hold with this cell size: every segment in every cell of its box. */
+static uint64
+grid_references(const CpNetwork *net, double x0, double y0, double cell)
+{
+	uint64		total = 0;
+	uint32		p,
+				v;
+
+	for (p = 0; p < net->npieces; p++)
+	{
+		if ((p & 0x3fff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (v = net->vert_start[p]; v + 1 < net->vert_start[p + 1]; v++)
+		{
+			uint64		w = (uint64) ((fabs(net->vx[v + 1] - net->vx[v])) / cell) + 2;
+			uint64		h = (uint64) ((fabs(net->vy[v + 1] - net->vy[v])) / cell) + 2;
+
+			total += w * h;
+		}
+	}
+	return total;
+}
 
 void
 cp_snap_grid_build(CpNetwork *net)
@@ -42,6 +66,12 @@ cp_snap_grid_build(CpNetwork *net)
 	g->cell = Max(g->cell, 5.0);
 	while (((maxx - minx) / g->cell + 1) * ((maxy - miny) / g->cell + 1) > GRID_MAX_CELLS)
 		g->cell *= 1.5;
+	/* long segments enter many cells: coarser cells until the references fit (uint32, bounded memory) */
+	while (grid_references(net, minx, miny, g->cell) > Max((uint64) nsegs * GRID_REFS_PER_SEGMENT, GRID_MAX_CELLS))
+		g->cell *= 2;
+	cp_check_call_memory("the snapping grid",
+						 (double) grid_references(net, minx, miny, g->cell) * 2 * sizeof(uint32),
+						 "The network has very long straight segments; split its edges into shorter ones.");
 	g->x0 = minx;
 	g->y0 = miny;
 	g->nx = (int32) ((maxx - minx) / g->cell) + 1;

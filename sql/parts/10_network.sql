@@ -82,14 +82,16 @@ COMMENT ON FUNCTION cp._network_may_manage(name) IS
   'Internal: true when the current role may rebuild or drop a network owned by this role (a member of it, or of cp_admin)';
 
 -- Row-level security: anyone who may read the catalogue reads every network;
--- a new network belongs to the role that builds it; only its owner's members
--- and cp_admin replace or drop it. The extension owner is not bound by it.
+-- a network belongs to the role that last built it; only its owner's members
+-- and cp_admin replace or drop it, and a replaced row belongs to whoever
+-- replaced it. The extension owner is not bound by it.
 ALTER TABLE cp.network_catalog ENABLE ROW LEVEL SECURITY;
 CREATE POLICY network_read ON cp.network_catalog FOR SELECT USING (true);
 CREATE POLICY network_insert ON cp.network_catalog FOR INSERT
   WITH CHECK (owner OPERATOR(pg_catalog.=) current_user);
+-- whoever replaces a row owns what it stores (its edges query is theirs from then on)
 CREATE POLICY network_update ON cp.network_catalog FOR UPDATE
-  USING (cp._network_may_manage(owner)) WITH CHECK (cp._network_may_manage(owner));
+  USING (cp._network_may_manage(owner)) WITH CHECK (owner OPERATOR(pg_catalog.=) current_user);
 CREATE POLICY network_delete ON cp.network_catalog FOR DELETE
   USING (cp._network_may_manage(owner));
 
@@ -119,7 +121,7 @@ BEGIN
   IF FOUND AND NOT cp._network_may_manage(net_owner) THEN
     RAISE EXCEPTION 'permission denied to % network "%"', action, network
       USING ERRCODE = '42501',
-            DETAIL = format('The network belongs to role %I.', net_owner),
+            DETAIL = pg_catalog.format('The network belongs to role %I.', net_owner),
             HINT = 'Only members of the owning role and of cp_admin may rebuild or drop a network; choose another name to build your own.';
   END IF;
 END
@@ -154,7 +156,7 @@ BEGIN
          largest_component_share = excluded.largest_component_share,
          total_length_m = excluded.total_length_m, compiled_bytes = excluded.compiled_bytes,
          geometry_bytes = excluded.geometry_bytes,
-         has_z = excluded.has_z, compiled = excluded.compiled,
+         has_z = excluded.has_z, compiled = excluded.compiled, owner = current_user,
          build_id = nextval('cp.network_build_seq'), built_at = now();
   RETURN QUERY SELECT * FROM cp.networks n WHERE n.name = network_build.name;
 END
@@ -168,7 +170,6 @@ SET search_path FROM CURRENT
 AS $$
 DECLARE
   def record;
-  caller name;
 BEGIN
   SELECT c.edges_sql, c.tolerance_m, c.owner INTO def FROM cp.network_catalog c WHERE c.name = network_rebuild.name;
   IF NOT FOUND THEN
@@ -176,27 +177,22 @@ BEGIN
       USING ERRCODE = '42704', HINT = 'cp.networks lists the built networks.';
   END IF;
   PERFORM cp._network_check_manage(name, 'rebuild');
-  -- The stored edges query was written by the network's owner: it runs as that
-  -- role, never as a more privileged caller (an admin or superuser rebuilding it).
-  caller := current_user;
-  IF def.owner IS DISTINCT FROM caller THEN
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = def.owner
-                      AND pg_catalog.pg_has_role(caller, r.oid, 'MEMBER')) THEN
-      RAISE EXCEPTION 'cannot rebuild network "%" of role % from its stored definition', name, def.owner
-        USING ERRCODE = '42501',
-              DETAIL = 'A stored edges query runs as the role that wrote it, and the current role cannot act as that role.',
-              HINT = 'Build it again with an edges query of your own: cp.network_build(name, edges_sql).';
-    END IF;
-    PERFORM pg_catalog.set_config('role', def.owner, true);
+  -- The stored edges query is the owner's code: it runs only in the owner's own
+  -- session. Switching role is no sandbox (the query could switch back to the
+  -- session user), so a superuser, an admin or a member acting through SET ROLE
+  -- builds with an edges query of their own instead.
+  IF def.owner IS DISTINCT FROM current_user OR current_user IS DISTINCT FROM session_user THEN
+    RAISE EXCEPTION 'cannot rebuild network "%" of role % from its stored definition', name, def.owner
+      USING ERRCODE = '42501',
+            DETAIL = pg_catalog.format('The stored edges query runs only in a session of role %I itself (this is role %I in a session of %I).',
+                            def.owner, current_user, session_user),
+            HINT = 'Build it again with an edges query of your own: cp.network_build(name, edges_sql).';
   END IF;
   RETURN QUERY SELECT * FROM cp.network_build(name, def.edges_sql, def.tolerance_m);
-  IF def.owner IS DISTINCT FROM caller THEN
-    PERFORM pg_catalog.set_config('role', caller, true);
-  END IF;
 END
 $$;
 COMMENT ON FUNCTION cp.network_rebuild(text) IS
-  'Rebuild a network from its stored definition (after its edges changed); the stored edges query runs as the network''s owner';
+  'Rebuild a network from its stored definition (after its edges changed); only in a session of the network''s owner (the stored query is its code), others build with an edges query of their own';
 
 CREATE FUNCTION cp.network_drop(name text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE STRICT
@@ -281,7 +277,7 @@ BEGIN
     RAISE EXCEPTION 'unknown walking profile "%"', profile
       USING ERRCODE = '22023',
             HINT = 'cp.walk_profiles lists the profiles: ' ||
-                   (SELECT string_agg(name, ', ' ORDER BY name) FROM cp.walk_profiles) || '.';
+                   (SELECT pg_catalog.string_agg(name, ', ' ORDER BY name) FROM cp.walk_profiles) || '.';
   END IF;
   RETURN kmh * 1000.0 / 60.0;
 END

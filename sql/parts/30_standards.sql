@@ -408,7 +408,7 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM cp.facility_standards s WHERE s.code = standard) THEN
     RAISE EXCEPTION 'standard set "%" does not exist', standard
       USING ERRCODE = '42704',
-            DETAIL = format('Known sets: %s.', (SELECT string_agg(code, ', ' ORDER BY code) FROM cp.facility_standards)),
+            DETAIL = pg_catalog.format('Known sets: %s.', (SELECT pg_catalog.string_agg(code, ', ' ORDER BY code) FROM cp.facility_standards)),
             HINT = 'Add your own set to cp.facility_standards, or copy one with cp.copy_standard().';
   END IF;
 END
@@ -452,8 +452,8 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM cp.life_circles l WHERE l.standard = std AND l.life_circle = lvl) THEN
     RAISE EXCEPTION 'standard set "%" has no life circle "%"', std, lvl
       USING ERRCODE = '22023',
-            DETAIL = format('Set %s defines: %s.', std,
-                            (SELECT string_agg(l.life_circle, ', ' ORDER BY cp.life_circle_rank(l.life_circle))
+            DETAIL = pg_catalog.format('Set %s defines: %s.', std,
+                            (SELECT pg_catalog.string_agg(l.life_circle, ', ' ORDER BY cp.life_circle_rank(l.life_circle))
                                FROM cp.life_circles l WHERE l.standard = std)),
             HINT = 'Ask for a level the set defines, or add it to cp.life_circles in your own set.';
   END IF;
@@ -539,8 +539,8 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM cp.parking_standards p WHERE p.standard = std AND p.use = u) THEN
     RAISE EXCEPTION 'standard set "%" has no parking rule for use "%"', std, u
       USING ERRCODE = '22023',
-            DETAIL = format('Set %s has rules for: %s.', std,
-                            coalesce((SELECT string_agg(DISTINCT p.use, ', ') FROM cp.parking_standards p WHERE p.standard = std),
+            DETAIL = pg_catalog.format('Set %s has rules for: %s.', std,
+                            coalesce((SELECT pg_catalog.string_agg(DISTINCT p.use, ', ') FROM cp.parking_standards p WHERE p.standard = std),
                                      'no use at all')),
             HINT = 'Map the building use to one of these codes, or add a rule to your own set.';
   END IF;
@@ -568,7 +568,7 @@ BEGIN
      OR floor_area_m2 < 0 OR floor_area_m2 = 'NaN' OR floor_area_m2 = 'Infinity' THEN
     RAISE EXCEPTION 'households and floor area must be finite and not negative'
       USING ERRCODE = '22023',
-            DETAIL = format('Got households %s and floor area %s m².', coalesce(households::text, 'NULL'), coalesce(floor_area_m2::text, 'NULL')),
+            DETAIL = pg_catalog.format('Got households %s and floor area %s m².', coalesce(households::text, 'NULL'), coalesce(floor_area_m2::text, 'NULL')),
             HINT = 'Pass NULL for an unknown quantity.';
   END IF;
 END

@@ -39,7 +39,7 @@ DECLARE
   n bigint; nd bigint; bad bigint;
 BEGIN
   BEGIN
-    EXECUTE format('SELECT count(*), count(DISTINCT id), count(*) FILTER (WHERE NOT (population::float8 >= 0 AND population::float8 < ''Infinity''))
+    EXECUTE pg_catalog.format('SELECT count(*), count(DISTINCT id), count(*) FILTER (WHERE NOT (population::float8 >= 0 AND population::float8 < ''Infinity''))
                       FROM (SELECT id, geom, population FROM (%s) r) r', cp._coverage_query(residents_sql))
       INTO n, nd, bad;
   EXCEPTION WHEN undefined_column THEN
@@ -53,7 +53,7 @@ BEGIN
   END IF;
   IF bad > 0 THEN
     RAISE EXCEPTION 'population must be a finite number, zero or more'
-      USING ERRCODE = '22023', DETAIL = format('%s residents have a negative, NaN or infinite population.', bad),
+      USING ERRCODE = '22023', DETAIL = pg_catalog.format('%s residents have a negative, NaN or infinite population.', bad),
             HINT = 'NULL population counts as 0.';
   END IF;
 END
@@ -74,8 +74,8 @@ BEGIN
   -- outside the list but a code some set or the OSM mapping uses (hospital under GB 50180-2018):
   -- ignored with a NOTICE; a code nothing knows (a typo): an error naming it
   BEGIN
-    EXECUTE format('SELECT string_agg(format(''%%s (%%s)'', c, n), '', '' ORDER BY c) FILTER (WHERE known),
-                           string_agg(format(''"%%s" (%%s)'', c, n), '', '' ORDER BY c) FILTER (WHERE NOT known)
+    EXECUTE pg_catalog.format('SELECT pg_catalog.string_agg(pg_catalog.format(''%%s (%%s)'', c, n), '', '' ORDER BY c) FILTER (WHERE known),
+                           pg_catalog.string_agg(pg_catalog.format(''"%%s" (%%s)'', c, n), '', '' ORDER BY c) FILTER (WHERE NOT known)
                       FROM (SELECT u.c, u.n,
                                    EXISTS (SELECT 1 FROM cp.facility_categories k WHERE k.code = u.c)
                                    OR EXISTS (SELECT 1 FROM cp.osm_category_map m WHERE m.category = u.c) AS known
@@ -120,7 +120,7 @@ DECLARE
   skipped text;
 BEGIN
   PERFORM cp.check_standard(std);
-  SELECT string_agg(DISTINCT v.code, ', ') INTO skipped
+  SELECT pg_catalog.string_agg(DISTINCT v.code, ', ') INTO skipped
     FROM cp.facility_categories v
    WHERE v.standard = std
      AND NOT EXISTS (SELECT 1 FROM cp.life_circle_categories w
@@ -166,7 +166,7 @@ DECLARE
   codes text[];
   radii float8[];
 BEGIN
-  SELECT array_agg(c.code ORDER BY c.code), array_agg(c.radius_m ORDER BY c.code)
+  SELECT pg_catalog.array_agg(c.code ORDER BY c.code), pg_catalog.array_agg(c.radius_m ORDER BY c.code)
     INTO codes, radii FROM cp._coverage_categories(standard) c;
   PERFORM cp._coverage_srid(network);
   PERFORM cp._coverage_check_residents(residents_sql);
@@ -176,7 +176,7 @@ BEGIN
     SELECT a.resident_id, a.category, a.facility_id, a.distance_m, r.radius,
            a.distance_m IS NOT NULL, a.crowfly_m IS NOT NULL
       FROM cp._coverage_eval(network,
-                             format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
+                             pg_catalog.format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
                              cp._coverage_query(facilities_sql), codes, radii, false, 250, 'resident', NULL) a
       JOIN unnest(codes, radii) AS r (code, radius) ON r.code = a.category
      ORDER BY a.resident_id, a.category;
@@ -197,7 +197,7 @@ BEGIN
     RETURN 'SELECT NULL::bigint AS id, NULL::geometry AS geom';
   END IF;
   BEGIN
-    EXECUTE format('SELECT count(*), count(DISTINCT id) FROM (SELECT id::bigint, cp._geometry_ewkb(geom)::geometry FROM (%s) c) c',
+    EXECUTE pg_catalog.format('SELECT count(*), count(DISTINCT id) FROM (SELECT id::bigint, cp._geometry_ewkb(geom)::geometry FROM (%s) c) c',
                    cp._coverage_query(communities_sql)) INTO n, nd;
   EXCEPTION WHEN undefined_column THEN
     RAISE EXCEPTION 'communities query must return columns id and geom'
@@ -206,7 +206,7 @@ BEGIN
   IF n <> nd THEN
     RAISE EXCEPTION 'communities query returns % duplicate ids', n - nd USING ERRCODE = '23505';
   END IF;
-  RETURN format('SELECT id::bigint AS id, cp._geometry_ewkb(geom)::geometry AS geom FROM (%s) c', cp._coverage_query(communities_sql));
+  RETURN pg_catalog.format('SELECT id::bigint AS id, cp._geometry_ewkb(geom)::geometry AS geom FROM (%s) c', cp._coverage_query(communities_sql));
 END
 $$;
 COMMENT ON FUNCTION cp._coverage_communities(text) IS
@@ -263,7 +263,7 @@ BEGIN
   IF network IS NULL OR residents_sql IS NULL OR facilities_sql IS NULL OR standard IS NULL OR profile IS NULL THEN
     RETURN;
   END IF;
-  SELECT array_agg(c.code ORDER BY c.code), array_agg(c.radius_m ORDER BY c.code)
+  SELECT pg_catalog.array_agg(c.code ORDER BY c.code), pg_catalog.array_agg(c.radius_m ORDER BY c.code)
     INTO codes, radii FROM cp._coverage_categories(standard) c;
   srid := cp._coverage_srid(network);
   PERFORM cp._coverage_check_residents(residents_sql);
@@ -273,7 +273,7 @@ BEGIN
   RETURN QUERY
     WITH com AS (SELECT c.id, c.geom FROM cp._coverage_rows(cq) c),
     a AS (SELECT * FROM cp._coverage_eval(network,
-                                          format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
+                                          pg_catalog.format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
                                           cp._coverage_query(facilities_sql), codes, radii, false, 250,
                                           CASE WHEN communities_sql IS NULL THEN 'area' ELSE 'community' END, cq) e
            WHERE e.category IS NOT NULL)
@@ -316,20 +316,20 @@ BEGIN
   END IF;
   -- every required row (code, level) with its radius; a code required at several levels
   -- must be met at the tightest radius, so each code is searched to its smallest
-  SELECT array_agg(q.code ORDER BY q.code, q.effective_radius_m), array_agg(q.effective_radius_m ORDER BY q.code, q.effective_radius_m),
-         string_agg(q.code || ' (' || q.from_level || ')', ', ') FILTER (WHERE q.effective_radius_m IS NULL)
+  SELECT pg_catalog.array_agg(q.code ORDER BY q.code, q.effective_radius_m), pg_catalog.array_agg(q.effective_radius_m ORDER BY q.code, q.effective_radius_m),
+         pg_catalog.string_agg(q.code || ' (' || q.from_level || ')', ', ') FILTER (WHERE q.effective_radius_m IS NULL)
     INTO req_codes, req_radii, skipped
     FROM cp.life_circle_requirements(standard, lvl) q;
   IF skipped IS NOT NULL THEN
     RAISE NOTICE 'required categories without a walking radius are not checked: %', skipped
       USING HINT = 'Give them a radius_m in your own copy of the set.';
   END IF;
-  SELECT array_agg(x.code ORDER BY x.code), array_agg(x.radius ORDER BY x.code) INTO codes, radii
+  SELECT pg_catalog.array_agg(x.code ORDER BY x.code), pg_catalog.array_agg(x.radius ORDER BY x.code) INTO codes, radii
     FROM (SELECT q.code, min(q.radius) AS radius FROM unnest(req_codes, req_radii) AS q (code, radius)
            WHERE q.radius IS NOT NULL GROUP BY q.code) x;
   srid := cp._coverage_srid(network);
   PERFORM cp._coverage_check_residents(residents_sql);
-  PERFORM cp._coverage_check_facilities(facilities_sql, (SELECT array_agg(DISTINCT c.code) FROM cp.facility_categories c WHERE c.standard = std), false);
+  PERFORM cp._coverage_check_facilities(facilities_sql, (SELECT pg_catalog.array_agg(DISTINCT c.code) FROM cp.facility_categories c WHERE c.standard = std), false);
   cq := cp._coverage_communities(communities_sql);
   IF codes IS NULL THEN
     RAISE EXCEPTION 'life circle "%" of standard set "%" has no required category with a walking radius', lvl, standard
@@ -339,12 +339,12 @@ BEGIN
   RETURN QUERY
     WITH com AS (SELECT c.id, c.geom FROM cp._coverage_rows(cq) c),
     a AS MATERIALIZED (SELECT * FROM cp._coverage_eval(network,
-                                                       format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
+                                                       pg_catalog.format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
                                                        cp._coverage_query(facilities_sql), codes, radii, false, 250,
                                                        CASE WHEN communities_sql IS NULL THEN 'area' ELSE 'community' END, cq))
     SELECT com.id, lvl, coalesce(t.population, 0), coalesce(t.covered, 0),
            t.covered / nullif(t.population, 0), t.crowfly_covered / nullif(t.population, 0),
-           coalesce((SELECT array_agg(m.category ORDER BY m.population - m.covered DESC, m.category)
+           coalesce((SELECT pg_catalog.array_agg(m.category ORDER BY m.population - m.covered DESC, m.category)
                        FROM a m WHERE m.community_id IS NOT DISTINCT FROM com.id AND m.category IS NOT NULL AND m.covered < m.population), '{}'),
            com.geom
       FROM com LEFT JOIN a t ON t.community_id IS NOT DISTINCT FROM com.id AND t.category IS NULL
@@ -371,7 +371,7 @@ BEGIN
   IF radius IS NULL THEN
     RAISE EXCEPTION 'standard set "%" has no category "%" with a walking radius', standard, category
       USING ERRCODE = '22023',
-            DETAIL = format('Set %s has: %s.', standard, (SELECT string_agg(DISTINCT c.code, ', ') FROM cp.facility_categories c
+            DETAIL = pg_catalog.format('Set %s has: %s.', standard, (SELECT pg_catalog.string_agg(DISTINCT c.code, ', ') FROM cp.facility_categories c
                                                            WHERE c.standard = _supply_radius.standard));
   END IF;
   RETURN radius;
@@ -393,16 +393,16 @@ AS $$
 DECLARE
   nfac bigint;
 BEGIN
-  EXECUTE format('SELECT count(*) FROM (%s) f', facilities_sql) INTO nfac;
+  EXECUTE pg_catalog.format('SELECT count(*) FROM (%s) f', facilities_sql) INTO nfac;
   IF nfac > 1000 THEN
     RAISE EXCEPTION 'too many facilities of one category for one two-step floating catchment: %', nfac
       USING ERRCODE = '54000', DETAIL = 'One call handles at most 1000 facilities of the category.',
             HINT = 'Split the area into districts (a residents and facilities query per district).';
   END IF;
-  RETURN QUERY EXECUTE format($q$
+  RETURN QUERY EXECUTE pg_catalog.format($q$
     WITH pairs AS MATERIALIZED (
       SELECT n.target_id AS rid, n.origin_id AS fid
-        FROM cp.nearest($1, $2, format('SELECT id, geom FROM (%%s) r', $3), $4 + 0.001, greatest($5, 1)::int, $6) n
+        FROM cp.nearest($1, $2, pg_catalog.format('SELECT id, geom FROM (%%s) r', $3), $4 + 0.001, greatest($5, 1)::int, $6) n
        WHERE n.origin_id IS NOT NULL),
     res AS MATERIALIZED (
       SELECT r.id::bigint AS id, coalesce(r.population::float8, 0) AS population,
@@ -461,11 +461,11 @@ BEGIN
   srid := cp._coverage_srid(network);
   PERFORM cp._profile_speed(profile);
   PERFORM cp._coverage_check_residents(residents_sql);
-  PERFORM cp._coverage_check_facilities(facilities_sql, (SELECT array_agg(DISTINCT c.code) FROM cp.facility_categories c WHERE c.standard = supply_gap.standard), true);
+  PERFORM cp._coverage_check_facilities(facilities_sql, (SELECT pg_catalog.array_agg(DISTINCT c.code) FROM cp.facility_categories c WHERE c.standard = supply_gap.standard), true);
   cq := cp._coverage_communities(communities_sql);
   rq := cp._coverage_query(residents_sql);
-  fq := format('SELECT id, geom, capacity FROM (%s) f WHERE category::text = %L', cp._coverage_query(facilities_sql), cat);
-  RETURN QUERY EXECUTE format($q$
+  fq := pg_catalog.format('SELECT id, geom, capacity FROM (%s) f WHERE category::text = %L', cp._coverage_query(facilities_sql), cat);
+  RETURN QUERY EXECUTE pg_catalog.format($q$
     WITH person AS MATERIALIZED (SELECT * FROM cp._supply_persons($1, $2, $3, $4, $5, %1$s)),
     pts AS MATERIALIZED (SELECT person.id, person.g FROM person),
     com AS MATERIALIZED (SELECT row_number() OVER () AS k, c.id, c.geom,
@@ -504,12 +504,12 @@ BEGIN
   srid := cp._coverage_srid(network);
   PERFORM cp._profile_speed(profile);
   PERFORM cp._coverage_check_residents(residents_sql);
-  PERFORM cp._coverage_check_facilities(facilities_sql, (SELECT array_agg(DISTINCT c.code) FROM cp.facility_categories c
+  PERFORM cp._coverage_check_facilities(facilities_sql, (SELECT pg_catalog.array_agg(DISTINCT c.code) FROM cp.facility_categories c
                                                           WHERE c.standard = supply_access.standard), true);
   RETURN QUERY
     SELECT p.id, p.population, p.supply, 1000.0 * p.supply / nullif(p.population, 0)
       FROM cp._supply_persons(network, cp._coverage_query(residents_sql),
-                              format('SELECT id, geom, capacity FROM (%s) f WHERE category::text = %L',
+                              pg_catalog.format('SELECT id, geom, capacity FROM (%s) f WHERE category::text = %L',
                                      cp._coverage_query(facilities_sql), category),
                               radius, profile, srid) p
      ORDER BY p.id;
@@ -552,11 +552,11 @@ BEGIN
   END IF;
   IF tgt IS NOT NULL AND NOT (tgt > 0 AND tgt < 'Infinity') THEN
     RAISE EXCEPTION 'target_m2_per_resident must be a finite number above zero'
-      USING ERRCODE = '22023', DETAIL = format('The value given is %s.', tgt);
+      USING ERRCODE = '22023', DETAIL = pg_catalog.format('The value given is %s.', tgt);
   END IF;
   fq := cp._coverage_query(facilities_sql);
   BEGIN
-    EXECUTE format('SELECT f.id, f.floor_area FROM (%s) f WHERE f.category::text = %L
+    EXECUTE pg_catalog.format('SELECT f.id, f.floor_area FROM (%s) f WHERE f.category::text = %L
                        AND NOT (f.floor_area::float8 >= 0 AND f.floor_area::float8 < ''Infinity'') LIMIT 1', fq, cat)
       INTO bad;
   EXCEPTION WHEN undefined_column THEN
@@ -566,13 +566,13 @@ BEGIN
   END;
   IF bad.id IS NOT NULL THEN
     RAISE EXCEPTION 'floor area must be a finite number of m², zero or more'
-      USING ERRCODE = '22023', DETAIL = format('Facility %s has floor area %s.', bad.id, coalesce(bad.floor_area::text, 'NULL'));
+      USING ERRCODE = '22023', DETAIL = pg_catalog.format('Facility %s has floor area %s.', bad.id, coalesce(bad.floor_area::text, 'NULL'));
   END IF;
   cq := cp._coverage_communities(communities_sql);
   RETURN QUERY
     WITH s AS (
       SELECT * FROM cp.supply_gap(network, residents_sql,
-                                  format('SELECT id, category, geom, floor_area AS capacity FROM (%s) f', fq),
+                                  pg_catalog.format('SELECT id, category, geom, floor_area AS capacity FROM (%s) f', fq),
                                   cat, communities_sql, coalesce(tgt, 1) * 1000, standard, profile)),
     inside AS (SELECT * FROM cp._space_inside(fq, cat, cq))
     SELECT s.community_id, cat, s.population, coalesce(i.floor_area, 0),
@@ -593,7 +593,7 @@ LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
 AS $$
 BEGIN
-  RETURN QUERY EXECUTE format($q$
+  RETURN QUERY EXECUTE pg_catalog.format($q$
     SELECT c.id, sum(coalesce(f.floor_area::float8, 0))
       FROM (%s) c
       JOIN (SELECT * FROM (%s) f WHERE f.category::text = %L AND f.geom IS NOT NULL) f

@@ -146,9 +146,13 @@ AS $$
          END,
          coalesce((new_row).decision_ref, (old_row).decision_ref)
     FROM j
-   -- A restore (pg_dump data of this configuration table) re-inserts rows whose
-   -- latest audit row already records exactly this state: not a new change.
-   WHERE NOT (operation OPERATOR(pg_catalog.=) 'insert' AND coalesce(
+   -- A restore (pg_dump data of this configuration table, run by a superuser)
+   -- re-inserts rows whose latest audit row already records exactly this state:
+   -- not a new change. Anyone else's insert is always audited.
+   WHERE NOT (operation OPERATOR(pg_catalog.=) 'insert'
+              AND coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r
+                             WHERE r.rolname OPERATOR(pg_catalog.=) session_user), false)
+              AND coalesce(
            j.n OPERATOR(pg_catalog.=) (SELECT h.new_row FROM cp.heritage_history h
                    WHERE h.site_id OPERATOR(pg_catalog.=) (heritage_audit_write.new_row).id
                    ORDER BY h.id DESC LIMIT 1), false))
@@ -185,12 +189,12 @@ COMMENT ON FUNCTION cp.heritage_history_guard() IS
 
 CREATE FUNCTION cp.heritage_history_archived() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
-SET search_path FROM CURRENT
+SET search_path = pg_catalog, cp, pg_temp
 AS $$
 BEGIN
   INSERT INTO cp.heritage_history (operation, changed_by, new_row, decision_ref)
   SELECT 'archive', current_user,
-         jsonb_build_object('rows', count(*), 'first_id', min(a.id), 'last_id', max(a.id),
+         pg_catalog.jsonb_build_object('rows', count(*), 'first_id', min(a.id), 'last_id', max(a.id),
                             'from', min(a.changed_at), 'to', max(a.changed_at)),
          current_setting('cp_heritage.archive_ref', true)
     FROM archived a
@@ -202,31 +206,45 @@ REVOKE ALL ON FUNCTION cp.heritage_history_archived() FROM PUBLIC;
 COMMENT ON FUNCTION cp.heritage_history_archived() IS
   'Trigger: after a supervised archive, records how many audit rows were moved out and under which decision';
 
+-- Also fired by the SECURITY DEFINER guard (the first site records the register
+-- SRID), so it follows the definer rules: no schema others can write to on its
+-- path, PostGIS named by its schema at install time.
+DO $do$
+DECLARE
+  postgis_schema text := (SELECT pg_catalog.quote_ident(n.nspname)
+                            FROM pg_catalog.pg_extension e
+                            JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                           WHERE e.extname = 'postgis');
+BEGIN
+  EXECUTE pg_catalog.format($f$
 CREATE FUNCTION cp.heritage_config_guard() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
-SET search_path FROM CURRENT
+SET search_path = pg_catalog, cp, pg_temp
 AS $$
 DECLARE
   used integer;
 BEGIN
   IF NEW.srid IS NOT NULL THEN
-    IF NOT EXISTS (SELECT 1 FROM spatial_ref_sys WHERE srid = NEW.srid) THEN
-      RAISE EXCEPTION 'heritage register SRID % is unknown', NEW.srid
+    IF NOT EXISTS (SELECT 1 FROM %1$s.spatial_ref_sys r WHERE r.srid OPERATOR(pg_catalog.=) NEW.srid) THEN
+      RAISE EXCEPTION 'heritage register SRID %% is unknown', NEW.srid
         USING ERRCODE = 'check_violation',
               DETAIL = 'The SRID is not in spatial_ref_sys.',
               HINT = 'Choose a projected SRID in metres that PostGIS knows, e.g. the district''s CGCS2000 zone.';
     END IF;
-    SELECT ST_SRID(footprint) INTO used FROM cp.heritage_site WHERE ST_SRID(footprint) <> NEW.srid LIMIT 1;
+    SELECT %1$s.ST_SRID(s.footprint) INTO used FROM cp.heritage_site s
+     WHERE %1$s.ST_SRID(s.footprint) OPERATOR(pg_catalog.<>) NEW.srid LIMIT 1;
     IF FOUND THEN
-      RAISE EXCEPTION 'heritage register already uses SRID %', used
+      RAISE EXCEPTION 'heritage register already uses SRID %%', used
         USING ERRCODE = 'check_violation',
-              DETAIL = format('Sites with SRID %s exist, so the register cannot switch to SRID %s.', used, NEW.srid),
+              DETAIL = pg_catalog.format('Sites with SRID %%s exist, so the register cannot switch to SRID %%s.', used, NEW.srid),
               HINT = 'The SRID is chosen once; transform every site in one decision before changing it.';
     END IF;
   END IF;
   RETURN NEW;
 END
-$$;
+$$$f$, postgis_schema);
+END
+$do$;
 REVOKE ALL ON FUNCTION cp.heritage_config_guard() FROM PUBLIC;
 COMMENT ON FUNCTION cp.heritage_config_guard() IS
   'Trigger: the register SRID must be known to PostGIS and match the sites already saved';
@@ -324,7 +342,7 @@ BEGIN
   IF ST_SRID(geom) <> reg_srid THEN
     RAISE EXCEPTION 'proposal has SRID %, the heritage register uses SRID %', ST_SRID(geom), reg_srid
       USING ERRCODE = 'invalid_parameter_value',
-            HINT = format('Transform it with ST_Transform(geom, %s).', reg_srid);
+            HINT = pg_catalog.format('Transform it with ST_Transform(geom, %s).', reg_srid);
   END IF;
   review := coalesce((SELECT c.review_distance_m FROM cp.heritage_config c), 50);
   -- Search box for the review distance; in degrees for EPSG:4326, else in CRS units (metres).
@@ -348,7 +366,7 @@ BEGIN
   ), hits AS (
     -- demolition touching a listed footprint; construction on one
     SELECT c.id, 'listed_footprint'::text AS rule, 'forbidden'::text AS severity,
-           format('%s of listed %s site %s "%s" is %s', CASE action WHEN 'demolish' THEN 'demolition' ELSE 'construction' END,
+           pg_catalog.format('%s of listed %s site %s "%s" is %s', CASE action WHEN 'demolish' THEN 'demolition' ELSE 'construction' END,
                   c.grade, c.code, c.name,
                   CASE action WHEN 'demolish' THEN 'touching its footprint' ELSE 'on its footprint' END) AS message
       FROM cand c
@@ -357,7 +375,7 @@ BEGIN
     UNION ALL
     SELECT c.id, 'protection_zone',
            CASE action WHEN 'build' THEN 'forbidden' ELSE 'needs_review' END,
-           format('%s inside the protection zone of %s site %s "%s"',
+           pg_catalog.format('%s inside the protection zone of %s site %s "%s"',
                   CASE action WHEN 'build' THEN 'new construction' ELSE 'demolition' END,
                   c.grade, c.code, c.name)
       FROM cand c
@@ -370,15 +388,15 @@ BEGIN
            CASE WHEN height_m IS NOT NULL AND c.height_limit_m IS NOT NULL AND height_m > c.height_limit_m
                 THEN 'forbidden' ELSE 'needs_review' END,
            CASE WHEN height_m IS NOT NULL AND c.height_limit_m IS NOT NULL AND height_m > c.height_limit_m
-                THEN format('height %s m exceeds the limit of %s m in the control zone of %s site %s "%s"',
+                THEN pg_catalog.format('height %s m exceeds the limit of %s m in the control zone of %s site %s "%s"',
                             height_m, c.height_limit_m, c.grade, c.code, c.name)
-                ELSE format('construction in the control zone of %s site %s "%s": %s%s',
+                ELSE pg_catalog.format('construction in the control zone of %s site %s "%s": %s%s',
                             c.grade, c.code, c.name,
                             CASE WHEN c.height_limit_m IS NULL THEN 'no height limit recorded'
-                                 WHEN height_m IS NULL THEN format('height not given (limit %s m)', c.height_limit_m)
-                                 ELSE format('height %s m within the limit of %s m', height_m, c.height_limit_m) END,
+                                 WHEN height_m IS NULL THEN pg_catalog.format('height not given (limit %s m)', c.height_limit_m)
+                                 ELSE pg_catalog.format('height %s m within the limit of %s m', height_m, c.height_limit_m) END,
                             CASE WHEN c.style_rules <> '{}'::jsonb
-                                 THEN format(', style rules %s apply', c.style_rules::text) ELSE '' END)
+                                 THEN pg_catalog.format(', style rules %s apply', c.style_rules::text) ELSE '' END)
            END
       FROM cand c
      WHERE action = 'build' AND c.control_zone IS NOT NULL
@@ -387,7 +405,7 @@ BEGIN
   SELECT x.id, x.rule, x.severity, x.message FROM hits x
   UNION ALL
   SELECT c.id, 'proximity', 'needs_review',
-         format('within %s m of listed %s site %s "%s"', review, c.grade, c.code, c.name)
+         pg_catalog.format('within %s m of listed %s site %s "%s"', review, c.grade, c.code, c.name)
     FROM cand c
    WHERE NOT EXISTS (SELECT 1 FROM hits x WHERE x.id = c.id)
      AND CASE WHEN reg_srid = 4326
@@ -417,13 +435,13 @@ BEGIN
     RAISE EXCEPTION 'cp.heritage_proposal_guard() must be a BEFORE INSERT OR UPDATE row trigger'
       USING ERRCODE = 'E0001';
   END IF;
-  EXECUTE format('SELECT ($1).%I::geometry', geom_col) INTO g USING NEW;
+  EXECUTE pg_catalog.format('SELECT ($1).%I::geometry', geom_col) INTO g USING NEW;
   IF TG_NARGS >= 2 OR EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = TG_RELID
                                  AND attname = height_col AND attnum > 0 AND NOT attisdropped) THEN
-    EXECUTE format('SELECT ($1).%I::float8', height_col) INTO h USING NEW;
+    EXECUTE pg_catalog.format('SELECT ($1).%I::float8', height_col) INTO h USING NEW;
   END IF;
   IF action_col IS NOT NULL THEN
-    EXECUTE format('SELECT ($1).%I::text', action_col) INTO a USING NEW;
+    EXECUTE pg_catalog.format('SELECT ($1).%I::text', action_col) INTO a USING NEW;
   END IF;
   IF g IS NULL THEN
     RETURN NEW;   -- nothing to check until the proposal has an outline
@@ -457,7 +475,7 @@ BEGIN
   IF area IS NOT NULL AND reg_srid IS NOT NULL AND ST_SRID(area) <> reg_srid THEN
     RAISE EXCEPTION 'area has SRID %, the heritage register uses SRID %', ST_SRID(area), reg_srid
       USING ERRCODE = 'invalid_parameter_value',
-            HINT = format('Transform it with ST_Transform(area, %s).', reg_srid);
+            HINT = pg_catalog.format('Transform it with ST_Transform(area, %s).', reg_srid);
   END IF;
   RETURN QUERY
   WITH s AS (
@@ -472,10 +490,10 @@ BEGIN
          0.9::float8,
          (SELECT count(*) FILTER (WHERE s.condition IN ('intact', 'restored'))::float8
                  / nullif(count(*), 0) >= 0.9 FROM s),
-         (SELECT jsonb_object_agg(g.grade, (SELECT count(*) FROM s WHERE s.grade = g.grade))
+         (SELECT pg_catalog.jsonb_object_agg(g.grade, (SELECT count(*) FROM s WHERE s.grade = g.grade))
             FROM unnest(ARRAY['national', 'provincial', 'municipal', 'historic_building',
                               'traditional_style']) AS g(grade)),
-         (SELECT jsonb_object_agg(c.cond, (SELECT count(*) FROM s WHERE s.condition = c.cond))
+         (SELECT pg_catalog.jsonb_object_agg(c.cond, (SELECT count(*) FROM s WHERE s.condition = c.cond))
             FROM unnest(ARRAY['intact', 'damaged', 'restored', 'lost']) AS c(cond));
 END
 $$;

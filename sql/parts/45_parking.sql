@@ -27,7 +27,7 @@ BEGIN
   FOREACH t IN ARRAY ARRAY['_cp_parking_buildings', '_cp_parking_lots', '_cp_parking_alloc',
                            '_cp_parking_communities'] LOOP
     IF to_regclass('pg_temp.' || t) IS NOT NULL THEN
-      EXECUTE format('DROP TABLE pg_temp.%I', t);
+      EXECUTE pg_catalog.format('DROP TABLE pg_temp.%I', t);
     END IF;
   END LOOP;
 END
@@ -43,17 +43,17 @@ DECLARE
   nulls bigint;
   dup bigint;
 BEGIN
-  EXECUTE format('SELECT count(*) FILTER (WHERE id IS NULL), (SELECT id FROM %1$s GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 1)
+  EXECUTE pg_catalog.format('SELECT count(*) FILTER (WHERE id IS NULL), (SELECT id FROM %1$s GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 1)
                     FROM %1$s', tbl) INTO nulls, dup;
   IF nulls > 0 THEN
     RAISE EXCEPTION '% query returned % rows with a NULL id', query_name, nulls USING ERRCODE = '23502';
   END IF;
   IF dup IS NOT NULL AND hint IS NOT NULL THEN
     RAISE EXCEPTION '% query returned duplicate ids', query_name
-      USING ERRCODE = '23505', DETAIL = format('%s %s appears more than once.', row_name, dup), HINT = hint;
+      USING ERRCODE = '23505', DETAIL = pg_catalog.format('%s %s appears more than once.', row_name, dup), HINT = hint;
   ELSIF dup IS NOT NULL THEN
     RAISE EXCEPTION '% query returned duplicate ids', query_name
-      USING ERRCODE = '23505', DETAIL = format('%s %s appears more than once.', row_name, dup);
+      USING ERRCODE = '23505', DETAIL = pg_catalog.format('%s %s appears more than once.', row_name, dup);
   END IF;
 END
 $$;
@@ -74,11 +74,11 @@ DECLARE
 BEGIN
   IF walk_m IS NULL OR NOT (walk_m > 0 AND walk_m < 'Infinity') THEN
     RAISE EXCEPTION 'walk_m must be a finite number of metres above zero'
-      USING ERRCODE = '22023', DETAIL = format('The value given is %s.', coalesce(walk_m::text, 'NULL'));
+      USING ERRCODE = '22023', DETAIL = pg_catalog.format('The value given is %s.', coalesce(walk_m::text, 'NULL'));
   END IF;
   IF m2_per_space IS NULL OR NOT (m2_per_space > 0 AND m2_per_space < 'Infinity') THEN
     RAISE EXCEPTION 'area per parking space must be a finite number above zero'
-      USING ERRCODE = '22023', DETAIL = format('The value given is %s.', coalesce(m2_per_space::text, 'NULL'));
+      USING ERRCODE = '22023', DETAIL = pg_catalog.format('The value given is %s.', coalesce(m2_per_space::text, 'NULL'));
   END IF;
   IF NOT EXISTS (SELECT 1 FROM cp.network_catalog c WHERE c.name = network) THEN
     RAISE EXCEPTION 'network "%" does not exist', network
@@ -92,7 +92,7 @@ BEGIN
   -- buildings and their demand in one pass: the rule of cp.parking_rule, read
   -- in one join (an UPDATE per derived column costs more than the join)
   BEGIN
-    EXECUTE format($q$
+    EXECUTE pg_catalog.format($q$
       CREATE TEMP TABLE _cp_parking_buildings ON COMMIT DROP AS
       SELECT b.id, b.geom, b.use, b.households, b.floor_area, r.basis,
              coalesce(CASE r.basis WHEN 'household' THEN b.households * r.spaces
@@ -123,7 +123,7 @@ BEGIN
   IF FOUND THEN
     RAISE EXCEPTION 'households and floor area must be finite and not negative'
       USING ERRCODE = '22023',
-            DETAIL = format('Building %s has households %s and floor area %s m².', bad.id,
+            DETAIL = pg_catalog.format('Building %s has households %s and floor area %s m².', bad.id,
                             coalesce(bad.households::text, 'NULL'), coalesce(bad.floor_area::text, 'NULL')),
             HINT = 'Pass NULL for an unknown quantity.';
   END IF;
@@ -146,7 +146,7 @@ BEGIN
   -- car parks: given capacity, else from the area of a polygon (on the
   -- spheroid for longitude/latitude, in the plane of a projected CRS)
   BEGIN
-    EXECUTE format($q$
+    EXECUTE pg_catalog.format($q$
       CREATE TEMP TABLE _cp_parking_lots ON COMMIT DROP AS
       SELECT p.id, p.geom, p.capacity_given,
              CASE WHEN p.capacity_given IS NOT NULL THEN p.capacity_given
@@ -173,7 +173,7 @@ BEGIN
   IF FOUND THEN
     RAISE EXCEPTION 'parking capacity must be finite and not negative'
       USING ERRCODE = '22023',
-            DETAIL = format('Car park %s has capacity %s.', bad.id, bad.capacity_given),
+            DETAIL = pg_catalog.format('Car park %s has capacity %s.', bad.id, bad.capacity_given),
             HINT = 'Pass NULL to estimate the capacity from the car park''s area.';
   END IF;
   SELECT count(*) INTO cnt FROM pg_temp._cp_parking_lots p WHERE p.capacity_source = 'unknown';
@@ -277,7 +277,7 @@ DECLARE
 BEGIN
   PERFORM cp._parking_run(network, buildings_sql, parking_sql, walk_m, standard, community_type, m2_per_space, max_snap_m);
   BEGIN
-    EXECUTE format($q$
+    EXECUTE pg_catalog.format($q$
       CREATE TEMP TABLE _cp_parking_communities ON COMMIT DROP AS
       SELECT id::bigint AS id, cp._geometry_ewkb(geom)::geometry AS geom FROM (%s) q$q$, communities_sql);
   EXCEPTION WHEN undefined_column THEN

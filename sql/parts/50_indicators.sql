@@ -348,7 +348,7 @@ BEGIN
     IF NEW.value = 'NaN' OR NEW.value < ind.valid_min OR NEW.value > ind.valid_max THEN
       RAISE EXCEPTION 'value % is out of range for indicator "%"', NEW.value, NEW.indicator
         USING ERRCODE = '22003',
-              DETAIL = format('Indicator %s accepts values from %s to %s (%s).', NEW.indicator, ind.valid_min, ind.valid_max, ind.unit),
+              DETAIL = pg_catalog.format('Indicator %s accepts values from %s to %s (%s).', NEW.indicator, ind.valid_min, ind.valid_max, ind.unit),
               HINT = 'Enter shares as percentages (0 to 100), in the indicator''s unit.';
     END IF;
   ELSE
@@ -357,7 +357,7 @@ BEGIN
                           WHERE v = 'NaN' OR v < ind.valid_min OR v > ind.valid_max) THEN
       RAISE EXCEPTION 'local baseline or target is out of range for indicator "%"', NEW.indicator
         USING ERRCODE = '22003',
-              DETAIL = format('Indicator %s accepts values from %s to %s (%s).', NEW.indicator, ind.valid_min, ind.valid_max, ind.unit),
+              DETAIL = pg_catalog.format('Indicator %s accepts values from %s to %s (%s).', NEW.indicator, ind.valid_min, ind.valid_max, ind.unit),
               HINT = 'Enter shares as percentages (0 to 100), in the indicator''s unit.';
     END IF;
   END IF;

@@ -61,8 +61,8 @@ BEGIN
   IF FOUND THEN
     RAISE EXCEPTION 'community "%" has SRID %, the communities use SRID %', NEW.id, ST_SRID(NEW.geom), other_srid
       USING ERRCODE = '23514',
-            DETAIL = format('Community %s has SRID %s; every outline in cp.communities carries the same SRID.', other_id, other_srid),
-            HINT = format('Transform it with ST_Transform(geom, %s).', other_srid);
+            DETAIL = pg_catalog.format('Community %s has SRID %s; every outline in cp.communities carries the same SRID.', other_id, other_srid),
+            HINT = pg_catalog.format('Transform it with ST_Transform(geom, %s).', other_srid);
   END IF;
   RETURN NEW;
 END
@@ -94,7 +94,7 @@ BEGIN
      OR 'Infinity'::numeric IN (abs(value), abs(baseline), abs(target), abs(valid_min), abs(valid_max)) THEN
     RAISE EXCEPTION 'score inputs must be finite numbers'
       USING ERRCODE = '22023',
-            DETAIL = format('Got value %s, baseline %s, target %s, valid range %s to %s.',
+            DETAIL = pg_catalog.format('Got value %s, baseline %s, target %s, valid range %s to %s.',
                             value, baseline, target, valid_min, valid_max);
   END IF;
   IF value IS NULL OR target IS NULL THEN
@@ -162,7 +162,7 @@ COMMENT ON FUNCTION cp._current_stage() IS
 CREATE FUNCTION cp._dimension_rank(dimension text) RETURNS int
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT
-AS $$ SELECT coalesce(array_position(ARRAY['livability', 'smartness', 'resilience', 'humanity'], dimension), 99) $$;
+AS $$ SELECT coalesce(pg_catalog.array_position(ARRAY['livability', 'smartness', 'resilience', 'humanity'], dimension), 99) $$;
 COMMENT ON FUNCTION cp._dimension_rank(text) IS
   'Internal: the plan''s order of the dimensions (livability, smartness, resilience, humanity; user dimensions after)';
 
@@ -300,7 +300,7 @@ AS $$
     SELECT * FROM cp.scorecard_summary(scorecard_json.community_id, scorecard_json.stage)
   ), ind AS (
     SELECT sc.domain,
-           jsonb_agg(jsonb_build_object(
+           pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
              'code', sc.indicator, 'name_zh', sc.name_zh, 'name_en', sc.name_en, 'unit', sc.unit,
              'direction', sc.direction, 'core', sc.core, 'value', sc.value, 'period', sc.period,
              'source', sc.source, 'baseline', sc.baseline, 'target', sc.target, 'gap', sc.gap,
@@ -309,27 +309,27 @@ AS $$
       FROM sc GROUP BY sc.domain
   ), dom AS (
     SELECT su.dimension,
-           jsonb_agg(jsonb_build_object(
+           pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
              'code', su.code, 'name_zh', su.name_zh, 'name_en', su.name_en, 'score', su.score,
              'weight', su.weight, 'missing', su.missing, 'indicators', ind.indicators) ORDER BY su.code) AS domains
       FROM su JOIN ind ON ind.domain = su.code
      WHERE su.level = 'domain'
      GROUP BY su.dimension
   ), dims AS (
-    SELECT jsonb_agg(jsonb_build_object(
+    SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
              'code', su.code, 'name_zh', su.name_zh, 'name_en', su.name_en, 'score', su.score,
              'weight', su.weight, 'missing', su.missing, 'domains', dom.domains)
              ORDER BY cp._dimension_rank(su.code), su.code) AS dimensions
       FROM su JOIN dom ON dom.dimension = su.code
      WHERE su.level = 'dimension'
   )
-  SELECT jsonb_build_object(
-           'community', (SELECT jsonb_build_object('id', c.id, 'name', c.name, 'district', c.district,
+  SELECT pg_catalog.jsonb_build_object(
+           'community', (SELECT pg_catalog.jsonb_build_object('id', c.id, 'name', c.name, 'district', c.district,
                                                    'city', c.city, 'community_type', c.community_type,
                                                    'population', c.population)
                            FROM cp.communities c WHERE c.id = scorecard_json.community_id),
            'stage', su.target_stage,
-           'overall', jsonb_build_object('score', su.score, 'indicators', su.indicators,
+           'overall', pg_catalog.jsonb_build_object('score', su.score, 'indicators', su.indicators,
                                          'with_value', su.with_value, 'scored', su.scored,
                                          'missing', su.missing, 'no_target', su.no_target),
            'dimensions', (SELECT dims.dimensions FROM dims))
@@ -445,7 +445,7 @@ SELECT c.id, c.name, c.district, c.city, c.community_type, c.population,
            min(x.score) FILTER (WHERE x.code = 'humanity' AND x.level = 'dimension') AS humanity,
            min(x.scored) FILTER (WHERE x.level = 'overall') AS scored,
            min(x.missing) FILTER (WHERE x.level = 'overall') AS missing,
-           jsonb_object_agg(x.code, x.score) FILTER (WHERE x.level = 'dimension') AS dimensions
+           pg_catalog.jsonb_object_agg(x.code, x.score) FILTER (WHERE x.level = 'dimension') AS dimensions
       FROM cp.scorecard_summary(c.id) x) s;
 COMMENT ON VIEW cp.community_scores IS
   'Communities with their outline and the scores of today''s plan stage (overall and the four dimensions, 0..100, NULL when nothing is scored) for QGIS graduated colours';
@@ -495,7 +495,7 @@ BEGIN
               WHERE k.value NOT IN ('"string"', '"number"', '"boolean"', '"array"', '"object"')) THEN
     RAISE EXCEPTION 'settings_keys of indicator "%" must map every key to a JSON type', NEW.indicator
       USING ERRCODE = '23514',
-            DETAIL = format('Given: %s.', NEW.settings_keys),
+            DETAIL = pg_catalog.format('Given: %s.', NEW.settings_keys),
             HINT = 'Use string, number, boolean, array or object, e.g. {"network": "string"}.';
   END IF;
   RETURN NEW;
@@ -518,8 +518,8 @@ BEGIN
   IF r IS NULL THEN
     RAISE EXCEPTION 'standard set "%" has no category "%" with a walking radius', standard, category
       USING ERRCODE = '22023',
-            DETAIL = format('Set %s has: %s.', standard,
-                            (SELECT string_agg(c.code, ', ' ORDER BY c.code) FROM cp._coverage_categories(standard) c)),
+            DETAIL = pg_catalog.format('Set %s has: %s.', standard,
+                            (SELECT pg_catalog.string_agg(c.code, ', ' ORDER BY c.code) FROM cp._coverage_categories(standard) c)),
             HINT = 'Name another category in the settings.';
   END IF;
   RETURN r;
@@ -531,9 +531,9 @@ COMMENT ON FUNCTION cp._compute_category_radius(text, text) IS
 INSERT INTO cp.indicator_computations (indicator, sql_template, scope, settings_keys, settings_defaults, note, shipped)
 SELECT i.code, $sql$
 SELECT CASE WHEN r.listed > 0 THEN trim_scale(100 * r.protected::numeric / r.listed) END AS value,
-       jsonb_build_object(
+       pg_catalog.jsonb_build_object(
          'function', 'cp.heritage_protection_rate(area geometry)',
-         'area', jsonb_build_object('table', 'cp.communities', 'id', $1, 'srid', ST_SRID($2),
+         'area', pg_catalog.jsonb_build_object('table', 'cp.communities', 'id', $1, 'srid', ST_SRID($2),
                                     'transformed_to', CASE WHEN ST_SRID(a.area) <> ST_SRID($2) THEN ST_SRID(a.area) END,
                                     'md5', md5(ST_AsEWKB($2))),
          'listed', r.listed, 'protected', r.protected, 'by_condition', r.by_condition) AS inputs
@@ -549,9 +549,9 @@ $sql$, 'community', '{}', '{}',
 INSERT INTO cp.indicator_computations (indicator, sql_template, scope, settings_keys, settings_defaults, note, shipped) VALUES
 ('life_circle_15min_coverage', $sql$
 SELECT l.community_id, 100 * l.ratio::numeric AS value,
-       jsonb_build_object('function', 'cp.life_circle', 'life_circle', l.life_circle,
+       pg_catalog.jsonb_build_object('function', 'cp.life_circle', 'life_circle', l.life_circle,
                           'population', l.population, 'covered_population', l.covered_population,
-                          'crowfly_ratio', l.crowfly_ratio, 'missing_categories', to_jsonb(l.missing_categories)) AS inputs
+                          'crowfly_ratio', l.crowfly_ratio, 'missing_categories', pg_catalog.to_jsonb(l.missing_categories)) AS inputs
   FROM cp.life_circle($4 ->> 'network', $4 ->> 'residents_sql', $4 ->> 'facilities_sql', $1,
                       $4 ->> 'standard', '15min', $4 ->> 'profile') l
 $sql$, 'all',
@@ -560,12 +560,12 @@ $sql$, 'all',
  '100 × share of residents who reach every required category of the 15-minute life circle and of every lower level within its radius on foot (cp.life_circle); no value without residents', true),
 ('elderly_care_coverage', $sql$
 SELECT c.community_id, 100 * c.ratio::numeric AS value,
-       jsonb_build_object('function', 'cp.coverage', 'category', c.category, 'radius_m', r.radius_m,
+       pg_catalog.jsonb_build_object('function', 'cp.coverage', 'category', c.category, 'radius_m', r.radius_m,
                           'population', c.population, 'covered_population', c.covered_population,
                           'crowfly_ratio', c.crowfly_ratio) AS inputs
   FROM cp._compute_category_radius($4 ->> 'standard', $4 ->> 'elderly_care_category') r (radius_m)
  CROSS JOIN LATERAL cp.coverage($4 ->> 'network', $4 ->> 'residents_sql',
-                                format('SELECT * FROM (%s) f WHERE category::text = %L',
+                                pg_catalog.format('SELECT * FROM (%s) f WHERE category::text = %L',
                                        cp._coverage_query($4 ->> 'facilities_sql'), $4 ->> 'elderly_care_category'),
                                 $1, $4 ->> 'standard', $4 ->> 'profile') c
  WHERE c.category = $4 ->> 'elderly_care_category'
@@ -575,7 +575,7 @@ $sql$, 'all',
  '100 × share of residents with an elderly-care facility of the category (default elderly_day_care, 300 m in GB 50180-2018) within its walking radius (cp.coverage); no value without residents', true),
 ('childcare_place_gap', $sql$
 SELECT g.community_id, 100 * g.gap_ratio::numeric AS value,
-       jsonb_build_object('function', 'cp.supply_gap', 'category', g.category,
+       pg_catalog.jsonb_build_object('function', 'cp.supply_gap', 'category', g.category,
                           'per_1000', ($4 ->> 'childcare_per_1000')::float8, 'population', g.population,
                           'demand', g.demand, 'supply', g.supply, 'gap', g.gap) AS inputs
   FROM cp.supply_gap($4 ->> 'network', $4 ->> 'residents_sql', $4 ->> 'childcare_facilities_sql',
@@ -587,13 +587,13 @@ $sql$, 'all',
  '100 × gap_ratio of cp.supply_gap for childcare places (category nursery): places missing / places needed (residents × childcare_per_1000 / 1000), capacities shared by two-step floating catchment; no value without residents', true),
 ('parking_gap_rate', $sql$
 SELECT p.community_id, 100 * p.gap_ratio::numeric AS value,
-       jsonb_build_object('function', 'cp.parking_gap', 'community_type', t.community_type,
+       pg_catalog.jsonb_build_object('function', 'cp.parking_gap', 'community_type', t.community_type,
                           'demand', p.demand, 'supply_inside', p.supply_inside,
                           'supply_allocated', p.supply_allocated, 'gap', p.gap) AS inputs
   FROM (SELECT DISTINCT coalesce($4 ->> 'parking_community_type', c.community_type, 'old') AS community_type
           FROM pg_temp._cp_compute_communities c) t
  CROSS JOIN LATERAL cp.parking_gap($4 ->> 'network', $4 ->> 'buildings_sql', $4 ->> 'parking_sql',
-                                   format('SELECT id, geom FROM (%s) c WHERE coalesce(%L, c.community_type, %L) = %L',
+                                   pg_catalog.format('SELECT id, geom FROM (%s) c WHERE coalesce(%L, c.community_type, %L) = %L',
                                           $1, $4 ->> 'parking_community_type', 'old', t.community_type),
                                    ($4 ->> 'walk_m')::float8, $4 ->> 'parking_standard', t.community_type,
                                    ($4 ->> 'm2_per_space')::float8, ($4 ->> 'max_snap_m')::float8) p
@@ -605,7 +605,7 @@ $sql$, 'all',
 INSERT INTO cp.indicator_computations (indicator, sql_template, scope, settings_keys, settings_defaults, note, shipped) VALUES
 ('cultural_space_per_capita', $sql$
 SELECT s.community_id, s.m2_per_resident::numeric AS value,
-       jsonb_build_object('function', 'cp.space_per_resident', 'category', s.category, 'population', s.population,
+       pg_catalog.jsonb_build_object('function', 'cp.space_per_resident', 'category', s.category, 'population', s.population,
                           'floor_area_m2', s.floor_area_m2,
                           'accessible_m2_per_resident', s.accessible_m2_per_resident) AS inputs
   FROM cp.space_per_resident($4 ->> 'network', $4 ->> 'residents_sql', $4 ->> 'culture_facilities_sql',
@@ -637,7 +637,7 @@ DECLARE
   k record;
   missing text;
 BEGIN
-  SELECT string_agg(format('"%s"', j.key), ', ' ORDER BY j.key) INTO missing
+  SELECT pg_catalog.string_agg(pg_catalog.format('"%s"', j.key), ', ' ORDER BY j.key) INTO missing
     FROM jsonb_each(keys) j
    WHERE NOT eff ? j.key OR jsonb_typeof(eff -> j.key) = 'null';
   IF missing IS NOT NULL THEN
@@ -648,8 +648,8 @@ BEGIN
                     CASE WHEN missing LIKE '%,%' THEN 'settings keys' ELSE 'settings key' END, missing
                       || CASE WHEN missing LIKE '%,%' THEN ' are missing' ELSE ' is missing' END, indicator
       USING ERRCODE = '22023',
-            DETAIL = format('Indicator %s needs the settings keys %s.', indicator,
-                            (SELECT string_agg(j.key, ', ' ORDER BY j.key) FROM jsonb_each(keys) j)),
+            DETAIL = pg_catalog.format('Indicator %s needs the settings keys %s.', indicator,
+                            (SELECT pg_catalog.string_agg(j.key, ', ' ORDER BY j.key) FROM jsonb_each(keys) j)),
             HINT = 'Add the key to the settings, or leave the indicator out of "compute".';
   END IF;
   FOR k IN SELECT j.key, j.value #>> '{}' AS type FROM jsonb_each(keys) j
@@ -659,7 +659,7 @@ BEGIN
     IF eff ? k.key AND jsonb_typeof(eff -> k.key) NOT IN (k.type, 'null') THEN
       RAISE EXCEPTION 'settings key "%" must be a %, not a %', k.key, k.type, jsonb_typeof(eff -> k.key)
         USING ERRCODE = '22023',
-              DETAIL = format('Indicator %s was given %s.', indicator, eff -> k.key),
+              DETAIL = pg_catalog.format('Indicator %s was given %s.', indicator, eff -> k.key),
               HINT = CASE k.type WHEN 'number' THEN 'Write numbers without quotes, e.g. 300.'
                                  ELSE 'Write text in double quotes.' END;
     END IF;
@@ -717,13 +717,13 @@ BEGIN
         USING ERRCODE = '22023', HINT = 'E.g. {"compute": ["parking_gap_rate"]}.';
     END IF;
     asked := ARRAY(SELECT jsonb_array_elements_text(settings -> 'compute'));
-    SELECT string_agg(format('"%s"', a), ', ') INTO unknown
+    SELECT pg_catalog.string_agg(pg_catalog.format('"%s"', a), ', ') INTO unknown
       FROM unnest(asked) a WHERE NOT EXISTS (SELECT 1 FROM cp.indicator_computations c WHERE c.indicator = a);
     IF unknown IS NOT NULL THEN
       RAISE EXCEPTION 'no computation for indicator % in settings key "compute"', unknown
         USING ERRCODE = '22023',
-              DETAIL = format('Computations exist for: %s.',
-                              (SELECT string_agg(c.indicator, ', ' ORDER BY c.indicator) FROM cp.indicator_computations c)),
+              DETAIL = pg_catalog.format('Computations exist for: %s.',
+                              (SELECT pg_catalog.string_agg(c.indicator, ', ' ORDER BY c.indicator) FROM cp.indicator_computations c)),
               HINT = 'cp.indicator_computations lists them.';
     END IF;
   END IF;
@@ -754,7 +754,7 @@ BEGIN
     IF comp.settings_keys = '{}' AND comp.settings_defaults = '{}' THEN
       used := settings - 'compute';
     ELSE
-      SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}') INTO used
+      SELECT coalesce(pg_catalog.jsonb_object_agg(e.key, e.value), '{}') INTO used
         FROM jsonb_each(eff) e
        WHERE comp.settings_keys ? e.key OR comp.settings_defaults ? e.key;
     END IF;
@@ -778,7 +778,7 @@ BEGIN
       END LOOP;
     ELSE
       BEGIN
-        EXECUTE format('SELECT array_agg(t.community_id::bigint), array_agg(t.value::numeric), array_agg(t.inputs::jsonb),
+        EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(t.community_id::bigint), pg_catalog.array_agg(t.value::numeric), pg_catalog.array_agg(t.inputs::jsonb),
                                count(*), count(DISTINCT t.community_id),
                                count(*) FILTER (WHERE t.community_id IS NULL OR t.community_id::bigint NOT BETWEEN 1 AND %s)
                           FROM (%s) t',
@@ -790,7 +790,7 @@ BEGIN
                                 err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
         RAISE EXCEPTION 'computing indicator "%" for all communities failed: %', comp.indicator, err_msg
           USING ERRCODE = err_state,
-                DETAIL = coalesce(nullif(err_detail, ''), format('Settings used: %s.', used)),
+                DETAIL = coalesce(nullif(err_detail, ''), pg_catalog.format('Settings used: %s.', used)),
                 HINT = coalesce(nullif(err_hint, ''), 'See the row of cp.indicator_computations for this indicator, and the settings.');
       END;
       IF n <> nd OR bad > 0 THEN
@@ -799,13 +799,13 @@ BEGIN
                 DETAIL = 'A computation of scope all returns at most one row per id of the communities query ($1).';
       END IF;
       -- keys back to community ids, every community in id order
-      SELECT array_agg(c.id ORDER BY c.id), array_agg(t.v ORDER BY c.id), array_agg(t.inp ORDER BY c.id)
+      SELECT pg_catalog.array_agg(c.id ORDER BY c.id), pg_catalog.array_agg(t.v ORDER BY c.id), pg_catalog.array_agg(t.inp ORDER BY c.id)
         INTO ids, vals, inps
         FROM pg_temp._cp_compute_communities c
         LEFT JOIN unnest(keys, vals, inps) AS t (k, v, inp) ON t.k = c.k;
     END IF;
 
-    FOR i IN 1 .. coalesce(cardinality(ids), 0) LOOP
+    FOR i IN 1 .. coalesce(pg_catalog.cardinality(ids), 0) LOOP
       v := vals[i];
       inp := inps[i];
       community_id := ids[i];
@@ -824,7 +824,7 @@ BEGIN
            AND iv.period = compute_indicators.period AND iv.source = 'computed';
         action := CASE WHEN FOUND THEN 'removed' ELSE 'no_value' END;
       ELSE
-        inp := jsonb_build_object('computation', comp.indicator, 'period', compute_indicators.period,
+        inp := pg_catalog.jsonb_build_object('computation', comp.indicator, 'period', compute_indicators.period,
                                   'settings', used) || coalesce(inp, '{}'::jsonb);
         INSERT INTO cp.indicator_values AS iv (community_id, indicator, period, value, source, inputs)
         VALUES (ids[i], comp.indicator, compute_indicators.period, v, 'computed', inp)

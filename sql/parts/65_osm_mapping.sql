@@ -116,12 +116,12 @@ AS $$
 BEGIN
   IF levels < 0 THEN
     RAISE EXCEPTION 'levels must not be negative'
-      USING ERRCODE = 'invalid_parameter_value', DETAIL = format('The value given is %s.', levels);
+      USING ERRCODE = 'invalid_parameter_value', DETAIL = pg_catalog.format('The value given is %s.', levels);
   END IF;
   IF ST_SRID(footprint) NOT IN (0, 4326) THEN
     RAISE EXCEPTION 'footprint must be in longitude/latitude, SRID 4326'
       USING ERRCODE = 'invalid_parameter_value',
-            DETAIL = format('The footprint has SRID %s.', ST_SRID(footprint)),
+            DETAIL = pg_catalog.format('The footprint has SRID %s.', ST_SRID(footprint)),
             HINT = 'Transform it first with ST_Transform(footprint, 4326).';
   END IF;
   RETURN ST_Area(ST_SetSRID(footprint, 4326)::geography) * levels;
@@ -137,11 +137,11 @@ AS $$
 BEGIN
   IF NOT (floor_area_m2 >= 0 AND floor_area_m2 < 'Infinity') THEN
     RAISE EXCEPTION 'floor area must be a finite number of square metres, zero or more'
-      USING ERRCODE = 'invalid_parameter_value', DETAIL = format('The value given is %s.', floor_area_m2);
+      USING ERRCODE = 'invalid_parameter_value', DETAIL = pg_catalog.format('The value given is %s.', floor_area_m2);
   END IF;
   IF NOT (m2_per_person > 0 AND m2_per_person < 'Infinity') THEN
     RAISE EXCEPTION 'floor area per person must be a finite number above zero'
-      USING ERRCODE = 'invalid_parameter_value', DETAIL = format('The value given is %s.', m2_per_person);
+      USING ERRCODE = 'invalid_parameter_value', DETAIL = pg_catalog.format('The value given is %s.', m2_per_person);
   END IF;
   RETURN floor_area_m2 / m2_per_person;
 END
@@ -157,11 +157,11 @@ AS $$
 BEGIN
   IF NOT (households >= 0 AND households < 'Infinity') THEN
     RAISE EXCEPTION 'households must be a finite number, zero or more'
-      USING ERRCODE = 'invalid_parameter_value', DETAIL = format('The value given is %s.', households);
+      USING ERRCODE = 'invalid_parameter_value', DETAIL = pg_catalog.format('The value given is %s.', households);
   END IF;
   IF NOT (persons_per_household > 0 AND persons_per_household < 'Infinity') THEN
     RAISE EXCEPTION 'persons per household must be a finite number above zero'
-      USING ERRCODE = 'invalid_parameter_value', DETAIL = format('The value given is %s.', persons_per_household);
+      USING ERRCODE = 'invalid_parameter_value', DETAIL = pg_catalog.format('The value given is %s.', persons_per_household);
   END IF;
   RETURN households * persons_per_household;
 END
@@ -176,11 +176,11 @@ AS $$
 BEGIN
   IF NOT (area_m2 >= 0 AND area_m2 < 'Infinity') THEN
     RAISE EXCEPTION 'car park area must be a finite number of square metres, zero or more'
-      USING ERRCODE = 'invalid_parameter_value', DETAIL = format('The value given is %s.', area_m2);
+      USING ERRCODE = 'invalid_parameter_value', DETAIL = pg_catalog.format('The value given is %s.', area_m2);
   END IF;
   IF NOT (m2_per_space > 0 AND m2_per_space < 'Infinity') THEN
     RAISE EXCEPTION 'area per parking space must be a finite number above zero'
-      USING ERRCODE = 'invalid_parameter_value', DETAIL = format('The value given is %s.', m2_per_space);
+      USING ERRCODE = 'invalid_parameter_value', DETAIL = pg_catalog.format('The value given is %s.', m2_per_space);
   END IF;
   RETURN floor(area_m2 / m2_per_space)::integer;
 END

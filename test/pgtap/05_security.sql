@@ -5,7 +5,7 @@
 -- non-owner reader running the analyses on real data (Krems), and CREATE
 -- EXTENSION creating no role.
 BEGIN;
-SELECT plan(50);
+SELECT plan(57);
 SET LOCAL client_min_messages = warning;
 
 -- Runs one statement as a role; the SET is undone with the statement's subtransaction when it fails.
@@ -124,11 +124,26 @@ BEGIN
   EXECUTE 'ALTER ROLE regress_mallory SUPERUSER';
   RETURN '{}'::jsonb;
 END $$;
+-- reached from the definer guard through the register-SRID trigger on cp.heritage_config
+CREATE FUNCTION public.format(text, integer, integer) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.sec_planted_calls VALUES (current_user, 'format');
+  EXECUTE 'ALTER ROLE regress_mallory SUPERUSER';
+  RETURN 'planted';
+END $$;
 INSERT INTO cp.heritage_site (code, name, grade, footprint)
 VALUES ('SEC-1', 'planted', 'traditional_style',
         ST_Multi(ST_MakeEnvelope(541000, 5361000, 541010, 5361010, 32633)));
 UPDATE cp.heritage_site SET name = 'planted again' WHERE code = 'SEC-1';
 RESET ROLE;
+UPDATE cp.heritage_config SET srid = NULL;
+SELECT throws_ok($$SELECT public.sec_as('regress_mallory', $q$UPDATE cp.heritage_site
+    SET footprint = ST_Multi(ST_MakeEnvelope(400000, 3300000, 400010, 3300010, 32650)), decision_ref = 'D-SEC'
+  WHERE code = 'SEC-1'$q$)$$, '23514', 'heritage register already uses SRID 32633',
+  'the register-SRID trigger, fired from the definer guard, refuses the new SRID');
+SELECT throws_ok($$SELECT public.sec_as('regress_mallory', $q$UPDATE cp.heritage_site SET id = DEFAULT WHERE code = 'SEC-1'$q$)$$,
+  '23000', 'the id of heritage site "SEC-1" cannot change', 'a site cannot be renumbered (the audit follows ids)');
 SELECT is((SELECT rolsuper FROM pg_roles WHERE rolname = 'regress_mallory'), false,
           'the escalation reproducer fails: mallory is not a superuser after editing the register');
 SELECT is((SELECT count(*) FROM public.sec_planted_calls), 0::bigint,
@@ -142,6 +157,8 @@ SELECT is((SELECT changed_by::text FROM cp.heritage_history WHERE site_code = 'S
           'regress_mallory', 'the audit names the editor');
 
 -- Network ownership -------------------------------------------------------------
+SELECT lives_ok($$SELECT * FROM cp.network_build('sec_own', $e$SELECT 1 AS id, 'SRID=32650;LINESTRING(0 0, 10 0)'::geometry AS geom$e$)$$,
+  'the superuser builds a network of its own');
 SELECT lives_ok($$SELECT public.sec_as('regress_sec_planner',
   $q$SELECT * FROM cp.network_build('sec_a', $e$SELECT 1 AS id, 'SRID=32650;LINESTRING(0 0, 100 0)'::geometry AS geom$e$)$q$)$$,
   'a planner builds a network');
@@ -166,26 +183,37 @@ SELECT throws_ok($$SELECT public.sec_as('regress_sec_planner2',
             largest_component_share, total_length_m, compiled_bytes, geometry_bytes, has_z, compiled, 'regress_sec_planner'
        FROM cp.network_catalog WHERE name = 'sec_a'$q$)$$,
   '42501', NULL, 'row-level security: a planner cannot insert a network in another role''s name');
-SELECT lives_ok($$SELECT public.sec_as('regress_sec_planner',
-  $q$SELECT * FROM cp.network_rebuild('sec_a')$q$)$$, 'its owner rebuilds it');
-SELECT throws_ok($$SELECT public.sec_as('regress_sec_admin', 'SELECT * FROM cp.network_rebuild(''sec_a'')')$$,
-  '42501', 'cannot rebuild network "sec_a" of role regress_sec_planner from its stored definition',
-  'an admin who cannot act as the owner does not run the owner''s stored query');
--- a superuser's rebuild runs the stored query as the network's owner
-CREATE TABLE public.sec_built_by (who name);
+SELECT throws_ok($$SELECT public.sec_as('regress_sec_planner',
+  $q$UPDATE cp.network_catalog SET owner = 'cp_planner' WHERE name = 'sec_a'$q$)$$,
+  '42501', NULL, 'row-level security: an owner cannot hand its network (and its stored query) to another role');
+-- The stored edges query runs only in a session of its owner: switching role is no sandbox (the
+-- red-team reproducer: a stored query that switches back to the session user and takes its rights)
+CREATE TABLE public.sec_built_by (who name, session_who name);
 GRANT INSERT ON public.sec_built_by TO PUBLIC;
 CREATE FUNCTION public.sec_record_builder() RETURNS boolean LANGUAGE sql
-AS $$ INSERT INTO public.sec_built_by VALUES (current_user) RETURNING true $$;
+AS $$ INSERT INTO public.sec_built_by VALUES (current_user, session_user) RETURNING true $$;
 SELECT lives_ok($$SELECT public.sec_as('regress_sec_planner',
-  $q$SELECT * FROM cp.network_build('sec_a', $e$SELECT 1 AS id, 'SRID=32650;LINESTRING(0 0, 100 0)'::geometry AS geom
-                                               WHERE public.sec_record_builder()$e$)$q$)$$,
+  $q$UPDATE cp.network_catalog SET edges_sql = $e$SELECT 1 AS id, 'SRID=32650;LINESTRING(0 0, 100 0)'::geometry AS geom
+                                                  WHERE public.sec_record_builder()$e$ WHERE name = 'sec_a'$q$)$$,
   'the owner stores a definition that records who runs it');
-DELETE FROM public.sec_built_by;
-SELECT lives_ok($$SELECT * FROM cp.network_rebuild('sec_a')$$, 'a superuser rebuilds it');
-SELECT is((SELECT array_agg(who::text) FROM public.sec_built_by), ARRAY['regress_sec_planner'],
-          'the stored edges query ran as the network''s owner, not as the superuser');
-SELECT is(current_user::text, session_user::text, 'the caller''s role is restored after the rebuild');
--- the admin may drop it; a planner's own second network is its own business
+SELECT throws_ok($$SELECT public.sec_as('regress_sec_planner', 'SELECT * FROM cp.network_rebuild(''sec_a'')')$$,
+  '42501', 'cannot rebuild network "sec_a" of role regress_sec_planner from its stored definition',
+  'the owner acting through SET ROLE in a superuser''s session does not run its stored query there');
+SELECT throws_ok($$SELECT * FROM cp.network_rebuild('sec_a')$$,
+  '42501', 'cannot rebuild network "sec_a" of role regress_sec_planner from its stored definition',
+  'a superuser does not run a planner''s stored query');
+SELECT throws_ok($$SELECT public.sec_as('regress_sec_admin', 'SELECT * FROM cp.network_rebuild(''sec_a'')')$$,
+  '42501', 'cannot rebuild network "sec_a" of role regress_sec_planner from its stored definition',
+  'an admin does not run the owner''s stored query');
+SELECT is((SELECT count(*) FROM public.sec_built_by), 0::bigint, 'the stored query never ran');
+SELECT lives_ok($$SELECT public.sec_as('regress_sec_admin',
+  $q$SELECT * FROM cp.network_build('sec_a', $e$SELECT 1 AS id, 'SRID=32650;LINESTRING(0 0, 50 0)'::geometry AS geom$e$)$q$)$$,
+  'an admin rebuilds it with an edges query of its own');
+SELECT is((SELECT owner::text FROM cp.networks WHERE name = 'sec_a'), 'regress_sec_admin',
+          'a network belongs to whoever last stored its edges query');
+SELECT lives_ok($$SELECT * FROM cp.network_rebuild('sec_own')$$, 'a superuser rebuilds a network of its own');
+SELECT is(current_user::text, session_user::text, 'no role is left switched');
+-- the admin may drop any network
 SELECT lives_ok($$SELECT public.sec_as('regress_sec_admin', 'SELECT cp.network_drop(''sec_a'')')$$, 'an admin drops any network');
 
 -- A forged compiled network is refused, not read --------------------------------

@@ -77,3 +77,12 @@ SELECT ST_AsText(cp._surface_point('SRID=32650;GEOMETRYCOLLECTION(POINT EMPTY, P
        ST_SRID(cp._surface_point('SRID=4326;POINT(117 39)'::geometry, 4548)::geometry) AS srid;
 SELECT cp._surface_point('SRID=32650;POINT(1 2)'::geometry, 0);
 SELECT cp._surface_point(42, 32650);
+
+-- Long straight edges: the snapping grid coarsens its cells instead of overflowing its references
+-- (2048 edges across 10 485 km in one row of 5 m cells would be 2^32 references)
+SELECT nodes, edges FROM cp.network_build('longlines',
+  $$SELECT i AS id, ST_SetSRID(ST_MakeLine(ST_MakePoint(0, 0), ST_MakePoint(10485755, 0)), 3857) AS geom
+      FROM generate_series(1, 2048) i$$);
+SELECT edge_id, round(snap_distance_m::numeric, 3) AS snap_distance_m FROM cp.snap('longlines', 'SRID=3857;POINT(100 1)');
+-- coordinates beyond any projected Earth are refused at build time
+SELECT * FROM cp.network_build('far', $$SELECT 1 AS id, 'SRID=3857;LINESTRING(0 0, 1e10 0)'::geometry AS geom$$);
