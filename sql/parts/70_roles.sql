@@ -96,6 +96,10 @@ BEGIN
     RETURN NEXT;
   END LOOP;
   PERFORM cp._grant_roles();
+  FOR r IN SELECT * FROM cp.schema_write_risks() LOOP
+    RAISE WARNING 'role % may create objects in schema %, which the extension''s functions search', r.grantee, r.schema_name
+      USING HINT = pg_catalog.format('Revoke it: REVOKE CREATE ON SCHEMA %I FROM %s; (docs/security.md).', r.schema_name, r.grantee);
+  END LOOP;
 END
 $$;
 REVOKE ALL ON FUNCTION cp.setup_roles() FROM PUBLIC;
@@ -103,3 +107,23 @@ COMMENT ON FUNCTION cp.setup_roles() IS
   'Create the capability roles cp_reader, cp_planner, cp_heritage_editor, cp_auditor and cp_admin (NOLOGIN, when missing) and grant them their privileges; run by the DBA (needs CREATEROLE and ownership of the extension); then GRANT them to people or district roles';
 
 DO $$ BEGIN PERFORM cp._grant_roles(); END $$;
+
+-- Who, besides the schema's owner, may create objects where the extension's
+-- functions look names up (cp, PostGIS's schema). A function planted there with
+-- a better-matching signature than a built-in (format, concat, jsonb_build_object
+-- take "any") would run as whoever calls the extension (docs/security.md).
+CREATE FUNCTION cp.schema_write_risks() RETURNS TABLE (schema_name name, grantee text)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $$
+  SELECT n.nspname, CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END
+    FROM pg_catalog.pg_namespace n
+   CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) a
+   WHERE a.privilege_type OPERATOR(pg_catalog.=) 'CREATE' AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner
+     AND n.nspname IN ('cp', (SELECT pn.nspname FROM pg_catalog.pg_extension e
+                                JOIN pg_catalog.pg_namespace pn ON pn.oid = e.extnamespace
+                               WHERE e.extname = 'postgis'))
+   ORDER BY 1, 2
+$$;
+COMMENT ON FUNCTION cp.schema_write_risks() IS
+  'Roles other than the owner that may create objects in cp or in PostGIS''s schema (both on the extension''s search_path): each could plant a function that runs as whoever calls the extension; revoke their CREATE (docs/security.md)';

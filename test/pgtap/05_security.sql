@@ -5,7 +5,7 @@
 -- non-owner reader running the analyses on real data (Krems), and CREATE
 -- EXTENSION creating no role.
 BEGIN;
-SELECT plan(57);
+SELECT plan(59);
 SET LOCAL client_min_messages = warning;
 
 -- Runs one statement as a role; the SET is undone with the statement's subtransaction when it fails.
@@ -106,7 +106,11 @@ SELECT is((SELECT count(*) FROM pg_proc p JOIN pg_language l ON l.oid = p.prolan
 -- The escalation reproducer: a role with CREATE on public plants functions that
 -- the audit trigger (SECURITY DEFINER, run as the extension owner) would have
 -- resolved to; then edits the register as an ordinary heritage editor.
+SELECT is((SELECT count(*) FROM cp.schema_write_risks() WHERE grantee = 'regress_mallory'), 0::bigint,
+          'before the grant, mallory cannot create objects on the extension''s path');
 GRANT CREATE ON SCHEMA public TO regress_mallory;
+SELECT is((SELECT array_agg(schema_name::text) FROM cp.schema_write_risks() WHERE grantee = 'regress_mallory'),
+          ARRAY['public'], 'cp.schema_write_risks() names the role that may plant objects in PostGIS''s schema');
 CREATE TABLE public.sec_planted_calls (who name, fn text);
 GRANT INSERT ON public.sec_planted_calls TO PUBLIC;
 SET LOCAL ROLE regress_mallory;
