@@ -110,10 +110,7 @@ SELECT pg_catalog.pg_extension_config_dump('cp.heritage_history_id_seq', '');
 -- PostGIS is named by the schema it has at install time (hence EXECUTE format).
 DO $do$
 DECLARE
-  postgis_schema text := (SELECT pg_catalog.quote_ident(n.nspname)
-                            FROM pg_catalog.pg_extension e
-                            JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-                           WHERE e.extname = 'postgis');
+  postgis_schema text := cp._postgis_schema();
 BEGIN
   EXECUTE pg_catalog.format($f$
 CREATE FUNCTION cp.heritage_row_jsonb(site cp.heritage_site) RETURNS jsonb
@@ -211,10 +208,7 @@ COMMENT ON FUNCTION cp.heritage_history_archived() IS
 -- path, PostGIS named by its schema at install time.
 DO $do$
 DECLARE
-  postgis_schema text := (SELECT pg_catalog.quote_ident(n.nspname)
-                            FROM pg_catalog.pg_extension e
-                            JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-                           WHERE e.extname = 'postgis');
+  postgis_schema text := cp._postgis_schema();
 BEGIN
   EXECUTE pg_catalog.format($f$
 CREATE FUNCTION cp.heritage_config_guard() RETURNS trigger

@@ -120,9 +120,8 @@ AS $$
     FROM pg_catalog.pg_namespace n
    CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) a
    WHERE a.privilege_type OPERATOR(pg_catalog.=) 'CREATE' AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner
-     AND n.nspname IN ('cp', (SELECT pn.nspname FROM pg_catalog.pg_extension e
-                                JOIN pg_catalog.pg_namespace pn ON pn.oid = e.extnamespace
-                               WHERE e.extname = 'postgis'))
+     AND (n.nspname OPERATOR(pg_catalog.=) 'cp'
+          OR pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.=) cp._postgis_schema())
    ORDER BY 1, 2
 $$;
 COMMENT ON FUNCTION cp.schema_write_risks() IS

@@ -5,7 +5,7 @@
 -- non-owner reader running the analyses on real data (Krems), and CREATE
 -- EXTENSION creating no role.
 BEGIN;
-SELECT plan(59);
+SELECT plan(60);
 SET LOCAL client_min_messages = warning;
 
 -- Runs one statement as a role; the SET is undone with the statement's subtransaction when it fails.
@@ -90,6 +90,9 @@ SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'cp'::regnamesp
           0::bigint, 'the internal point functions take geometry, never raw bytes');
 
 -- search_path convention ------------------------------------------------------
+SELECT is(cp._postgis_schema(), (SELECT quote_ident(n.nspname) FROM pg_extension e
+            JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'postgis'),
+          'cp._postgis_schema() names the schema PostGIS is installed in');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'cp'::regnamespace AND p.prosecdef
              AND coalesce(array_to_string(p.proconfig, ','), '') <> 'search_path=pg_catalog, cp, pg_temp'),
           0::bigint, 'every SECURITY DEFINER function has search_path = pg_catalog, cp, pg_temp');
