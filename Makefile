@@ -5,17 +5,20 @@ EXTVERSION = $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*
 MODULE_big = community_planning
 OBJS       = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
-# The install script of the current release is assembled from sql/parts/
-# (one file per concern, applied in name order). Released upgrade diffs
-# (sql/community_planning--A--B.sql) are shipped as they are.
+# The install script of the current version (default_version in the control
+# file) is assembled from sql/parts/ (one file per concern, applied in name
+# order). Released scripts are kept in sql/ as they shipped and installed as
+# they are: the install scripts of earlier versions (frozen, never rebuilt from
+# the parts) and the upgrade diffs sql/community_planning--A--B.sql.
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA       = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql))
+DATA       = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 DOCS       =
 
 REGRESS      = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
 REGRESS_OPTS = --inputdir=test --load-extension=postgis --load-extension=$(EXTENSION)
 
-PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
+# The version cp.version() reports comes from the control file, the one place it is written.
+PG_CPPFLAGS = -DCP_EXTENSION_VERSION='"$(EXTVERSION)"' -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
               -Wno-sign-compare $(shell geos-config --cflags) $(shell pkg-config --cflags proj)
 SHLIB_LINK  = $(shell geos-config --clibs) $(shell pkg-config --libs proj) -lm
 
@@ -25,8 +28,11 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-sql/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/parts/*.sql))
-	cat $^ > $@
+sql/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/parts/*.sql)) $(EXTENSION).control
+	cat $(sort $(wildcard sql/parts/*.sql)) > $@
+
+# A version string baked into the module: rebuild when the control file changes.
+src/community_planning.o: $(EXTENSION).control
 
 .PHONY: lint
 lint:

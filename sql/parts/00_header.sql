@@ -1,4 +1,5 @@
--- community_planning 0.1.0: install script, assembled from sql/parts/ by make.
+-- community_planning: install script of the current version (default_version in the control file),
+-- assembled from sql/parts/ by make.
 -- Objects live in schema cp, created here as a member of the extension.
 
 \echo Use "CREATE EXTENSION community_planning CASCADE" to load this file. \quit

@@ -5,9 +5,10 @@ SELECT plan(9);
 SELECT has_schema('cp');
 SELECT has_function('cp', 'version', ARRAY[]::text[]);
 SELECT function_returns('cp', 'version', ARRAY[]::text[], 'jsonb');
-SELECT is(cp.version() ->> 'extension', '0.1.0', 'cp.version() names release 0.1.0');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'community_planning'), '0.1.0',
-          'installed version is 0.1.0');
+SELECT is(cp.version() ->> 'extension', '0.2.0', 'cp.version() names release 0.2.0');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'community_planning'),
+          (SELECT default_version FROM pg_available_extensions WHERE name = 'community_planning'),
+          'installed version is the control file''s default_version');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'community_planning'), false,
           'extension is not relocatable');
 -- every function in cp has a comment and an explicit volatility matching its kind
