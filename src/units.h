@@ -25,4 +25,32 @@ typedef struct CpUnits
 
 extern CpUnits *cp_units_read_residents(const char *sql, int32 srid);
 
+/*
+ * Facilities (columns id, category, geom, and an amount column when one is
+ * named: capacity, floor_area) of the categories asked for, read once. Every
+ * check of a facilities query lives here: missing column 42703, NULL id 23502,
+ * duplicate id 23505, a category no set and no OSM mapping row knows (not in
+ * known[]) 22023 naming it, a negative / NaN / infinite amount 22023 (NULL
+ * amount counts as 0). Categories known but not asked for are left out with
+ * one NOTICE naming them. Facilities without a geometry are left out (counted).
+ */
+typedef struct CpFacilities
+{
+	int			n;
+	int64	   *id;
+	int		   *category;		/* index into the codes asked for */
+	double	   *amount;			/* 0 without an amount column */
+	bool	   *placed;
+	double	   *x;
+	double	   *y;
+	int64		no_geom;
+	int64		ignored;		/* of a known category not asked for */
+} CpFacilities;
+
+extern CpFacilities *cp_units_read_facilities(const char *sql, int32 srid,
+											  char **codes, int ncodes,
+											  char **known, int nknown,
+											  const char *amount_column,
+											  const char *amount_hint);
+
 #endif
