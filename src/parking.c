@@ -1,12 +1,13 @@
 /*
  * parking.c: the walking-distance allocation of parking spaces to buildings.
  *
- * cp._parking_allocate reads buildings (id, geom, demand) and car parks
- * (id, geom, capacity), snaps them once and serves the (building, car park)
- * pairs within walk_m in one global greedy pass by (distance, building id,
- * car park id): each pair takes as many spaces as both its building still
- * needs and its car park still has. No space is counted twice, and no
- * building gets more than its demand (docs/parking.md).
+ * cp_parking_allocate serves the (building, car park) pairs within walk_m of
+ * snapped buildings and car parks in one global greedy pass by (distance,
+ * building id, car park id): each pair takes as many spaces as both its
+ * building still needs and its car park still has. No space is counted
+ * twice, and no building gets more than its demand (docs/parking.md).
+ * cp._parking_eval (parking_eval.c) and cp._parking_allocate (here: buildings
+ * as id, geom, demand and car parks as id, geom, capacity) call it.
  *
  * The pairs come from bounded searches from the car parks (one seed each, so
  * a search touches only the streets near it), never a search per building,
@@ -22,22 +23,16 @@
 #include "miscadmin.h"
 #include "portability/instr_time.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/tuplestore.h"
 
 #include "network.h"
+#include "parking.h"
 #include "query_reader.h"
 
 PG_FUNCTION_INFO_V1(cp_parking_allocate_sql);
 
-/* A building or a car park: its amount is demand or capacity in spaces. */
-typedef struct Site
-{
-	int64		id;
-	double		amount;
-	bool		usable;			/* amount > 0 and snapped */
-	uint32		piece;
-	double		fraction;
-} Site;
+typedef CpParkSite Site;
 
 typedef struct SiteSet
 {
@@ -177,8 +172,10 @@ cmp_pair(const Pair *x, const Pair *y)
 typedef struct Allocation
 {
 	CpNetwork  *net;
-	const SiteSet *bld;
-	const SiteSet *lots;
+	const Site *bld;
+	int			nbld;
+	const Site *lots;
+	int			nlots;
 	uint32	   *bstart;			/* buildings by piece (CSR): bon[bstart[p] .. bstart[p + 1]) */
 	int32	   *bon;
 	int32	   *stamp;			/* per piece: the last search that read it */
@@ -229,7 +226,7 @@ visit_piece(Allocation *al, int32 lot, const CpSeed *seed, uint32 piece)
 		CpReach		r;
 
 		if (al->need[b] > 0 &&
-			cp_search_reach_point(al->net, seed, 1, piece, al->bld->sites[b].fraction, 1, al->hi,
+			cp_search_reach_point(al->net, seed, 1, piece, al->bld[b].fraction, 1, al->hi,
 								  CP_METRIC_DISTANCE, true, &r) > 0 &&
 			r.primary > al->lo)
 			pair_add(al, r.primary, b, lot);
@@ -249,9 +246,9 @@ find_band_pairs(Allocation *al)
 	int			i;
 
 	al->npairs = 0;
-	for (i = 0; i < al->lots->n; i++)
+	for (i = 0; i < al->nlots; i++)
 	{
-		const Site *lot = &al->lots->sites[i];
+		const Site *lot = &al->lots[i];
 		CpSeed		seed;
 		uint32		t;
 
@@ -288,17 +285,17 @@ find_band_pairs(Allocation *al)
 static void
 index_buildings(Allocation *al)
 {
-	const SiteSet *bld = al->bld;
+	const Site *bld = al->bld;
 	uint32		npieces = al->net->npieces;
 	uint32	   *fill;
 	int			nusable = 0,
 				i;
 
 	al->bstart = palloc_extended(sizeof(uint32) * ((Size) npieces + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	for (i = 0; i < bld->n; i++)
-		if (bld->sites[i].usable)
+	for (i = 0; i < al->nbld; i++)
+		if (bld[i].usable)
 		{
-			al->bstart[bld->sites[i].piece + 1]++;
+			al->bstart[bld[i].piece + 1]++;
 			nusable++;
 		}
 	for (i = 0; i < (int) npieces; i++)
@@ -306,9 +303,9 @@ index_buildings(Allocation *al)
 	al->bon = palloc_extended(sizeof(int32) * Max(nusable, 1), MCXT_ALLOC_HUGE);
 	fill = palloc_extended(sizeof(uint32) * Max(npieces, 1), MCXT_ALLOC_HUGE);
 	memcpy(fill, al->bstart, sizeof(uint32) * npieces);
-	for (i = 0; i < bld->n; i++)
-		if (bld->sites[i].usable)
-			al->bon[fill[bld->sites[i].piece]++] = i;
+	for (i = 0; i < al->nbld; i++)
+		if (bld[i].usable)
+			al->bon[fill[bld[i].piece]++] = i;
 	pfree(fill);
 	al->stamp = palloc_extended(sizeof(int32) * Max(npieces, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 }
@@ -387,49 +384,33 @@ ms_since(instr_time start)
 	return INSTR_TIME_GET_MILLISEC(now);
 }
 
-/*
- * cp._parking_allocate(network, buildings_sql, parking_sql, walk_m, max_snap_m)
- *   RETURNS TABLE (building_id, parking_id, distance_m, spaces)
- * buildings_sql returns id, geom, demand; parking_sql returns id, geom,
- * capacity. Rows without demand or capacity (NULL or 0), without geometry or
- * farther than max_snap_m from the network take no part. One row per pair
- * that shares spaces, in allocation order.
- */
-Datum
-cp_parking_allocate_sql(PG_FUNCTION_ARGS)
+void
+cp_parking_check_walk(double walk_m, double max_snap)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *network = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	char	   *buildings_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	char	   *parking_sql = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	double		walk_m = PG_GETARG_FLOAT8(3);
-	double		max_snap = PG_GETARG_FLOAT8(4);
-	CpNetwork  *net;
-	SiteSet		bld,
-				lots;
-	Allocation	al;
-	int			b;
-	Size		i,
-				served = 0;
-	instr_time	start;
-
 	if (!(walk_m > 0 && walk_m < INFINITY))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("walk_m must be a finite number of metres above zero"),
-				 errdetail("The value given is %g.", walk_m)));
+				 errdetail("The value given is %s.", float8out_internal(walk_m))));
 	cp_check_arg("walk_m", walk_m, CP_MIN_WALK_M, CP_MAX_WALK_M, "metres");
 	if (!(max_snap >= 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_snap_m must be a non-negative number of metres")));
 	cp_check_arg("max_snap_m", max_snap, 0, CP_MAX_SNAP_M, "metres");
+}
+
+void
+cp_parking_allocate(CpNetwork *net, const CpParkSite *bld, int nbld, const CpParkSite *lots, int nlots,
+					double walk_m, CpParkServeFn serve, void *arg)
+{
+	Allocation	al;
+	int			b;
+	Size		i,
+				served = 0;
+	instr_time	start;
+
 	INSTR_TIME_SET_CURRENT(start);
-	net = cp_network_get(network);
-	read_sites(&bld, net, buildings_sql, "buildings", "buildings", "building", "demand", max_snap);
-	read_sites(&lots, net, parking_sql, "parking", "car parks", "car park", "capacity", max_snap);
-	elog(DEBUG1, "parking: %d buildings and %d car parks read and snapped in %.0f ms",
-		 bld.n, lots.n, ms_since(start));
 
 	/*
 	 * The global greedy pass, nearest pair first, run in distance bands
@@ -442,24 +423,25 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 	 */
 	memset(&al, 0, sizeof(al));
 	al.net = net;
-	al.bld = &bld;
-	al.lots = &lots;
-	al.fixed_bytes = 2.0 * sizeof(uint32) * net->npieces + (sizeof(int32) + sizeof(double)) * bld.n +
-		sizeof(double) * lots.n;
+	al.bld = bld;
+	al.nbld = nbld;
+	al.lots = lots;
+	al.nlots = nlots;
+	al.fixed_bytes = 2.0 * sizeof(uint32) * net->npieces + (sizeof(int32) + sizeof(double)) * nbld +
+		sizeof(double) * nlots;
 	cp_check_call_memory("the parking allocation", al.fixed_bytes + sizeof(Pair) * 1024.0,
 						 "Use fewer buildings and car parks per call, or raise community_planning.max_call_memory.");
 	index_buildings(&al);
-	al.need = palloc_extended(sizeof(double) * Max(bld.n, 1), MCXT_ALLOC_HUGE);
-	al.left = palloc_extended(sizeof(double) * Max(lots.n, 1), MCXT_ALLOC_HUGE);
-	for (b = 0; b < bld.n; b++)
-		al.need[b] = bld.sites[b].usable ? bld.sites[b].amount : 0;
-	for (b = 0; b < lots.n; b++)
-		al.left[b] = lots.sites[b].usable ? lots.sites[b].amount : 0;
+	al.need = palloc_extended(sizeof(double) * Max(nbld, 1), MCXT_ALLOC_HUGE);
+	al.left = palloc_extended(sizeof(double) * Max(nlots, 1), MCXT_ALLOC_HUGE);
+	for (b = 0; b < nbld; b++)
+		al.need[b] = bld[b].usable ? bld[b].amount : 0;
+	for (b = 0; b < nlots; b++)
+		al.left[b] = lots[b].usable ? lots[b].amount : 0;
 	al.cap = 1024;
 	al.pairs = palloc_extended(sizeof(Pair) * al.cap, MCXT_ALLOC_HUGE);
 	al.lo = -1;
 	al.hi = walk_m / 16;
-	InitMaterializedSRF(fcinfo, 0);
 	for (;;)
 	{
 		bool		any_short = false,
@@ -467,9 +449,9 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 		/* nothing more to serve once every building is served or every car park full */
-		for (b = 0; b < bld.n && !any_short; b++)
+		for (b = 0; b < nbld && !any_short; b++)
 			any_short = al.need[b] > 0;
-		for (b = 0; b < lots.n && !any_open; b++)
+		for (b = 0; b < nlots && !any_open; b++)
 			any_open = al.left[b] > 0;
 		if (!any_short || !any_open)
 			break;
@@ -484,16 +466,9 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 				CHECK_FOR_INTERRUPTS();
 			if (take > 0)
 			{
-				Datum		values[4];
-				bool		nulls[4] = {0};
-
 				al.need[q->b] -= take;
 				al.left[q->p] -= take;
-				values[0] = Int64GetDatum(bld.sites[q->b].id);
-				values[1] = Int64GetDatum(lots.sites[q->p].id);
-				values[2] = Float8GetDatum(q->distance);
-				values[3] = Float8GetDatum(take);
-				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+				serve(q->b, q->p, q->distance, take, arg);
 				served++;
 			}
 		}
@@ -506,6 +481,71 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 		al.hi = al.hi * 2 > al.hi ? Min(al.hi * 2, walk_m) : walk_m;
 	}
 	elog(DEBUG1, "parking: %zu searches, %zu pairs made", al.searches, al.total_pairs);
-	elog(DEBUG1, "parking: %zu pairs share spaces, allocated at %.0f ms", served, ms_since(start));
+	elog(DEBUG1, "parking: %zu pairs share spaces, allocated in %.0f ms", served, ms_since(start));
+	pfree(al.bstart);
+	pfree(al.bon);
+	pfree(al.stamp);
+	pfree(al.need);
+	pfree(al.left);
+	pfree(al.pairs);
+}
+
+typedef struct AllocateOut
+{
+	ReturnSetInfo *rsinfo;
+	const SiteSet *bld;
+	const SiteSet *lots;
+} AllocateOut;
+
+static void
+put_pair(int32 b, int32 p, double distance_m, double spaces, void *arg)
+{
+	AllocateOut *out = arg;
+	Datum		values[4];
+	bool		nulls[4] = {0};
+
+	values[0] = Int64GetDatum(out->bld->sites[b].id);
+	values[1] = Int64GetDatum(out->lots->sites[p].id);
+	values[2] = Float8GetDatum(distance_m);
+	values[3] = Float8GetDatum(spaces);
+	tuplestore_putvalues(out->rsinfo->setResult, out->rsinfo->setDesc, values, nulls);
+}
+
+/*
+ * cp._parking_allocate(network, buildings_sql, parking_sql, walk_m, max_snap_m)
+ *   RETURNS TABLE (building_id, parking_id, distance_m, spaces)
+ * buildings_sql returns id, geom, demand; parking_sql returns id, geom,
+ * capacity. Rows without demand or capacity (NULL or 0), without geometry or
+ * farther than max_snap_m from the network take no part. One row per pair
+ * that shares spaces, in allocation order. (The public functions use
+ * cp._parking_eval, parking_eval.c; this one stays for 0.1.0's callers.)
+ */
+Datum
+cp_parking_allocate_sql(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *network = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *buildings_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char	   *parking_sql = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	double		walk_m = PG_GETARG_FLOAT8(3);
+	double		max_snap = PG_GETARG_FLOAT8(4);
+	CpNetwork  *net;
+	SiteSet		bld,
+				lots;
+	AllocateOut out;
+	instr_time	start;
+
+	cp_parking_check_walk(walk_m, max_snap);
+	INSTR_TIME_SET_CURRENT(start);
+	net = cp_network_get(network);
+	read_sites(&bld, net, buildings_sql, "buildings", "buildings", "building", "demand", max_snap);
+	read_sites(&lots, net, parking_sql, "parking", "car parks", "car park", "capacity", max_snap);
+	elog(DEBUG1, "parking: %d buildings and %d car parks read and snapped in %.0f ms",
+		 bld.n, lots.n, ms_since(start));
+	InitMaterializedSRF(fcinfo, 0);
+	out.rsinfo = rsinfo;
+	out.bld = &bld;
+	out.lots = &lots;
+	cp_parking_allocate(net, bld.sites, bld.n, lots.sites, lots.n, walk_m, put_pair, &out);
 	return (Datum) 0;
 }
