@@ -178,13 +178,14 @@ SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FRO
 SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT *, 5 AS floor_area FROM fac', 'primary_school', target_m2_per_resident => -1, standard => 'T')$$) AS negative_target;
 SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT *, 5 AS floor_area FROM fac', 'parcel', standard => 'T')$$) AS category_without_radius;
 -- the internal engine guards its own arguments
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'everyone', NULL)$$) AS bad_per;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,clinic}', '{300}', false, 250, 'area', NULL)$$) AS radii_length;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{-1}', false, 250, 'area', NULL)$$) AS negative_radius;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,kindergarten}', '{300,300}', false, 250, 'area', NULL)$$) AS twice;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', NULL)$$) AS no_communities;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', 'SELECT NULL::int AS id, geom FROM com')$$) AS null_community_id;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, NULL, NULL)$$) AS null_per;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'everyone', NULL, cp._known_categories(), '{}')$$) AS bad_per;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,clinic}', '{300}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS radii_length;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{-1}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS negative_radius;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,kindergarten}', '{300,300}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS twice;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', 'SELECT id, geom FROM com UNION ALL SELECT id, geom FROM com', cp._known_categories(), '{}')$$) AS duplicate_community;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', 'SELECT NULL::int AS id, geom FROM com', cp._known_categories(), '{}')$$) AS null_community_id;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, NULL, NULL, cp._known_categories(), '{}')$$) AS null_per;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac UNION ALL SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS duplicate_facility;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_access('street', 'SELECT * FROM res', 'SELECT id, category, geom FROM fac', 'kindergarten', 'T')$$) AS access_no_capacity;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_access('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'parcel', 'T')$$) AS access_category_without_radius;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_access('nowhere', 'SELECT * FROM res', 'SELECT * FROM fac', 'kindergarten', 'T')$$) AS access_unknown_network;
