@@ -45,6 +45,21 @@ SELECT community_id, category, population, covered_population, round(ratio::nume
        round(crowfly_ratio::numeric, 4) AS crowfly_ratio, ST_Equals(geom, (SELECT geom FROM com WHERE id = community_id)) AS own_geom
   FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'SELECT * FROM com', 'T');
 
+-- The one membership rule (docs/coverage.md): a resident belongs to the community that contains
+-- its point, boundary included, and to the lowest id where communities overlap; a resident outside
+-- every community belongs to none (a NOTICE counts them). Community 5 (x 700..800) overlaps 2 (x
+-- 350..1050): resident 3 at x = 700 lies in both (on 5's boundary) and counts in 2 only; resident 1
+-- (x = 0) lies outside both. A community given in longitude/latitude holds resident 2 (x = 400).
+SELECT community_id, population, covered_population
+  FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac',
+                   $$SELECT 5 AS id, 'SRID=32650;POLYGON((700 -50, 800 -50, 800 50, 700 50, 700 -50))'::geometry AS geom
+                     UNION ALL SELECT id, geom FROM com WHERE id = 2$$, 'T')
+ WHERE category = 'kindergarten';
+SELECT community_id, population
+  FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac',
+                   $$SELECT 1 AS id, ST_Transform('SRID=32650;POLYGON((390 -10, 410 -10, 410 10, 390 10, 390 -10))'::geometry, 4326) AS geom$$, 'T')
+ WHERE category = 'kindergarten';
+
 -- life circles: 5 min needs kindergarten and day care (resident 2 only: 200 of 600);
 -- 15 min adds primary school and clinic (resident 2 again); parcel has no radius (NOTICE)
 SELECT community_id, life_circle, population, covered_population, round(ratio::numeric, 4) AS ratio,
