@@ -1,0 +1,419 @@
+/*
+ * units.c: residents and facilities read once, every check of them here
+ * (units.h). The readers keep what every analysis needs: ids, an amount
+ * (population, capacity, floor area), a representative point in the analysis
+ * SRID. Duplicate ids are found after reading, by sorting a copy of the ids.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+
+#include "network.h"
+#include "query_reader.h"
+#include "units.h"
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* 23505 naming the first duplicate id (by value) of a query's rows. */
+static void
+check_unique_ids(const int64 *ids, int n, const char *query, const char *one, const char *hint)
+{
+	int64	   *sorted;
+	int			i;
+
+	if (n < 2)
+		return;
+	sorted = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+	memcpy(sorted, ids, sizeof(int64) * n);
+	qsort(sorted, n, sizeof(int64), cmp_int64);
+	for (i = 1; i < n; i++)
+	{
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (sorted[i] == sorted[i - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("%s query returned duplicate ids", query),
+					 errdetail("%s %lld appears more than once.", one, (long long) sorted[i]),
+					 errhint("%s", hint)));
+	}
+	pfree(sorted);
+}
+
+/* Residents ------------------------------------------------------------------- */
+
+typedef struct ResidentRead
+{
+	CpUnits    *u;
+	int			cap;
+	int32		srid;
+} ResidentRead;
+
+static void
+grow_units(ResidentRead *r)
+{
+	CpUnits    *u = r->u;
+
+	if (u->n < r->cap)
+		return;
+	r->cap *= 2;
+	u->id = repalloc_huge(u->id, sizeof(int64) * r->cap);
+	u->population = repalloc_huge(u->population, sizeof(double) * r->cap);
+	u->placed = repalloc_huge(u->placed, sizeof(bool) * r->cap);
+	u->x = repalloc_huge(u->x, sizeof(double) * r->cap);
+	u->y = repalloc_huge(u->y, sizeof(double) * r->cap);
+}
+
+static void
+read_resident_row(const CpRowValue *v, void *arg)
+{
+	ResidentRead *r = arg;
+	CpUnits    *u = r->u;
+	int			i;
+
+	if (v[0].isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("a resident unit has a NULL id"),
+				 errhint("Every resident unit (building, grid cell) needs an id.")));
+	if (!v[2].isnull && !(v[2].f >= 0 && !isinf(v[2].f)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("population must be a finite number, zero or more"),
+				 errdetail("Resident unit %lld has population %g.", (long long) v[0].i, v[2].f),
+				 errhint("NULL population counts as 0.")));
+	grow_units(r);
+	i = u->n++;
+	u->id[i] = v[0].i;
+	u->population[i] = v[2].isnull ? 0 : v[2].f;
+	u->placed[i] = !v[1].isnull &&
+		cp_geom_point_in_srid(v[1].wkb, v[1].wkb_len, r->srid, &u->x[i], &u->y[i]);
+	if (!u->placed[i])
+	{
+		u->x[i] = u->y[i] = 0;
+		u->no_geom++;
+	}
+}
+
+CpUnits *
+cp_units_read_residents(const char *sql, int32 srid)
+{
+	CpColumn	cols[3] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true},
+	{"population", CP_COL_FLOAT8, true}};
+	ResidentRead r;
+	CpUnits    *u = palloc0(sizeof(CpUnits));
+
+	r.u = u;
+	r.cap = 1024;
+	r.srid = srid;
+	u->id = palloc(sizeof(int64) * r.cap);
+	u->population = palloc(sizeof(double) * r.cap);
+	u->placed = palloc(sizeof(bool) * r.cap);
+	u->x = palloc(sizeof(double) * r.cap);
+	u->y = palloc(sizeof(double) * r.cap);
+	cp_read_query(sql, "residents", cols, 3, read_resident_row, &r);
+	check_unique_ids(u->id, u->n, "residents", "Resident unit",
+					 "Every resident unit (building, grid cell) needs its own id.");
+	return u;
+}
+
+/* Facilities ------------------------------------------------------------------ */
+
+/* A category seen in the query that is not asked for, with its facility count. */
+typedef struct OtherCategory
+{
+	char	   *code;
+	int64		n;
+	bool		known;
+	bool		quiet;			/* expected, not analysed: no NOTICE */
+} OtherCategory;
+
+typedef struct FacilityRead
+{
+	CpFacilities *f;
+	int			cap;
+	int32		srid;
+	char	  **codes;
+	int			ncodes;
+	char	  **known;
+	int			nknown;
+	char	  **quiet;
+	int			nquiet;
+	bool		has_amount;
+	const char *amount_column;
+	OtherCategory *other;			/* categories not asked for */
+	int			nother;
+	int			other_cap;
+	MemoryContext keep;
+} FacilityRead;
+
+static int
+code_index(char **codes, int n, const char *code)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(codes[i], code) == 0)
+			return i;
+	return -1;
+}
+
+static void
+count_other(FacilityRead *r, const char *code)
+{
+	int			i;
+
+	for (i = 0; i < r->nother; i++)
+		if (strcmp(r->other[i].code, code) == 0)
+		{
+			r->other[i].n++;
+			return;
+		}
+	if (r->nother == r->other_cap)
+	{
+		r->other_cap *= 2;
+		r->other = repalloc(r->other, sizeof(OtherCategory) * r->other_cap);
+	}
+	r->other[r->nother].code = MemoryContextStrdup(r->keep, code);
+	r->other[r->nother].n = 1;
+	r->other[r->nother].known = code_index(r->known, r->nknown, code) >= 0;
+	r->other[r->nother].quiet = code_index(r->quiet, r->nquiet, code) >= 0;
+	r->nother++;
+}
+
+static void
+grow_facilities(FacilityRead *r)
+{
+	CpFacilities *f = r->f;
+
+	if (f->n < r->cap)
+		return;
+	r->cap *= 2;
+	f->id = repalloc_huge(f->id, sizeof(int64) * r->cap);
+	f->category = repalloc_huge(f->category, sizeof(int) * r->cap);
+	f->amount = repalloc_huge(f->amount, sizeof(double) * r->cap);
+	f->placed = repalloc_huge(f->placed, sizeof(bool) * r->cap);
+	f->x = repalloc_huge(f->x, sizeof(double) * r->cap);
+	f->y = repalloc_huge(f->y, sizeof(double) * r->cap);
+}
+
+static void
+read_facility_row(const CpRowValue *v, void *arg)
+{
+	FacilityRead *r = arg;
+	CpFacilities *f = r->f;
+	int			ci,
+				i;
+
+	if (v[0].isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("a facility has a NULL id"),
+				 errhint("Every facility needs an id.")));
+	if (v[1].isnull)
+	{
+		f->ignored++;
+		return;
+	}
+	ci = code_index(r->codes, r->ncodes, v[1].text);
+	if (ci < 0)
+	{
+		count_other(r, v[1].text);
+		return;
+	}
+	if (r->has_amount && !v[3].isnull && !(v[3].f >= 0 && !isinf(v[3].f)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number, zero or more", r->amount_column),
+				 errdetail("Facility %lld has %s %g.", (long long) v[0].i, r->amount_column, v[3].f),
+				 errhint("NULL counts as 0.")));
+	grow_facilities(r);
+	i = f->n++;
+	f->id[i] = v[0].i;
+	f->category[i] = ci;
+	f->amount[i] = r->has_amount && !v[3].isnull ? v[3].f : 0;
+	f->placed[i] = !v[2].isnull &&
+		cp_geom_point_in_srid(v[2].wkb, v[2].wkb_len, r->srid, &f->x[i], &f->y[i]);
+	if (!f->placed[i])
+	{
+		f->x[i] = f->y[i] = 0;
+		f->no_geom++;
+	}
+}
+
+typedef struct CategoryId
+{
+	int			category;
+	int64		id;
+} CategoryId;
+
+static int
+cmp_category_id(const void *a, const void *b)
+{
+	const CategoryId *x = a,
+			   *y = b;
+
+	if (x->category != y->category)
+		return x->category - y->category;
+	return x->id < y->id ? -1 : x->id > y->id ? 1 : 0;
+}
+
+/*
+ * 23505 for an id twice within a category; one OSM feature may well be a
+ * facility of two categories (a clinic with a pharmacy), so ids repeat across them.
+ */
+static void
+check_unique_facilities(const CpFacilities *f, char **codes)
+{
+	CategoryId *pairs;
+	int			i;
+
+	if (f->n < 2)
+		return;
+	pairs = palloc_extended(sizeof(CategoryId) * f->n, MCXT_ALLOC_HUGE);
+	for (i = 0; i < f->n; i++)
+		pairs[i] = (CategoryId) {f->category[i], f->id[i]};
+	qsort(pairs, f->n, sizeof(CategoryId), cmp_category_id);
+	for (i = 1; i < f->n; i++)
+	{
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (pairs[i].category == pairs[i - 1].category && pairs[i].id == pairs[i - 1].id)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("facilities query returned duplicate ids"),
+					 errdetail("Facility %lld of category %s appears more than once.",
+							   (long long) pairs[i].id, codes[pairs[i].category]),
+					 errhint("A proposed facility added with UNION ALL needs an id of its own.")));
+	}
+	pfree(pairs);
+}
+
+static int
+cmp_other(const void *a, const void *b)
+{
+	return strcmp(((const OtherCategory *) a)->code, ((const OtherCategory *) b)->code);
+}
+
+/* 22023 for categories nothing knows (a typo); a NOTICE for known ones not asked for. */
+static void
+report_other_categories(FacilityRead *r)
+{
+	StringInfoData unknown,
+				outside,
+				asked;
+	int			i;
+
+	if (r->nother == 0)
+		return;
+	qsort(r->other, r->nother, sizeof(OtherCategory), cmp_other);
+	initStringInfo(&unknown);
+	initStringInfo(&outside);
+	initStringInfo(&asked);
+	for (i = 0; i < r->nother; i++)
+	{
+		StringInfo	s = r->other[i].known ? &outside : &unknown;
+
+		if (r->other[i].known)
+			r->f->ignored += r->other[i].n;
+		if (r->other[i].quiet && r->other[i].known)
+			continue;
+		if (s->len > 0)
+			appendStringInfoString(s, ", ");
+		if (r->other[i].known)
+			appendStringInfo(s, "%s (%lld)", r->other[i].code, (long long) r->other[i].n);
+		else
+			appendStringInfo(s, "\"%s\" (%lld)", r->other[i].code, (long long) r->other[i].n);
+	}
+	for (i = 0; i < r->ncodes; i++)
+		appendStringInfo(&asked, "%s%s", i > 0 ? ", " : "", r->codes[i]);
+	if (unknown.len > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown facility category: %s", unknown.data),
+				 errdetail("No standard set and no OSM mapping row uses it (facilities per category in brackets)."),
+				 errhint("The categories of this set are: %s. A category of your own needs a row in cp.facility_categories (a set of your own, see cp.copy_standard).",
+						 asked.data)));
+	if (outside.len > 0)
+		ereport(NOTICE,
+				(errmsg("facility categories not in the standard are ignored: %s", outside.data),
+				 errhint("Categories asked for: %s.", asked.data)));
+}
+
+CpFacilities *
+cp_units_read_facilities(const char *sql, int32 srid, char **codes, int ncodes,
+						 char **known, int nknown, const char *amount_column,
+						 const char *amount_hint)
+{
+	return cp_units_read_facilities_quiet(sql, srid, codes, ncodes, known, nknown, NULL, 0,
+										  amount_column, amount_hint);
+}
+
+CpFacilities *
+cp_units_read_facilities_quiet(const char *sql, int32 srid, char **codes, int ncodes,
+							   char **known, int nknown, char **quiet, int nquiet,
+							   const char *amount_column, const char *amount_hint)
+{
+	CpColumn	cols[4] = {{"id", CP_COL_INT8, true}, {"category", CP_COL_TEXT, true},
+	{"geom", CP_COL_GEOMETRY, true}, {amount_column, CP_COL_FLOAT8, true}};
+	FacilityRead r = {0};
+	CpFacilities *f = palloc0(sizeof(CpFacilities));
+
+	r.f = f;
+	r.cap = 256;
+	r.srid = srid;
+	r.codes = codes;
+	r.ncodes = ncodes;
+	r.known = known;
+	r.nknown = nknown;
+	r.quiet = quiet;
+	r.nquiet = nquiet;
+	r.has_amount = amount_column != NULL;
+	r.amount_column = amount_column;
+	r.other_cap = 16;
+	r.other = palloc(sizeof(OtherCategory) * r.other_cap);
+	r.keep = CurrentMemoryContext;
+	f->id = palloc(sizeof(int64) * r.cap);
+	f->category = palloc(sizeof(int) * r.cap);
+	f->amount = palloc(sizeof(double) * r.cap);
+	f->placed = palloc(sizeof(bool) * r.cap);
+	f->x = palloc(sizeof(double) * r.cap);
+	f->y = palloc(sizeof(double) * r.cap);
+	PG_TRY();
+	{
+		cp_read_query(sql, "facilities", cols, r.has_amount ? 4 : 3, read_facility_row, &r);
+	}
+	PG_CATCH();
+	{
+		/* a missing column: name every column this analysis needs */
+		ErrorData  *e;
+		MemoryContext cxt = MemoryContextSwitchTo(r.keep);
+
+		e = CopyErrorData();
+		MemoryContextSwitchTo(cxt);
+		if (e->sqlerrcode != ERRCODE_UNDEFINED_COLUMN)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("facilities query must return columns id, category and geom%s%s",
+						r.has_amount ? " and " : "", r.has_amount ? amount_column : ""),
+				 errdetail("%s", e->message),
+				 amount_hint ? errhint("%s", amount_hint) :
+				 errhint("Map OSM features to categories with cp.osm_category(tags).")));
+	}
+	PG_END_TRY();
+	report_other_categories(&r);
+	check_unique_facilities(f, codes);
+	return f;
+}
