@@ -110,6 +110,55 @@ SELECT * FROM cp.parking_gap('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM 
 SELECT * FROM cp.parking_gap_buildings('nowhere', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking');
 SELECT * FROM cp.parking_gap_buildings('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking',
   community_type => 'suburban');
+-- one C pass (cp._parking_eval): the rule of every building is cp.parking_demand's, flat-size
+-- bins included (XM-parking-2020 for new communities: <= 70, 70-144 and 180-200 m² per flat, and a
+-- rule for any flat size)
+SELECT b.building_id, b.demand, cp.parking_demand('XM-parking-2020', 'residential', x.households, x.floor_area, 'new') AS parking_demand
+  FROM cp.parking_gap_buildings('pk', $$
+    SELECT i AS id, ST_SetSRID(ST_MakePoint(100 + i, -10), 32650) AS geom, 'residential' AS use,
+           CASE WHEN i = 6 THEN NULL ELSE 10 END AS households, CASE WHEN i = 7 THEN NULL WHEN i = 8 THEN 1900 ELSE i * 300.0 END AS floor_area
+      FROM generate_series(1, 8) i$$, 'SELECT * FROM pk_parking', standard => 'XM-parking-2020', community_type => 'new') b
+  JOIN (SELECT i AS id, CASE WHEN i = 6 THEN NULL ELSE 10 END::float8 AS households,
+               CASE WHEN i = 7 THEN NULL WHEN i = 8 THEN 1900 ELSE i * 300.0 END::float8 AS floor_area FROM generate_series(1, 8) i) x
+    ON x.id = b.building_id;
+-- the rules of a set as the C pass gets them, in the order they are tried
+SELECT * FROM cp._parking_rules('XM-parking-2020', 'new');
+-- capacity from the area of a longitude/latitude polygon: on the WGS 84 spheroid, as PostGIS's
+-- ST_Area(geography) (GeographicLib); 40 x 40 m near the pk network
+SELECT l.parking_id, l.capacity, l.capacity_source,
+       l.capacity = floor(ST_Area(ST_Transform(ST_MakeEnvelope(500, -60, 540, -20, 32650), 4326)::geography) / 30) AS as_postgis
+  FROM cp.parking_lots('pk', 'SELECT * FROM pk_buildings WHERE false',
+    'SELECT 5 AS id, ST_Transform(ST_MakeEnvelope(500, -60, 540, -20, 32650), 4326) AS geom, NULL::int AS capacity') l;
+SELECT e.parking_id, e.capacity, round(e.area_m2::numeric, 6) = round(ST_Area(ST_Transform(ST_MakeEnvelope(500, -60, 540, -20, 32650), 4326)::geography)::numeric, 6) AS area_as_postgis
+  FROM cp._parking_rules('CP-parking-default', 'old') r,
+       cp._parking_eval('pk', 'SELECT * FROM pk_buildings WHERE false',
+         'SELECT 5 AS id, ST_Transform(ST_MakeEnvelope(500, -60, 540, -20, 32650), 4326) AS geom, NULL::int AS capacity',
+         NULL, 300, 30, 250, 'CP-parking-default', 'old', r.uses, r.bases, r.spaces, r.flat_min, r.flat_max, 'lots') e;
+-- communities in another SRID, or in several: each polygon is brought into the network's CRS
+SELECT community_id, demand, supply_allocated
+  FROM cp.parking_gap('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking',
+    'SELECT id, CASE WHEN id = 2 THEN ST_Transform(geom, 4326) ELSE geom END AS geom FROM pk_communities');
+-- buildings outside every community take part in the allocation, in no community's figures (NOTICE)
+SELECT community_id, demand, supply_inside, supply_allocated
+  FROM cp.parking_gap('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking', 'SELECT * FROM pk_communities WHERE id = 1');
+-- per community without a communities query: the whole area in one row
+SELECT community_id, demand, capacity, spaces_shared, geom IS NULL AS no_geom
+  FROM cp._parking_rules('CP-parking-default', 'old') r,
+       cp._parking_eval('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking', NULL, 300, 30, 250,
+                        'CP-parking-default', 'old', r.uses, r.bases, r.spaces, r.flat_min, r.flat_max, 'communities') e;
+-- more errors: m2_per_space out of range, a NULL community id, a bad per, a NULL argument
+SELECT * FROM cp.parking_gap_buildings('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking', m2_per_space => 0.5);
+SELECT * FROM cp.parking_gap_buildings('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking', max_snap_m => -1);
+SELECT * FROM cp.parking_gap('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking',
+  'SELECT NULL::int AS id, geom FROM pk_communities');
+SELECT * FROM cp.parking_gap_buildings('pk', 'SELECT * FROM pk_buildings', 'SELECT NULL::int AS id, geom, capacity FROM pk_parking');
+SELECT * FROM cp._parking_rules('CP-parking-default', 'old') r,
+  cp._parking_eval('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking', NULL, 300, 30, 250,
+                   'CP-parking-default', 'old', r.uses, r.bases, r.spaces, r.flat_min, r.flat_max, 'districts') e;
+SELECT * FROM cp._parking_eval('pk', 'SELECT * FROM pk_buildings', NULL, NULL, 300, 30, 250,
+                   'CP-parking-default', 'old', '{}', '{}', '{}', '{}', '{}', 'lots');
+SELECT * FROM cp._parking_eval('pk', 'SELECT * FROM pk_buildings', 'SELECT * FROM pk_parking', NULL, 300, 30, 250,
+                   'CP-parking-default', 'old', '{residential}', '{household}', '{1, 2}', '{NULL}', '{NULL}', 'lots');
 -- the internal allocation (cp._parking_allocate): buildings (id, geom, demand), car parks
 -- (id, geom, capacity), rows in allocation order. Distances 45, 95, 105 and 200 m fall in
 -- different distance bands (18.75, 37.5, 75, 150, 300 m): the order is still the global one.
