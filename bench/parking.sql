@@ -76,7 +76,8 @@ BEGIN
 END
 $$;
 SELECT pg_temp.time_ours(:runs, :b, :p, :c) \g /dev/null
--- where the time goes (DEBUG lines of cp._parking_run and cp._parking_allocate, on stderr)
+-- where the time goes (DEBUG lines of cp._parking_eval, on stderr: reading with demand and points,
+-- snapping, the allocation bands, per community)
 SET client_min_messages = debug1;
 SELECT count(*) FROM cp.parking_gap('pgrid', :b, :p, :c) \g /dev/null
 SET client_min_messages = warning;

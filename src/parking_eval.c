@@ -294,8 +294,9 @@ read_building(const CpRowValue *v, void *arg)
 		if (r->per_household[k] ? !(b->flags & B_HH_KNOWN) : !(b->flags & B_FA_KNOWN))
 			ev->no_qty++;
 		else
-			b->demand = r->per_household[k] ? b->households * r->spaces[k]
-				: b->floor_area / 100.0 * r->spaces[k];
+			/* SQL's float8 arithmetic, its overflow and underflow errors (22003) included */
+			b->demand = r->per_household[k] ? float8_mul(b->households, r->spaces[k])
+				: float8_mul(float8_div(b->floor_area, 100.0), r->spaces[k]);
 	}
 	if (b->demand > 0 && (b->flags & B_GEOM) &&
 		cp_geom_point_in_srid(v[1].wkb, v[1].wkb_len, ev->srid, &b->x, &b->y))
@@ -434,6 +435,8 @@ no_rule_error(const Eval *ev, const char *standard, const char *community_type)
 	{
 		const char *u;
 
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (!(ev->bld[i].flags & B_NO_RULE))
 			continue;
 		u = ev->uses[ev->bld[i].use].use;
@@ -478,6 +481,8 @@ check_buildings(Eval *ev, const char *standard, const char *community_type)
 	{
 		const Bld  *b = &ev->bld[i];
 
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (b->flags & B_BAD)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -501,13 +506,20 @@ check_lots(Eval *ev)
 				 errmsg("parking query returned %lld rows with a NULL id", (long long) ev->lot_null_ids)));
 	sort_lot(ev->lot, ev->nlot);
 	for (i = 1; i < ev->nlot; i++)
+	{
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (ev->lot[i].id == ev->lot[i - 1].id)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNIQUE_VIOLATION),
 					 errmsg("parking query returned duplicate ids"),
 					 errdetail("Car park %lld appears more than once.", (long long) ev->lot[i].id),
 					 errhint("A proposed car park added with UNION ALL needs an id of its own.")));
+	}
 	for (i = 0; i < ev->nlot; i++)
+	{
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (ev->lot[i].flags & B_BAD)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -515,6 +527,7 @@ check_lots(Eval *ev)
 					 errdetail("Car park %lld has capacity %s.", (long long) ev->lot[i].id,
 							   float8out_internal(ev->lot[i].given)),
 					 errhint("Pass NULL to estimate the capacity from the car park's area.")));
+	}
 }
 
 /*
@@ -743,8 +756,8 @@ put_communities(Eval *ev, const char *communities_sql, int32 srid)
 			outside_b++;
 			continue;
 		}
-		demand[g] += b->demand;
-		supplied[g] += ev->supplied[i];
+		demand[g] = float8_pl(demand[g], b->demand);
+		supplied[g] = float8_pl(supplied[g], ev->supplied[i]);
 	}
 	for (i = 0; i < ev->nlot; i++)
 	{
@@ -760,7 +773,7 @@ put_communities(Eval *ev, const char *communities_sql, int32 srid)
 			outside_l++;
 			continue;
 		}
-		inside[g] += l->capacity;
+		inside[g] = float8_pl(inside[g], l->capacity);
 	}
 	cp_communities_report_outside(com, outside_b, "buildings with parking demand");
 	cp_communities_report_outside(com, outside_l, "car parks with spaces");

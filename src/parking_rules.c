@@ -24,6 +24,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/lsyscache.h"
 
 #include "crs.h"
@@ -325,8 +326,8 @@ cp_parking_spaces_from_area(double area_m2, double m2_per_space)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("car park area must be a finite number of square metres, zero or more"),
-				 errdetail("The value given is %g.", area_m2)));
-	spaces = floor(area_m2 / m2_per_space);
+				 errdetail("The value given is %s.", float8out_internal(area_m2))));
+	spaces = floor(float8_div(area_m2, m2_per_space));
 	/* cp.estimate_parking_spaces returns an integer */
 	if (!(spaces < 2147483648.0))
 		ereport(ERROR,
