@@ -40,7 +40,6 @@ array_arg(ArrayType *a, Oid elemtype, const char *name, bool nulls_ok, bool **nu
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
-	int			i;
 
 	if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != elemtype)
 		ereport(ERROR,
@@ -48,12 +47,11 @@ array_arg(ArrayType *a, Oid elemtype, const char *name, bool nulls_ok, bool **nu
 				 errmsg("%s must be a one-dimensional array of %s", name, format_type_be(elemtype))));
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	deconstruct_array(a, elemtype, typlen, typbyval, typalign, &elems, nulls, n);
-	if (!nulls_ok)
-		for (i = 0; i < *n; i++)
-			if ((*nulls)[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("%s must not contain NULL", name)));
+	for (int i = 0; i < *n && !nulls_ok; i++)
+		if ((*nulls)[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL", name)));
 	return elems;
 }
 
