@@ -9,9 +9,9 @@
  *
  * Per resident (cp.access) the rows go out as they are; per community
  * (cp.coverage, cp.life_circle) residents are put into the communities'
- * polygons here (GEOS prepared geometries under an STRtree) and only the
- * population sums go out, so a city report never turns into millions of SQL
- * rows or a planner's guess at a spatial join.
+ * by the one membership rule (communities.c) and only the population sums go
+ * out, so a city report never turns into millions of SQL rows or a planner's
+ * guess at a spatial join. Each caller query is read once (units.c).
  */
 #include "postgres.h"
 
@@ -26,12 +26,11 @@
 #include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
 
-#include "crs.h"
-#include "ewkb.h"
-#include "geos_util.h"
+#include "communities.h"
 #include "network.h"
-#include "query_reader.h"
+#include "units.h"
 
+PG_FUNCTION_INFO_V1(cp_coverage_run_sql);
 PG_FUNCTION_INFO_V1(cp_coverage_eval_sql);
 
 /* Radii are compared with a millimetre of slack, as the SQL layer always did. */
@@ -42,7 +41,6 @@ typedef struct Category
 	const char *code;
 	double		radius;
 	int			n;				/* facilities */
-	int			cap;
 	int64	   *id;
 	double	   *x;
 	double	   *y;
@@ -57,46 +55,12 @@ typedef struct Category
 	int32	   *cell_fac;
 } Category;
 
+/* Residents as read (units.c) with their snap points on the network. */
 typedef struct Residents
 {
-	int			n;
-	int			cap;
-	int64	   *id;
-	double	   *population;
-	bool	   *placed;			/* has a point */
-	double	   *x;
-	double	   *y;
+	CpUnits    *u;
 	CpSnap	   *snap;
 } Residents;
-
-/*
- * Community polygons in the network's CRS. GEOS objects live outside palloc:
- * a reset callback on the owning context frees them, on error too.
- */
-typedef struct Communities
-{
-	int			n;
-	int			cap;
-	int64	   *id;
-	GEOSGeometry **geom;
-	const GEOSPreparedGeometry **prep;
-	GEOSSTRtree *tree;
-	int64		no_geom;
-	MemoryContextCallback cleanup;
-} Communities;
-
-typedef struct ReadState
-{
-	CpNetwork  *net;
-	double		max_snap;
-	Category   *cats;
-	int			ncats;
-	Residents  *res;
-	Communities *com;
-	int64		null_geoms;
-	int64		unsnapped;
-	int64		ignored;		/* facilities of categories not asked for */
-} ReadState;
 
 static int
 category_index(const Category *cats, int ncats, const char *code)
@@ -109,97 +73,68 @@ category_index(const Category *cats, int ncats, const char *code)
 	return -1;
 }
 
-static void
-read_facility_row(const CpRowValue *v, void *arg)
+/* The facilities read once (units.c) into one array set per category, snapped. */
+static int64
+split_facilities(const CpFacilities *f, CpNetwork *net, double max_snap, Category *cats, int ncats)
 {
-	ReadState  *st = arg;
-	Category   *c;
-	int			ci;
-	double		x,
-				y;
+	int64		unsnapped = 0;
+	int			c,
+				i;
 
-	if (v[0].isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NOT_NULL_VIOLATION),
-				 errmsg("a facility has a NULL id"),
-				 errhint("Every facility needs an id.")));
-	if (v[1].isnull || (ci = category_index(st->cats, st->ncats, v[1].text)) < 0)
+	for (i = 0; i < f->n; i++)
+		if (f->placed[i])
+			cats[f->category[i]].n++;
+	for (c = 0; c < ncats; c++)
 	{
-		st->ignored++;
-		return;
+		int			n = Max(cats[c].n, 1);
+
+		cats[c].id = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+		cats[c].x = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
+		cats[c].y = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
+		cats[c].snap = palloc_extended(sizeof(CpSnap) * n, MCXT_ALLOC_HUGE);
+		cats[c].n = 0;
 	}
-	if (v[2].isnull || !cp_geom_to_network_point(st->net, v[2].wkb, v[2].wkb_len, &x, &y))
+	for (i = 0; i < f->n; i++)
 	{
-		st->null_geoms++;
-		return;
+		Category   *c = &cats[f->category[i]];
+
+		if ((i & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (!f->placed[i])
+			continue;
+		c->id[c->n] = f->id[i];
+		c->x[c->n] = f->x[i];
+		c->y[c->n] = f->y[i];
+		c->snap[c->n] = cp_snap_point(net, f->x[i], f->y[i], max_snap);
+		if (!c->snap[c->n].found)
+			unsnapped++;
+		c->n++;
 	}
-	c = &st->cats[ci];
-	/* repalloc keeps the arrays in the caller's context (this runs in a per-row one) */
-	if (c->n == c->cap)
-	{
-		c->cap *= 2;
-		c->id = repalloc_huge(c->id, sizeof(int64) * c->cap);
-		c->x = repalloc_huge(c->x, sizeof(double) * c->cap);
-		c->y = repalloc_huge(c->y, sizeof(double) * c->cap);
-		c->snap = repalloc_huge(c->snap, sizeof(CpSnap) * c->cap);
-	}
-	c->id[c->n] = v[0].i;
-	c->x[c->n] = x;
-	c->y[c->n] = y;
-	c->snap[c->n] = cp_snap_point(st->net, x, y, st->max_snap);
-	if (!c->snap[c->n].found)
-		st->unsnapped++;
-	c->n++;
+	return unsnapped;
 }
 
-static void
-grow_residents(Residents *r)
+static int64
+snap_residents(Residents *r, CpNetwork *net, double max_snap)
 {
-	if (r->n < r->cap)
-		return;
-	r->cap *= 2;
-	r->id = repalloc_huge(r->id, sizeof(int64) * r->cap);
-	r->population = repalloc_huge(r->population, sizeof(double) * r->cap);
-	r->placed = repalloc_huge(r->placed, sizeof(bool) * r->cap);
-	r->x = repalloc_huge(r->x, sizeof(double) * r->cap);
-	r->y = repalloc_huge(r->y, sizeof(double) * r->cap);
-	r->snap = repalloc_huge(r->snap, sizeof(CpSnap) * r->cap);
-}
-
-static void
-read_resident_row(const CpRowValue *v, void *arg)
-{
-	ReadState  *st = arg;
-	Residents  *r = st->res;
+	int64		unsnapped = 0;
 	int			i;
 
-	if (v[0].isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NOT_NULL_VIOLATION),
-				 errmsg("a resident unit has a NULL id"),
-				 errhint("Every resident unit (building, grid cell) needs an id.")));
-	if (!v[2].isnull && !(v[2].f >= 0 && !isinf(v[2].f)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("population must be a finite number, zero or more"),
-				 errdetail("Resident unit %lld has population %g.", (long long) v[0].i, v[2].f),
-				 errhint("NULL population counts as 0.")));
-	grow_residents(r);
-	i = r->n++;
-	r->id[i] = v[0].i;
-	r->population[i] = v[2].isnull ? 0 : v[2].f;
-	r->placed[i] = !v[1].isnull &&
-		cp_geom_to_network_point(st->net, v[1].wkb, v[1].wkb_len, &r->x[i], &r->y[i]);
-	if (!r->placed[i])
+	r->snap = palloc_extended(sizeof(CpSnap) * Max(r->u->n, 1), MCXT_ALLOC_HUGE);
+	for (i = 0; i < r->u->n; i++)
 	{
-		/* counted in the population, never covered: as a resident the search cannot place */
-		st->null_geoms++;
-		memset(&r->snap[i], 0, sizeof(CpSnap));
-		return;
+		if ((i & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (!r->u->placed[i])
+		{
+			/* counted in the population, never covered: as a resident the search cannot place */
+			memset(&r->snap[i], 0, sizeof(CpSnap));
+			continue;
+		}
+		r->snap[i] = cp_snap_point(net, r->u->x[i], r->u->y[i], max_snap);
+		if (!r->snap[i].found)
+			unsnapped++;
 	}
-	r->snap[i] = cp_snap_point(st->net, r->x[i], r->y[i], st->max_snap);
-	if (!r->snap[i].found)
-		st->unsnapped++;
+	return unsnapped;
 }
 
 /* Facilities by grid cell (side = radius): counting sort into cell_start/cell_fac. */
@@ -351,7 +286,7 @@ search_category(CpNetwork *net, const Category *c, const Residents *r, CpMetric 
 	cp_seeds_sort(seeds, nseeds);
 	if (nseeds > 0)
 		cp_search(net, seeds, nseeds, 1, bound, metric, true, NULL, 0);
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->u->n; i++)
 	{
 		fac_out[i] = -1;
 		if ((i & 0xfff) == 0)
@@ -369,174 +304,6 @@ search_category(CpNetwork *net, const Category *c, const Residents *r, CpMetric 
 	pfree(seeds);
 }
 
-static void
-free_communities(void *arg)
-{
-	Communities *com = arg;
-	GEOSContextHandle_t h = cp_geos();
-	int			i;
-
-	if (com->tree)
-		GEOSSTRtree_destroy_r(h, com->tree);
-	for (i = 0; i < com->n; i++)
-	{
-		if (com->prep[i])
-			GEOSPreparedGeom_destroy_r(h, com->prep[i]);
-		if (com->geom[i])
-			GEOSGeom_destroy_r(h, com->geom[i]);
-	}
-	com->n = 0;
-	com->tree = NULL;
-}
-
-typedef struct TransformArg
-{
-	int32		from;
-	int32		to;
-} TransformArg;
-
-static void
-transform_coord(double *x, double *y, void *arg)
-{
-	const TransformArg *t = arg;
-
-	cp_crs_transform(t->from, t->to, 1, x, y);
-}
-
-static void
-read_community_row(const CpRowValue *v, void *arg)
-{
-	ReadState  *st = arg;
-	Communities *com = st->com;
-	GEOSContextHandle_t h = cp_geos();
-	uint32		type;
-	int32		srid;
-	bool		has_z;
-	int			i;
-
-	if (v[0].isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NOT_NULL_VIOLATION),
-				 errmsg("a community has a NULL id")));
-	if (com->n == com->cap)
-	{
-		com->cap *= 2;
-		com->id = repalloc_huge(com->id, sizeof(int64) * com->cap);
-		com->geom = repalloc_huge(com->geom, sizeof(GEOSGeometry *) * com->cap);
-		com->prep = repalloc_huge(com->prep, sizeof(GEOSPreparedGeometry *) * com->cap);
-	}
-	i = com->n;
-	com->id[i] = v[0].i;
-	com->geom[i] = NULL;
-	com->prep[i] = NULL;
-	com->n++;
-	if (v[1].isnull)
-	{
-		com->no_geom++;
-		return;
-	}
-	cp_ewkb_peek(v[1].wkb, v[1].wkb_len, &type, &srid, &has_z);
-	if (srid != st->net->hdr->srid)
-	{
-		bytea	   *in = palloc(VARHDRSZ + v[1].wkb_len);
-		bytea	   *out;
-		TransformArg t = {srid, st->net->hdr->srid};
-		int32		given_srid;
-
-		(void) cp_crs_get(srid);	/* a clear error for SRID 0 or unknown */
-		SET_VARSIZE(in, VARHDRSZ + v[1].wkb_len);
-		memcpy(VARDATA(in), v[1].wkb, v[1].wkb_len);
-		out = cp_ewkb_map_coords(in, transform_coord, &t, &given_srid);
-		com->geom[i] = cp_geos_from_ewkb((const uint8 *) VARDATA(out), VARSIZE(out) - VARHDRSZ);
-	}
-	else
-		com->geom[i] = cp_geos_from_ewkb(v[1].wkb, v[1].wkb_len);
-	if (GEOSisEmpty_r(h, com->geom[i]))
-	{
-		com->no_geom++;
-		return;
-	}
-	com->prep[i] = GEOSPrepare_r(h, com->geom[i]);
-	if (com->prep[i] == NULL)
-		cp_geos_raise("preparing a community polygon");
-}
-
-static void
-read_communities(ReadState *st, Communities *com, const char *sql)
-{
-	CpColumn	cols[2] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true}};
-	GEOSContextHandle_t h = cp_geos();
-	int			i;
-
-	memset(com, 0, sizeof(*com));
-	com->cap = 64;
-	com->id = palloc(sizeof(int64) * com->cap);
-	com->geom = palloc(sizeof(GEOSGeometry *) * com->cap);
-	com->prep = palloc(sizeof(GEOSPreparedGeometry *) * com->cap);
-	com->cleanup.func = free_communities;
-	com->cleanup.arg = com;
-	MemoryContextRegisterResetCallback(CurrentMemoryContext, &com->cleanup);
-	st->com = com;
-	cp_read_query(sql, "communities", cols, 2, read_community_row, st);
-	com->tree = GEOSSTRtree_create_r(h, 10);
-	if (com->tree == NULL)
-		cp_geos_raise("building the community index");
-	for (i = 0; i < com->n; i++)
-	{
-		if ((i & 0xfff) == 0)
-			CHECK_FOR_INTERRUPTS();	/* the reset callback frees the GEOS objects */
-		if (com->prep[i])
-			GEOSSTRtree_insert_r(h, com->tree, com->geom[i], &com->id[i]);
-	}
-}
-
-/* STRtree callback: collect candidate indexes (no ereport in a library callback). */
-typedef struct Candidates
-{
-	const int64 *base;
-	int		   *idx;
-	int			n;
-} Candidates;
-
-static void
-collect_candidate(void *item, void *arg)
-{
-	Candidates *c = arg;
-
-	c->idx[c->n++] = (int) ((const int64 *) item - c->base);
-}
-
-/*
- * The communities a resident's point lies in (boundary included, as
- * ST_Intersects), as indexes into com; returns their count.
- */
-static int
-resident_communities(const Communities *com, double x, double y, Candidates *cand, int *out)
-{
-	GEOSContextHandle_t h = cp_geos();
-	GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, x, y);
-	int			i,
-				n = 0;
-
-	if (pt == NULL)
-		cp_geos_raise("making a point");
-	cand->n = 0;
-	GEOSSTRtree_query_r(h, com->tree, pt, collect_candidate, cand);
-	for (i = 0; i < cand->n; i++)
-	{
-		char		hit = GEOSPreparedIntersects_r(h, com->prep[cand->idx[i]], pt);
-
-		if (hit == 2)
-		{
-			GEOSGeom_destroy_r(h, pt);
-			cp_geos_raise("testing a point against a community");
-		}
-		if (hit)
-			out[n++] = cand->idx[i];
-	}
-	GEOSGeom_destroy_r(h, pt);
-	return n;
-}
 
 /* Population sums per group: slot c = category c, slot ncats = every category at once. */
 static void
@@ -570,21 +337,22 @@ static void
 put_resident_rows(ReturnSetInfo *rsinfo, const Residents *res, const Category *cats, int ncats,
 				  int32 *const *fac, double *const *dist, double *const *crow)
 {
+	const CpUnits *u = res->u;
 	int			i,
 				c;
 
-	for (i = 0; i < res->n; i++)
+	for (i = 0; i < u->n; i++)
 	{
 		if ((i & 0xfff) == 0)
 			CHECK_FOR_INTERRUPTS();
 		for (c = 0; c < ncats; c++)
 		{
-			Datum		values[9];
-			bool		nulls[9] = {false, true, false, false, false, false, false, true, true};
+			Datum		values[10];
+			bool		nulls[10] = {false, true, false, false, false, false, false, true, true, true};
 
-			values[0] = Int64GetDatum(res->id[i]);
+			values[0] = Int64GetDatum(u->id[i]);
 			values[2] = CStringGetTextDatum(cats[c].code);
-			values[3] = Float8GetDatum(res->population[i]);
+			values[3] = Float8GetDatum(u->population[i]);
 			nulls[4] = nulls[5] = fac[c][i] < 0;
 			if (fac[c][i] >= 0)
 			{
@@ -599,136 +367,150 @@ put_resident_rows(ReturnSetInfo *rsinfo, const Residents *res, const Category *c
 }
 
 /*
- * Sums per community (com given) or for the whole area (com NULL: one group,
- * every resident, those without a point included), one row per group and
- * category plus one with category NULL, groups in input order.
+ * Sums per community (the one membership rule, communities.c) or for the
+ * whole area (one group: every resident, those without a point included),
+ * one row per group and category plus one with category NULL, groups in id
+ * order, each with the community's geometry as the caller gave it.
  */
 static void
 put_group_rows(ReturnSetInfo *rsinfo, const Residents *res, const Category *cats, int ncats,
-			   int32 *const *fac, double *const *crow, const Communities *com)
+			   int32 *const *fac, double *const *crow, const CpCommunities *com)
 {
-	int			ngroups = com ? com->n : 1;
+	const CpUnits *u = res->u;
+	int			ngroups = cp_communities_count(com);
+	bool		by_community = cp_communities_by_community(com);
 	int			width = ncats + 1;
 	double	   *pop = palloc0_array(double, (Size) ngroups * width);
 	double	   *cov = palloc0_array(double, (Size) ngroups * width);
 	double	   *crw = palloc0_array(double, (Size) ngroups * width);
-	int		   *member = palloc(sizeof(int) * Max(ngroups, 1));
-	Candidates	cand = {com ? com->id : NULL, palloc(sizeof(int) * Max(ngroups, 1)), 0};
+	int64		outside = 0;
 	int			g,
 				i,
 				c;
 
-	for (i = 0; i < res->n; i++)
+	for (i = 0; i < u->n; i++)
 	{
-		int			nm = 0,
-					m;
-
 		if ((i & 0xfff) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (com == NULL)
-			member[nm++] = 0;
-		else if (res->placed[i])
-			nm = resident_communities(com, res->x[i], res->y[i], &cand, member);
-		for (m = 0; m < nm; m++)
+		g = cp_communities_of(com, u->placed[i], u->x[i], u->y[i]);
+		if (g < 0)
 		{
-			g = member[m];
-			add_resident(pop + g * width, cov + g * width, crw + g * width, ncats,
-						 res->population[i], fac, crow, i);
+			outside++;
+			continue;
 		}
+		add_resident(pop + g * width, cov + g * width, crw + g * width, ncats,
+					 u->population[i], fac, crow, i);
 	}
 	for (g = 0; g < ngroups; g++)
 	{
+		bytea	   *geom = cp_communities_geom(com, g);
+
 		if ((g & 0x3ff) == 0)
 			CHECK_FOR_INTERRUPTS();
 		for (c = 0; c <= ncats; c++)
 		{
-			Datum		values[9];
-			bool		nulls[9] = {true, false, false, false, true, true, true, false, false};
+			Datum		values[10];
+			bool		nulls[10] = {true, false, false, false, true, true, true, false, false, false};
 
-			nulls[1] = com == NULL;
-			if (com)
-				values[1] = Int64GetDatum(com->id[g]);
+			nulls[1] = !by_community;
+			if (by_community)
+				values[1] = Int64GetDatum(cp_communities_id(com, g));
 			nulls[2] = c == ncats;
 			if (c < ncats)
 				values[2] = CStringGetTextDatum(cats[c].code);
 			values[3] = Float8GetDatum(pop[g * width + c]);
 			values[7] = Float8GetDatum(cov[g * width + c]);
 			values[8] = Float8GetDatum(crw[g * width + c]);
+			nulls[9] = geom == NULL;
+			if (geom)
+				values[9] = PointerGetDatum(geom);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
+	cp_communities_report_outside(com, outside, "residents");
+}
+
+/* The text elements of an array argument as C strings. */
+static char **
+cstring_array_arg(ArrayType *a, const char *what, int *n)
+{
+	Datum	   *elems;
+	char	  **out;
+	int			i;
+
+	text_array_arg(a, what, &elems, n);
+	out = palloc(sizeof(char *) * Max(*n, 1));
+	for (i = 0; i < *n; i++)
+		out[i] = TextDatumGetCString(elems[i]);
+	return out;
 }
 
 /*
- * cp._coverage_eval(network, residents_sql, facilities_sql, codes text[],
- *                   radii float8[], by_time, max_snap_m, per, communities_sql)
+ * cp._coverage_run(network, residents_sql, facilities_sql, codes text[],
+ *                  radii float8[], by_time, max_snap_m, per, communities_sql,
+ *                  known text[], quiet text[])
  *   residents_sql: id, geom, population; facilities_sql: id, category, geom;
- *   communities_sql (per = 'community'): id, geom.
- * Result columns: resident_id, community_id, category, population,
- * facility_id, distance_m, crowfly_m, covered, crowfly_covered.
- * per = 'resident': one row per resident row and category (the last two NULL).
- * per = 'community' / 'area': per community (area: one group, community_id
- *   NULL) and category, and with category NULL for "every category at once":
- *   population sums (resident, facility and distances NULL).
+ *   communities_sql: id, geom, or NULL for the whole area; known: every
+ *   category code a set or the OSM mapping uses (others are a typo: 22023);
+ *   quiet: categories expected in the query but not analysed (no NOTICE).
+ * Each query is run once. Result columns: resident_id, community_id, category,
+ * population, facility_id, distance_m, crowfly_m, covered, crowfly_covered,
+ * geom (EWKB of the community as given).
+ * per = 'resident': one row per resident row and category (sums NULL).
+ * per = 'community': per community (communities_sql NULL: the whole area, one
+ *   group with community_id NULL) and category, and with category NULL for
+ *   "every category at once": population sums.
  */
 Datum
-cp_coverage_eval_sql(PG_FUNCTION_ARGS)
+cp_coverage_run_sql(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	CpNetwork  *net;
 	char	   *residents_sql,
 			   *facilities_sql,
-			   *per;
-	ArrayType  *codes_arr,
-			   *radii_arr;
+			   *per,
+			  **codes,
+			  **known,
+			  **quiet;
 	CpMetric	metric;
 	double		max_snap;
-	Datum	   *code_datums;
 	double	   *radii;
 	int			ncats,
 				nradii,
+				nknown,
+				nquiet,
 				c,
 				i;
 	Category   *cats;
 	Residents	res = {0};
-	ReadState	st = {0};
-	Communities *com = NULL;
-	bool		by_community,
-				per_resident;
+	CpFacilities *fac_read;
+	CpCommunities *com = NULL;
+	bool		per_resident;
+	int64		unsnapped;
 	int32	  **fac;
 	double	  **dist;
 	double	  **crow;
-	CpColumn	fcols[3] = {{"id", CP_COL_INT8, true}, {"category", CP_COL_TEXT, true},
-	{"geom", CP_COL_GEOMETRY, true}};
-	CpColumn	rcols[3] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true},
-	{"population", CP_COL_FLOAT8, true}};
 
-	for (i = 0; i < 8; i++)
-		if (PG_ARGISNULL(i))
+	for (i = 0; i < 11; i++)
+		if (PG_ARGISNULL(i) && i != 8)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("argument %d of cp._coverage_eval must not be NULL", i + 1)));
+					 errmsg("argument %d of cp._coverage_run must not be NULL", i + 1)));
 	net = cp_network_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	residents_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	facilities_sql = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	codes_arr = PG_GETARG_ARRAYTYPE_P(3);
-	radii_arr = PG_GETARG_ARRAYTYPE_P(4);
+	codes = cstring_array_arg(PG_GETARG_ARRAYTYPE_P(3), "codes", &ncats);
+	radii = float8_array_arg(PG_GETARG_ARRAYTYPE_P(4), "radii", &nradii);
 	metric = PG_GETARG_BOOL(5) ? CP_METRIC_TIME : CP_METRIC_DISTANCE;
 	max_snap = PG_GETARG_FLOAT8(6);
 	per = text_to_cstring(PG_GETARG_TEXT_PP(7));
-	by_community = strcmp(per, "community") == 0;
+	known = cstring_array_arg(PG_GETARG_ARRAYTYPE_P(9), "known", &nknown);
+	quiet = cstring_array_arg(PG_GETARG_ARRAYTYPE_P(10), "quiet", &nquiet);
 	per_resident = strcmp(per, "resident") == 0;
-	if (!by_community && !per_resident && strcmp(per, "area") != 0)
+	if (!per_resident && strcmp(per, "community") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("per must be 'resident', 'community' or 'area', not \"%s\"", per)));
-	if (by_community && PG_ARGISNULL(8))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("communities query must not be NULL per community")));
-
-	text_array_arg(codes_arr, "codes", &code_datums, &ncats);
-	radii = float8_array_arg(radii_arr, "radii", &nradii);
+				 errmsg("per must be 'resident' or 'community', not \"%s\"", per)));
 	if (nradii != ncats)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -742,7 +524,7 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 	cats = palloc0(sizeof(Category) * Max(ncats, 1));
 	for (c = 0; c < ncats; c++)
 	{
-		cats[c].code = TextDatumGetCString(code_datums[c]);
+		cats[c].code = codes[c];
 		cats[c].radius = radii[c];
 		if (!(radii[c] > 0) || isinf(radii[c]))
 			ereport(ERROR,
@@ -758,56 +540,39 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("category \"%s\" is listed twice", cats[c].code)));
-		cats[c].cap = 16;
-		cats[c].id = palloc(sizeof(int64) * cats[c].cap);
-		cats[c].x = palloc(sizeof(double) * cats[c].cap);
-		cats[c].y = palloc(sizeof(double) * cats[c].cap);
-		cats[c].snap = palloc(sizeof(CpSnap) * cats[c].cap);
 	}
 
-	st.net = net;
-	st.max_snap = max_snap;
-	st.cats = cats;
-	st.ncats = ncats;
-	cp_read_query(facilities_sql, "facilities", fcols, 3, read_facility_row, &st);
-
-	res.cap = 1024;
-	res.id = palloc(sizeof(int64) * res.cap);
-	res.population = palloc(sizeof(double) * res.cap);
-	res.placed = palloc(sizeof(bool) * res.cap);
-	res.x = palloc(sizeof(double) * res.cap);
-	res.y = palloc(sizeof(double) * res.cap);
-	res.snap = palloc(sizeof(CpSnap) * res.cap);
-	st.res = &res;
-	cp_read_query(residents_sql, "residents", rcols, 3, read_resident_row, &st);
-	if (by_community)
-	{
-		/* in palloc memory: its reset callback runs when the context is reset, after this frame is gone */
-		com = palloc0(sizeof(Communities));
-		read_communities(&st, com, text_to_cstring(PG_GETARG_TEXT_PP(8)));
-	}
+	/* each caller query once: facilities, residents, communities */
+	fac_read = cp_units_read_facilities_quiet(facilities_sql, net->hdr->srid, codes, ncats,
+											  known, nknown, quiet, nquiet, NULL, NULL);
+	unsnapped = split_facilities(fac_read, net, max_snap, cats, ncats);
+	res.u = cp_units_read_residents(residents_sql, net->hdr->srid);
+	unsnapped += snap_residents(&res, net, max_snap);
+	if (!per_resident)
+		com = cp_communities_read(PG_ARGISNULL(8) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(8)),
+								  net->hdr->srid);
 
 	/* per category and resident: facility, distance, crow-fly distance; per group the sums */
-	cp_check_call_memory(psprintf("a coverage report of %d residents and %d categories", res.n, ncats),
-						 (double) ncats * res.n * (sizeof(int32) + 2 * sizeof(double)) +
-						 (com ? 3.0 * sizeof(double) * com->n * (ncats + 1) : 0),
+	cp_check_call_memory(psprintf("a coverage report of %d residents and %d categories", res.u->n, ncats),
+						 (double) ncats * res.u->n * (sizeof(int32) + 2 * sizeof(double)) +
+						 (com ? 3.0 * sizeof(double) * cp_communities_count(com) * (ncats + 1) : 0),
 						 "Report fewer categories or a smaller area per call, or raise community_planning.max_call_memory.");
 	fac = palloc(sizeof(int32 *) * Max(ncats, 1));
 	dist = palloc(sizeof(double *) * Max(ncats, 1));
 	crow = palloc(sizeof(double *) * Max(ncats, 1));
 	for (c = 0; c < ncats; c++)
 	{
-		fac[c] = palloc_extended(sizeof(int32) * Max(res.n, 1), MCXT_ALLOC_HUGE);
+		fac[c] = palloc_extended(sizeof(int32) * Max(res.u->n, 1), MCXT_ALLOC_HUGE);
 		/* sums per community need only whether a facility is in reach */
-		dist[c] = per_resident ? palloc_extended(sizeof(double) * Max(res.n, 1), MCXT_ALLOC_HUGE) : NULL;
-		crow[c] = palloc_extended(sizeof(double) * Max(res.n, 1), MCXT_ALLOC_HUGE);
+		dist[c] = per_resident ? palloc_extended(sizeof(double) * Max(res.u->n, 1), MCXT_ALLOC_HUGE) : NULL;
+		crow[c] = palloc_extended(sizeof(double) * Max(res.u->n, 1), MCXT_ALLOC_HUGE);
 		search_category(net, &cats[c], &res, metric, fac[c], dist[c]);
 		build_crowfly_grid(&cats[c]);
-		for (i = 0; i < res.n; i++)
+		for (i = 0; i < res.u->n; i++)
 		{
 			if ((i & 0xfff) == 0)
 				CHECK_FOR_INTERRUPTS();
-			crow[c][i] = res.placed[i] ? crowfly_nearest(&cats[c], res.x[i], res.y[i]) : -1;
+			crow[c][i] = res.u->placed[i] ? crowfly_nearest(&cats[c], res.u->x[i], res.u->y[i]) : -1;
 		}
 	}
 
@@ -816,12 +581,24 @@ cp_coverage_eval_sql(PG_FUNCTION_ARGS)
 		put_resident_rows(rsinfo, &res, cats, ncats, fac, dist, crow);
 	else
 		put_group_rows(rsinfo, &res, cats, ncats, fac, crow, com);
-	if (st.null_geoms > 0)
+	if (res.u->no_geom + fac_read->no_geom > 0)
 		ereport(NOTICE,
-				(errmsg("%lld residents or facilities have a NULL or empty geometry", (long long) st.null_geoms),
+				(errmsg("%lld residents or facilities have a NULL or empty geometry",
+						(long long) (res.u->no_geom + fac_read->no_geom)),
 				 errdetail("Such residents count in the population of the whole area but are never covered; such facilities are left out.")));
-	if (st.unsnapped > 0)
+	if (unsnapped > 0)
 		ereport(NOTICE,
-				(errmsg("%lld residents or facilities lie more than %g m from the network", (long long) st.unsnapped, max_snap)));
+				(errmsg("%lld residents or facilities lie more than %g m from the network", (long long) unsnapped, max_snap)));
 	return (Datum) 0;
+}
+
+/* 0.1.0's entry point (its install script names it): the arguments changed with 0.2.0. */
+Datum
+cp_coverage_eval_sql(PG_FUNCTION_ARGS)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("function cp._coverage_eval was removed in community_planning 0.2.0"),
+			 errhint("Run ALTER EXTENSION community_planning UPDATE.")));
+	PG_RETURN_NULL();
 }

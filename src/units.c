@@ -135,6 +135,7 @@ typedef struct OtherCategory
 	char	   *code;
 	int64		n;
 	bool		known;
+	bool		quiet;			/* expected, not analysed: no NOTICE */
 } OtherCategory;
 
 typedef struct FacilityRead
@@ -146,9 +147,11 @@ typedef struct FacilityRead
 	int			ncodes;
 	char	  **known;
 	int			nknown;
+	char	  **quiet;
+	int			nquiet;
 	bool		has_amount;
 	const char *amount_column;
-	OtherCategory *other;
+	OtherCategory *other;			/* categories not asked for */
 	int			nother;
 	int			other_cap;
 	MemoryContext keep;
@@ -184,6 +187,7 @@ count_other(FacilityRead *r, const char *code)
 	r->other[r->nother].code = MemoryContextStrdup(r->keep, code);
 	r->other[r->nother].n = 1;
 	r->other[r->nother].known = code_index(r->known, r->nknown, code) >= 0;
+	r->other[r->nother].quiet = code_index(r->quiet, r->nquiet, code) >= 0;
 	r->nother++;
 }
 
@@ -320,14 +324,16 @@ report_other_categories(FacilityRead *r)
 	{
 		StringInfo	s = r->other[i].known ? &outside : &unknown;
 
+		if (r->other[i].known)
+			r->f->ignored += r->other[i].n;
+		if (r->other[i].quiet && r->other[i].known)
+			continue;
 		if (s->len > 0)
 			appendStringInfoString(s, ", ");
 		if (r->other[i].known)
 			appendStringInfo(s, "%s (%lld)", r->other[i].code, (long long) r->other[i].n);
 		else
 			appendStringInfo(s, "\"%s\" (%lld)", r->other[i].code, (long long) r->other[i].n);
-		if (r->other[i].known)
-			r->f->ignored += r->other[i].n;
 	}
 	for (i = 0; i < r->ncodes; i++)
 		appendStringInfo(&asked, "%s%s", i > 0 ? ", " : "", r->codes[i]);
@@ -349,6 +355,15 @@ cp_units_read_facilities(const char *sql, int32 srid, char **codes, int ncodes,
 						 char **known, int nknown, const char *amount_column,
 						 const char *amount_hint)
 {
+	return cp_units_read_facilities_quiet(sql, srid, codes, ncodes, known, nknown, NULL, 0,
+										  amount_column, amount_hint);
+}
+
+CpFacilities *
+cp_units_read_facilities_quiet(const char *sql, int32 srid, char **codes, int ncodes,
+							   char **known, int nknown, char **quiet, int nquiet,
+							   const char *amount_column, const char *amount_hint)
+{
 	CpColumn	cols[4] = {{"id", CP_COL_INT8, true}, {"category", CP_COL_TEXT, true},
 	{"geom", CP_COL_GEOMETRY, true}, {amount_column, CP_COL_FLOAT8, true}};
 	FacilityRead r = {0};
@@ -361,6 +376,8 @@ cp_units_read_facilities(const char *sql, int32 srid, char **codes, int ncodes,
 	r.ncodes = ncodes;
 	r.known = known;
 	r.nknown = nknown;
+	r.quiet = quiet;
+	r.nquiet = nquiet;
 	r.has_amount = amount_column != NULL;
 	r.amount_column = amount_column;
 	r.other_cap = 16;

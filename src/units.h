@@ -53,4 +53,16 @@ extern CpFacilities *cp_units_read_facilities(const char *sql, int32 srid,
 											  const char *amount_column,
 											  const char *amount_hint);
 
+/*
+ * The same, with categories that are known and expected in the query but not
+ * analysed (quiet[]: e.g. the rest of a standard's categories when a life
+ * circle needs some of them), which are left out without the NOTICE.
+ */
+extern CpFacilities *cp_units_read_facilities_quiet(const char *sql, int32 srid,
+													char **codes, int ncodes,
+													char **known, int nknown,
+													char **quiet, int nquiet,
+													const char *amount_column,
+													const char *amount_hint);
+
 #endif

@@ -1,9 +1,12 @@
 
--- Life-circle coverage (issue 5) -------------------------------------------------
+-- Life-circle coverage (issue 5; one kernel since issue 14) ----------------------
 -- Population-weighted facility coverage along the walking network against the
 -- radii of a standard set, the same figure as the crow flies, the complete
--- life-circle share, and a two-step floating catchment supply/demand gap.
--- One cp.nearest search per category serves every resident.
+-- life-circle share. C does the work (src/coverage.c): each caller query is run
+-- once, every check of it is made while reading (src/units.c), residents go
+-- into communities by the one membership rule (src/communities.c: the lowest id
+-- containing the unit's point). SQL resolves the standard's settings and
+-- returns rows.
 
 -- A caller's query made fit to be a subquery (trailing semicolons dropped).
 CREATE FUNCTION cp._coverage_query(query text) RETURNS text
@@ -12,100 +15,6 @@ SET search_path FROM CURRENT
 AS $$ SELECT regexp_replace(query, '[;[:space:]]+$', '') $$;
 COMMENT ON FUNCTION cp._coverage_query(text) IS 'Internal: a caller''s query without trailing semicolons, to be wrapped as a subquery';
 
--- Metric SRID of a network; the engine's error for an unknown one.
-CREATE FUNCTION cp._coverage_srid(network text) RETURNS int
-LANGUAGE plpgsql STABLE STRICT
-SET search_path FROM CURRENT
-AS $$
-DECLARE
-  s int;
-BEGIN
-  SELECT n.srid INTO s FROM cp.networks n WHERE n.name = network;
-  IF s IS NULL THEN
-    RAISE EXCEPTION 'network "%" does not exist', network
-      USING ERRCODE = '42704', HINT = 'cp.networks lists the built networks; build one with cp.network_build().';
-  END IF;
-  RETURN s;
-END
-$$;
-COMMENT ON FUNCTION cp._coverage_srid(text) IS 'Internal: the metric SRID of a network; 42704 when it does not exist';
-
--- Checks a residents query: columns id, geom, population; unique ids; population finite and >= 0.
-CREATE FUNCTION cp._coverage_check_residents(residents_sql text) RETURNS void
-LANGUAGE plpgsql VOLATILE STRICT
-SET search_path FROM CURRENT
-AS $$
-DECLARE
-  n bigint; nd bigint; bad bigint;
-BEGIN
-  BEGIN
-    EXECUTE pg_catalog.format('SELECT count(*), count(DISTINCT id), count(*) FILTER (WHERE NOT (population::float8 >= 0 AND population::float8 < ''Infinity''))
-                      FROM (SELECT id, geom, population FROM (%s) r) r', cp._coverage_query(residents_sql))
-      INTO n, nd, bad;
-  EXCEPTION WHEN undefined_column THEN
-    RAISE EXCEPTION 'residents query must return columns id, geom and population'
-      USING ERRCODE = '42703', DETAIL = SQLERRM,
-            HINT = 'population may be estimated: cp.estimate_population(cp.building_floor_area(geom, coalesce(levels, 1))).';
-  END;
-  IF n <> nd THEN
-    RAISE EXCEPTION 'residents query returns % duplicate ids', n - nd
-      USING ERRCODE = '23505', HINT = 'Every resident unit (building, grid cell) needs its own id.';
-  END IF;
-  IF bad > 0 THEN
-    RAISE EXCEPTION 'population must be a finite number, zero or more'
-      USING ERRCODE = '22023', DETAIL = pg_catalog.format('%s residents have a negative, NaN or infinite population.', bad),
-            HINT = 'NULL population counts as 0.';
-  END IF;
-END
-$$;
-COMMENT ON FUNCTION cp._coverage_check_residents(text) IS
-  'Internal: raises 42703 when the residents query lacks id, geom or population, 23505 for duplicate ids, 22023 for a negative or non-finite population';
-
--- Categories outside the standard's list: a NOTICE for codes some set or the OSM
--- mapping knows (ignored), an error for codes nothing knows (a typo).
-CREATE FUNCTION cp._coverage_check_facilities(facilities_sql text, codes text[], need_capacity boolean) RETURNS void
-LANGUAGE plpgsql VOLATILE STRICT
-SET search_path FROM CURRENT
-AS $$
-DECLARE
-  outside text;
-  unknown text;
-BEGIN
-  -- outside the list but a code some set or the OSM mapping uses (hospital under GB 50180-2018):
-  -- ignored with a NOTICE; a code nothing knows (a typo): an error naming it
-  BEGIN
-    EXECUTE pg_catalog.format('SELECT pg_catalog.string_agg(pg_catalog.format(''%%s (%%s)'', c, n), '', '' ORDER BY c) FILTER (WHERE known),
-                           pg_catalog.string_agg(pg_catalog.format(''"%%s" (%%s)'', c, n), '', '' ORDER BY c) FILTER (WHERE NOT known)
-                      FROM (SELECT u.c, u.n,
-                                   EXISTS (SELECT 1 FROM cp.facility_categories k WHERE k.code = u.c)
-                                   OR EXISTS (SELECT 1 FROM cp.osm_category_map m WHERE m.category = u.c) AS known
-                              FROM (SELECT f.category::text AS c, count(*) AS n
-                                      FROM (SELECT id, geom, category%s FROM (%s) f) f
-                                     WHERE f.category IS NOT NULL AND NOT (f.category::text = ANY ($1))
-                                     GROUP BY 1) u) v',
-                   CASE WHEN need_capacity THEN ', capacity' ELSE '' END, cp._coverage_query(facilities_sql))
-      INTO outside, unknown USING codes;
-  EXCEPTION WHEN undefined_column THEN
-    RAISE EXCEPTION 'facilities query must return columns id, category and geom%',
-                    CASE WHEN need_capacity THEN ' and capacity' ELSE '' END
-      USING ERRCODE = '42703', DETAIL = SQLERRM,
-            HINT = 'Map OSM features to categories with cp.osm_category(tags).';
-  END;
-  IF unknown IS NOT NULL THEN
-    RAISE EXCEPTION 'unknown facility category: %', unknown
-      USING ERRCODE = '22023',
-            DETAIL = 'No standard set and no OSM mapping row uses it (facilities per category in brackets).',
-            HINT = 'The categories of this set are: ' || array_to_string(codes, ', ')
-                   || '. A category of your own needs a row in cp.facility_categories (a set of your own, see cp.copy_standard).';
-  END IF;
-  IF outside IS NOT NULL THEN
-    RAISE NOTICE 'facility categories not in the standard are ignored: %', outside
-      USING HINT = 'Categories asked for: ' || array_to_string(codes, ', ') || '.';
-  END IF;
-END
-$$;
-COMMENT ON FUNCTION cp._coverage_check_facilities(text, text[], boolean) IS
-  'Internal: raises 42703 when the facilities query lacks id, category, geom (or capacity), 22023 naming a category no set and no OSM mapping row knows (a typo); NOTICE naming known categories outside the list, which are ignored';
 
 -- The categories of a standard with one radius each: the effective radius of the
 -- category's lowest level (the facility nearest to home). No radius: left out.
@@ -139,21 +48,25 @@ $$;
 COMMENT ON FUNCTION cp._coverage_categories(text) IS
   'Internal: every category of a standard set with the effective radius of its lowest level; categories without any radius are left out with a NOTICE';
 
--- The engine room (src/coverage.c): residents read and snapped once, one bounded
--- search per category, the crow-fly check on a grid of the radius, residents put
--- into communities by GEOS. Per resident row and category, or population sums per
--- community (or the whole area) and category.
-CREATE FUNCTION cp._coverage_eval(network text, residents_sql text, facilities_sql text,
-                                  codes text[], radii float8[], by_time boolean, max_snap_m float8,
-                                  per text, communities_sql text,
-                                  OUT resident_id bigint, OUT community_id bigint, OUT category text,
-                                  OUT population float8, OUT facility_id bigint, OUT distance_m float8,
-                                  OUT crowfly_m float8, OUT covered float8, OUT crowfly_covered float8)
+-- The engine room (src/coverage.c): facilities, residents and communities read
+-- once each, one bounded search per category, the crow-fly check on a grid of
+-- the radius, residents put into communities by the one membership rule. Per
+-- resident row and category, or population sums per community (or the whole
+-- area: communities_sql NULL) and category, with category NULL for every
+-- category at once. known: every category code a set or the OSM mapping uses;
+-- quiet: categories expected in the facilities but not analysed (no NOTICE).
+CREATE FUNCTION cp._coverage_run(network text, residents_sql text, facilities_sql text,
+                                 codes text[], radii float8[], by_time boolean, max_snap_m float8,
+                                 per text, communities_sql text, known text[], quiet text[],
+                                 OUT resident_id bigint, OUT community_id bigint, OUT category text,
+                                 OUT population float8, OUT facility_id bigint, OUT distance_m float8,
+                                 OUT crowfly_m float8, OUT covered float8, OUT crowfly_covered float8,
+                                 OUT geom bytea)
 RETURNS SETOF record
-AS 'MODULE_PATHNAME', 'cp_coverage_eval_sql'
+AS 'MODULE_PATHNAME', 'cp_coverage_run_sql'
 LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION cp._coverage_eval(text, text, text, text[], float8[], boolean, float8, text, text) IS
-  'Internal: nearest facility on foot (one search per category) and crow-fly within the radius per resident (id, geom, population) and category (per = resident), or population sums per community (id, geom query; per = community) or for the whole area (per = area) and category, category NULL = every category at once';
+COMMENT ON FUNCTION cp._coverage_run(text, text, text, text[], float8[], boolean, float8, text, text, text[], text[]) IS
+  'Internal: nearest facility on foot (one search per category) and crow-fly within the radius per resident (id, geom, population) and category (per = resident), or population sums per community (id, geom query; NULL = the whole area) and category (per = community), category NULL = every category at once; each query read once; geom = the community as given (EWKB)';
 
 CREATE FUNCTION cp.access(network text, residents_sql text, facilities_sql text,
                           standard text DEFAULT 'GB50180-2018', profile text DEFAULT 'walk')
@@ -168,84 +81,18 @@ DECLARE
 BEGIN
   SELECT pg_catalog.array_agg(c.code ORDER BY c.code), pg_catalog.array_agg(c.radius_m ORDER BY c.code)
     INTO codes, radii FROM cp._coverage_categories(standard) c;
-  PERFORM cp._coverage_srid(network);
-  PERFORM cp._coverage_check_residents(residents_sql);
-  PERFORM cp._coverage_check_facilities(facilities_sql, codes, false);
   PERFORM cp._profile_speed(profile);
   RETURN QUERY
     SELECT a.resident_id, a.category, a.facility_id, a.distance_m, r.radius,
            a.distance_m IS NOT NULL, a.crowfly_m IS NOT NULL
-      FROM cp._coverage_eval(network,
-                             pg_catalog.format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
-                             cp._coverage_query(facilities_sql), codes, radii, false, 250, 'resident', NULL) a
+      FROM cp._coverage_run(network, residents_sql, facilities_sql, codes, radii, false, 250, 'resident',
+                            NULL, cp._known_categories(), '{}') a
       JOIN unnest(codes, radii) AS r (code, radius) ON r.code = a.category
      ORDER BY a.resident_id, a.category;
 END
 $$;
 COMMENT ON FUNCTION cp.access(text, text, text, text, text) IS
-  'Per resident unit (id, geom, population query) and facility category of a standard set: the nearest facility (id, category, geom query) on foot within the category''s radius, its walking distance, and whether it is covered on foot and as the crow flies. Errors: unknown network or set 42704, missing column 42703, unknown profile 22023';
-
--- Communities query checked and wrapped; NULL = the whole area.
-CREATE FUNCTION cp._coverage_communities(communities_sql text) RETURNS text
-LANGUAGE plpgsql VOLATILE
-SET search_path FROM CURRENT
-AS $$
-DECLARE
-  n bigint; nd bigint;
-BEGIN
-  IF communities_sql IS NULL THEN
-    RETURN 'SELECT NULL::bigint AS id, NULL::geometry AS geom';
-  END IF;
-  BEGIN
-    EXECUTE pg_catalog.format('SELECT count(*), count(DISTINCT id) FROM (SELECT id::bigint, cp._geometry_ewkb(geom)::geometry FROM (%s) c) c',
-                   cp._coverage_query(communities_sql)) INTO n, nd;
-  EXCEPTION WHEN undefined_column THEN
-    RAISE EXCEPTION 'communities query must return columns id and geom'
-      USING ERRCODE = '42703', DETAIL = SQLERRM;
-  END;
-  IF n <> nd THEN
-    RAISE EXCEPTION 'communities query returns % duplicate ids', n - nd USING ERRCODE = '23505';
-  END IF;
-  RETURN pg_catalog.format('SELECT id::bigint AS id, cp._geometry_ewkb(geom)::geometry AS geom FROM (%s) c', cp._coverage_query(communities_sql));
-END
-$$;
-COMMENT ON FUNCTION cp._coverage_communities(text) IS
-  'Internal: the communities query checked (id, geom; unique ids) and wrapped; a single whole-area row for NULL';
-
--- The rows of a checked communities query (cp._coverage_communities).
-CREATE FUNCTION cp._coverage_rows(communities_sql text) RETURNS TABLE (id bigint, geom geometry)
-LANGUAGE plpgsql VOLATILE STRICT
-SET search_path FROM CURRENT
-AS $$
-BEGIN
-  RETURN QUERY EXECUTE communities_sql;
-END
-$$;
-COMMENT ON FUNCTION cp._coverage_rows(text) IS 'Internal: the rows (id, geom) of a communities query wrapped by cp._coverage_communities';
-
--- SQL of the CTEs that put residents (CTE pts: id, g point in the network SRID) into
--- communities (CTE com: k, id, geom, g): a hash join on grid cells of about one community's
--- size, then ST_Intersects; the single whole-area row (id and geom NULL) takes everyone.
-CREATE FUNCTION cp._coverage_members_cte() RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path FROM CURRENT
-AS $f$ SELECT $t$
-    cs AS (SELECT greatest(sqrt(avg(ST_Area(ST_Envelope(com.g)))), 1.0) AS s FROM com WHERE com.g IS NOT NULL),
-    com_cells AS (
-      SELECT com.k, com.g, ix, iy
-        FROM com CROSS JOIN cs,
-             generate_series(floor(ST_XMin(com.g) / cs.s)::int, floor(ST_XMax(com.g) / cs.s)::int) ix,
-             generate_series(floor(ST_YMin(com.g) / cs.s)::int, floor(ST_YMax(com.g) / cs.s)::int) iy
-       WHERE com.g IS NOT NULL AND NOT ST_IsEmpty(com.g)),
-    memb AS MATERIALIZED (
-      SELECT cc.k, p.id AS rid
-        FROM pts p CROSS JOIN cs
-        JOIN com_cells cc ON cc.ix = floor(ST_X(p.g) / cs.s)::int AND cc.iy = floor(ST_Y(p.g) / cs.s)::int
-       WHERE ST_Intersects(cc.g, p.g)
-      UNION ALL
-      SELECT com.k, p.id FROM com CROSS JOIN pts p WHERE com.g IS NULL AND com.id IS NULL)$t$ $f$;
-COMMENT ON FUNCTION cp._coverage_members_cte() IS
-  'Internal: SQL of the CTEs assigning residents to communities by a grid-cell hash join and ST_Intersects';
+  'Per resident unit (id, geom, population query) and facility category of a standard set: the nearest facility (id, category, geom query) on foot within the category''s radius, its walking distance, and whether it is covered on foot and as the crow flies. Errors: unknown network or set 42704, missing column 42703, duplicate id 23505, unknown category or profile 22023';
 
 CREATE FUNCTION cp.coverage(network text, residents_sql text, facilities_sql text, communities_sql text DEFAULT NULL,
                             standard text DEFAULT 'GB50180-2018', profile text DEFAULT 'walk')
@@ -257,35 +104,24 @@ AS $$
 DECLARE
   codes text[];
   radii float8[];
-  cq text;
-  srid int;
 BEGIN
   IF network IS NULL OR residents_sql IS NULL OR facilities_sql IS NULL OR standard IS NULL OR profile IS NULL THEN
     RETURN;
   END IF;
   SELECT pg_catalog.array_agg(c.code ORDER BY c.code), pg_catalog.array_agg(c.radius_m ORDER BY c.code)
     INTO codes, radii FROM cp._coverage_categories(standard) c;
-  srid := cp._coverage_srid(network);
-  PERFORM cp._coverage_check_residents(residents_sql);
-  PERFORM cp._coverage_check_facilities(facilities_sql, codes, false);
-  cq := cp._coverage_communities(communities_sql);
   PERFORM cp._profile_speed(profile);
   RETURN QUERY
-    WITH com AS (SELECT c.id, c.geom FROM cp._coverage_rows(cq) c),
-    a AS (SELECT * FROM cp._coverage_eval(network,
-                                          pg_catalog.format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
-                                          cp._coverage_query(facilities_sql), codes, radii, false, 250,
-                                          CASE WHEN communities_sql IS NULL THEN 'area' ELSE 'community' END, cq) e
-           WHERE e.category IS NOT NULL)
-    SELECT com.id, r.code, coalesce(a.population, 0), coalesce(a.covered, 0),
-           a.covered / nullif(a.population, 0), a.crowfly_covered / nullif(a.population, 0), com.geom
-      FROM com CROSS JOIN unnest(codes) AS r (code)
-      LEFT JOIN a ON a.community_id IS NOT DISTINCT FROM com.id AND a.category = r.code
-     ORDER BY com.id, r.code;
+    SELECT e.community_id, e.category, e.population, e.covered, e.covered / nullif(e.population, 0),
+           e.crowfly_covered / nullif(e.population, 0), e.geom::geometry
+      FROM cp._coverage_run(network, residents_sql, facilities_sql, codes, radii, false, 250, 'community',
+                            communities_sql, cp._known_categories(), '{}') e
+     WHERE e.category IS NOT NULL
+     ORDER BY e.community_id, e.category;
 END
 $$;
 COMMENT ON FUNCTION cp.coverage(text, text, text, text, text, text) IS
-  'Population-weighted coverage per community (id, geom polygon query; NULL = whole area) and category of a standard set: population, population with the category within its walking radius, ratio on foot and as the crow flies (NULL for a community without residents), community polygon';
+  'Population-weighted coverage per community (id, geom polygon query; NULL = whole area) and category of a standard set: population, population with the category within its walking radius, ratio on foot and as the crow flies (NULL for a community without residents), community polygon. A resident belongs to the community containing its point (lowest id where communities overlap; docs/coverage.md). Each query runs once';
 
 -- life_circle is both an argument and a result column (INOUT); community_id
 -- comes first among the result columns, so it is declared first.
@@ -304,11 +140,7 @@ DECLARE
   std text := standard;
   codes text[];
   radii float8[];
-  req_codes text[];
-  req_radii float8[];
   skipped text;
-  cq text;
-  srid int;
 BEGIN
   IF network IS NULL OR residents_sql IS NULL OR facilities_sql IS NULL OR standard IS NULL
      OR lvl IS NULL OR profile IS NULL THEN
@@ -316,41 +148,36 @@ BEGIN
   END IF;
   -- every required row (code, level) with its radius; a code required at several levels
   -- must be met at the tightest radius, so each code is searched to its smallest
-  SELECT pg_catalog.array_agg(q.code ORDER BY q.code, q.effective_radius_m), pg_catalog.array_agg(q.effective_radius_m ORDER BY q.code, q.effective_radius_m),
-         pg_catalog.string_agg(q.code || ' (' || q.from_level || ')', ', ') FILTER (WHERE q.effective_radius_m IS NULL)
-    INTO req_codes, req_radii, skipped
-    FROM cp.life_circle_requirements(standard, lvl) q;
+  SELECT pg_catalog.array_agg(x.code ORDER BY x.code), pg_catalog.array_agg(x.radius ORDER BY x.code),
+         (SELECT pg_catalog.string_agg(q.code || ' (' || q.from_level || ')', ', ')
+            FROM cp.life_circle_requirements(standard, lvl) q WHERE q.effective_radius_m IS NULL)
+    INTO codes, radii, skipped
+    FROM (SELECT q.code, min(q.effective_radius_m) AS radius FROM cp.life_circle_requirements(standard, lvl) q
+           WHERE q.effective_radius_m IS NOT NULL GROUP BY q.code) x;
   IF skipped IS NOT NULL THEN
     RAISE NOTICE 'required categories without a walking radius are not checked: %', skipped
       USING HINT = 'Give them a radius_m in your own copy of the set.';
   END IF;
-  SELECT pg_catalog.array_agg(x.code ORDER BY x.code), pg_catalog.array_agg(x.radius ORDER BY x.code) INTO codes, radii
-    FROM (SELECT q.code, min(q.radius) AS radius FROM unnest(req_codes, req_radii) AS q (code, radius)
-           WHERE q.radius IS NOT NULL GROUP BY q.code) x;
-  srid := cp._coverage_srid(network);
-  PERFORM cp._coverage_check_residents(residents_sql);
-  PERFORM cp._coverage_check_facilities(facilities_sql, (SELECT pg_catalog.array_agg(DISTINCT c.code) FROM cp.facility_categories c WHERE c.standard = std), false);
-  cq := cp._coverage_communities(communities_sql);
   IF codes IS NULL THEN
     RAISE EXCEPTION 'life circle "%" of standard set "%" has no required category with a walking radius', lvl, standard
       USING ERRCODE = '22023';
   END IF;
   PERFORM cp._profile_speed(profile);
   RETURN QUERY
-    WITH com AS (SELECT c.id, c.geom FROM cp._coverage_rows(cq) c),
-    a AS MATERIALIZED (SELECT * FROM cp._coverage_eval(network,
-                                                       pg_catalog.format('SELECT id, geom, population FROM (%s) r', cp._coverage_query(residents_sql)),
-                                                       cp._coverage_query(facilities_sql), codes, radii, false, 250,
-                                                       CASE WHEN communities_sql IS NULL THEN 'area' ELSE 'community' END, cq))
-    SELECT com.id, lvl, coalesce(t.population, 0), coalesce(t.covered, 0),
-           t.covered / nullif(t.population, 0), t.crowfly_covered / nullif(t.population, 0),
+    WITH a AS MATERIALIZED (
+      SELECT * FROM cp._coverage_run(network, residents_sql, facilities_sql, codes, radii, false, 250, 'community',
+                                     communities_sql, cp._known_categories(),
+                                     (SELECT pg_catalog.array_agg(DISTINCT c.code) FROM cp.facility_categories c
+                                       WHERE c.standard = std)))
+    SELECT t.community_id, lvl, t.population, t.covered, t.covered / nullif(t.population, 0),
+           t.crowfly_covered / nullif(t.population, 0),
            coalesce((SELECT pg_catalog.array_agg(m.category ORDER BY m.population - m.covered DESC, m.category)
-                       FROM a m WHERE m.community_id IS NOT DISTINCT FROM com.id AND m.category IS NOT NULL AND m.covered < m.population), '{}'),
-           com.geom
-      FROM com LEFT JOIN a t ON t.community_id IS NOT DISTINCT FROM com.id AND t.category IS NULL
-     ORDER BY com.id;
+                       FROM a m WHERE m.community_id IS NOT DISTINCT FROM t.community_id AND m.category IS NOT NULL
+                        AND m.covered < m.population), '{}'),
+           t.geom::geometry
+      FROM a t WHERE t.category IS NULL
+     ORDER BY t.community_id;
 END
 $$;
 COMMENT ON FUNCTION cp.life_circle(text, text, text, text, text, text, text) IS
-  'Share of residents per community (NULL = whole area) who reach every required category of a life-circle level and of every lower level within its radius, on foot and as the crow flies, and the missing categories ordered by the population missing them. Errors: unknown set 42704, unknown level 22023, missing column 42703';
-
+  'Share of residents per community (NULL = whole area) who reach every required category of a life-circle level and of every lower level within its radius, on foot and as the crow flies, and the missing categories ordered by the population missing them. Each query runs once. Errors: unknown set 42704, unknown level 22023, missing column 42703';

@@ -187,3 +187,18 @@ END
 $$;
 COMMENT ON FUNCTION cp.estimate_parking_spaces(float8, float8) IS
   'Car spaces of a car park without a capacity tag, from its area; default 30 m2 per surface space including aisles (upper end of the 25-30 m2 of GB/T 51149-2016)';
+
+-- Every category code some standard set or the OSM mapping uses: a facilities
+-- query may carry any of them (the others are ignored with a NOTICE); a code
+-- outside this list is a typo (22023, src/units.c).
+CREATE FUNCTION cp._known_categories() RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  SELECT coalesce(pg_catalog.array_agg(k.code ORDER BY k.code), '{}')
+    FROM (SELECT c.code FROM cp.facility_categories c
+          UNION
+          SELECT m.category FROM cp.osm_category_map m WHERE m.category IS NOT NULL) k
+$$;
+COMMENT ON FUNCTION cp._known_categories() IS
+  'Internal: every facility category code a standard set or the OSM mapping uses (the facilities readers refuse other codes as typos)';

@@ -45,6 +45,21 @@ SELECT community_id, category, population, covered_population, round(ratio::nume
        round(crowfly_ratio::numeric, 4) AS crowfly_ratio, ST_Equals(geom, (SELECT geom FROM com WHERE id = community_id)) AS own_geom
   FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'SELECT * FROM com', 'T');
 
+-- The one membership rule (docs/coverage.md): a resident belongs to the community that contains
+-- its point, boundary included, and to the lowest id where communities overlap; a resident outside
+-- every community belongs to none (a NOTICE counts them). Community 5 (x 700..800) overlaps 2 (x
+-- 350..1050): resident 3 at x = 700 lies in both (on 5's boundary) and counts in 2 only; resident 1
+-- (x = 0) lies outside both. A community given in longitude/latitude holds resident 2 (x = 400).
+SELECT community_id, population, covered_population
+  FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac',
+                   $$SELECT 5 AS id, 'SRID=32650;POLYGON((700 -50, 800 -50, 800 50, 700 50, 700 -50))'::geometry AS geom
+                     UNION ALL SELECT id, geom FROM com WHERE id = 2$$, 'T')
+ WHERE category = 'kindergarten';
+SELECT community_id, population
+  FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac',
+                   $$SELECT 1 AS id, ST_Transform('SRID=32650;POLYGON((390 -10, 410 -10, 410 10, 390 10, 390 -10))'::geometry, 4326) AS geom$$, 'T')
+ WHERE category = 'kindergarten';
+
 -- life circles: 5 min needs kindergarten and day care (resident 2 only: 200 of 600);
 -- 15 min adds primary school and clinic (resident 2 again); parcel has no radius (NOTICE)
 SELECT community_id, life_circle, population, covered_population, round(ratio::numeric, 4) AS ratio,
@@ -178,13 +193,14 @@ SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FRO
 SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT *, 5 AS floor_area FROM fac', 'primary_school', target_m2_per_resident => -1, standard => 'T')$$) AS negative_target;
 SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT *, 5 AS floor_area FROM fac', 'parcel', standard => 'T')$$) AS category_without_radius;
 -- the internal engine guards its own arguments
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'everyone', NULL)$$) AS bad_per;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,clinic}', '{300}', false, 250, 'area', NULL)$$) AS radii_length;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{-1}', false, 250, 'area', NULL)$$) AS negative_radius;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,kindergarten}', '{300,300}', false, 250, 'area', NULL)$$) AS twice;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', NULL)$$) AS no_communities;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', 'SELECT NULL::int AS id, geom FROM com')$$) AS null_community_id;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_eval('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, NULL, NULL)$$) AS null_per;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'everyone', NULL, cp._known_categories(), '{}')$$) AS bad_per;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,clinic}', '{300}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS radii_length;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{-1}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS negative_radius;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,kindergarten}', '{300,300}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS twice;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', 'SELECT id, geom FROM com UNION ALL SELECT id, geom FROM com', cp._known_categories(), '{}')$$) AS duplicate_community;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', 'SELECT NULL::int AS id, geom FROM com', cp._known_categories(), '{}')$$) AS null_community_id;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, NULL, NULL, cp._known_categories(), '{}')$$) AS null_per;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac UNION ALL SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS duplicate_facility;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_access('street', 'SELECT * FROM res', 'SELECT id, category, geom FROM fac', 'kindergarten', 'T')$$) AS access_no_capacity;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_access('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'parcel', 'T')$$) AS access_category_without_radius;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_access('nowhere', 'SELECT * FROM res', 'SELECT * FROM fac', 'kindergarten', 'T')$$) AS access_unknown_network;

@@ -1,0 +1,474 @@
+
+-- Computed indicators (issue 8; ordinary functions since issue 14) ------------------
+-- cp.compute_indicators() fills the computed indicators of cp.indicator_values
+-- from the rows of cp.indicator_computations, each of which calls a function.
+
+CREATE TABLE cp.indicator_computations (
+  indicator         text PRIMARY KEY REFERENCES cp.indicators (code) ON UPDATE CASCADE ON DELETE CASCADE,
+  sql_template      text NOT NULL CHECK (sql_template <> ''),
+  scope             text NOT NULL DEFAULT 'community' CHECK (scope IN ('community', 'all')),
+  settings_keys     jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(settings_keys) = 'object'),
+  settings_defaults jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(settings_defaults) = 'object'),
+  note              text,
+  shipped           boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE cp.indicator_computations IS
+  'How cp.compute_indicators computes an indicator: a query run once per community (scope community) or once for all communities (scope all) with the settings of the run';
+COMMENT ON COLUMN cp.indicator_computations.indicator IS 'Computed indicator (obtained = computed in cp.indicators)';
+COMMENT ON COLUMN cp.indicator_computations.sql_template IS
+  'scope community: query with $1 community id (text), $2 outline (geometry), $3 period (date), $4 settings (jsonb) returning one row (value numeric, inputs jsonb); scope all: query with $1 communities query (text: id bigint key, geom, community_id text, community_type, population), $3, $4, returning rows (community_id bigint key, value numeric, inputs jsonb). No row or a NULL value: no value';
+COMMENT ON COLUMN cp.indicator_computations.scope IS 'community: the query runs once per community; all: once for every community (coverage and parking functions compute all communities in one call)';
+COMMENT ON COLUMN cp.indicator_computations.settings_keys IS 'Settings keys the query needs, each with its JSON type (string, number), e.g. {"network": "string"}; absent keys skip the computation (no_settings) unless it is asked for by name';
+COMMENT ON COLUMN cp.indicator_computations.settings_defaults IS 'Optional settings keys with their default values; a given value must have the default''s JSON type';
+COMMENT ON COLUMN cp.indicator_computations.note IS 'What the query measures';
+COMMENT ON COLUMN cp.indicator_computations.shipped IS 'True for rows shipped with the extension (read-only, not dumped)';
+
+-- Shipped rows, TRUNCATE and the shipped flag: cp.protect_shipped(), as for every catalogue.
+-- This trigger adds the one rule of its own: a computation belongs to a computed indicator.
+CREATE FUNCTION cp.check_indicator_computation() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF NOT cp.catalogue_maintenance()
+     AND NOT EXISTS (SELECT 1 FROM cp.indicators i WHERE i.code = NEW.indicator AND i.obtained = 'computed')
+     AND EXISTS (SELECT 1 FROM cp.indicators i WHERE i.code = NEW.indicator) THEN
+    RAISE EXCEPTION 'indicator "%" is not computed', NEW.indicator
+      USING ERRCODE = '23514',
+            DETAIL = 'Only indicators with obtained = computed get a computation; recorded ones are entered in cp.indicator_values.';
+  END IF;   -- unknown indicator: the foreign key reports it
+  IF EXISTS (SELECT 1 FROM jsonb_each(NEW.settings_keys) k
+              WHERE k.value NOT IN ('"string"', '"number"', '"boolean"', '"array"', '"object"')) THEN
+    RAISE EXCEPTION 'settings_keys of indicator "%" must map every key to a JSON type', NEW.indicator
+      USING ERRCODE = '23514',
+            DETAIL = pg_catalog.format('Given: %s.', NEW.settings_keys),
+            HINT = 'Use string, number, boolean, array or object, e.g. {"network": "string"}.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION cp.check_indicator_computation() IS
+  'Trigger: a computation must belong to a computed indicator and name a JSON type for each settings key (23514); shipped rows are guarded by cp.protect_shipped() (55000)';
+
+-- The radius of a category in a standard set, for the coverage computation's inputs;
+-- 22023 naming the set's categories when it has none with a radius.
+CREATE FUNCTION cp._compute_category_radius(standard text, category text) RETURNS float8
+LANGUAGE plpgsql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  r float8;
+BEGIN
+  PERFORM cp.check_standard(standard);
+  SELECT c.radius_m INTO r FROM cp._coverage_categories(standard) c WHERE c.code = category;
+  IF r IS NULL THEN
+    RAISE EXCEPTION 'standard set "%" has no category "%" with a walking radius', standard, category
+      USING ERRCODE = '22023',
+            DETAIL = pg_catalog.format('Set %s has: %s.', standard,
+                            (SELECT pg_catalog.string_agg(c.code, ', ' ORDER BY c.code) FROM cp._coverage_categories(standard) c)),
+            HINT = 'Name another category in the settings.';
+  END IF;
+  RETURN r;
+END
+$$;
+COMMENT ON FUNCTION cp._compute_category_radius(text, text) IS
+  'Internal: the walking radius cp.coverage uses for a category of a standard set; 22023 when the set has no such category with a radius';
+
+-- The shipped computations are ordinary functions; each row's query only calls one.
+-- Scope all: (communities_sql text: id bigint key, geom, community_id text,
+-- community_type, population; settings jsonb) -> rows (community_id bigint key,
+-- value numeric, inputs jsonb). Scope community: (id text, outline geometry).
+
+CREATE FUNCTION cp.indicator_heritage_protection(community_id text, outline geometry,
+                                                 OUT value numeric, OUT inputs jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  area geometry := outline;
+  r record;
+BEGIN
+  IF outline IS NULL THEN
+    RETURN;
+  END IF;
+  IF cp.heritage_srid() IS NOT NULL AND ST_SRID(outline) <> cp.heritage_srid() THEN
+    area := ST_Transform(outline, cp.heritage_srid());
+  END IF;
+  SELECT * INTO r FROM cp.heritage_protection_rate(area);
+  value := CASE WHEN r.listed > 0 THEN trim_scale(100 * r.protected::numeric / r.listed) END;
+  inputs := pg_catalog.jsonb_build_object(
+              'function', 'cp.heritage_protection_rate(area geometry)',
+              'area', pg_catalog.jsonb_build_object('table', 'cp.communities', 'id', community_id, 'srid', ST_SRID(outline),
+                                                    'transformed_to', CASE WHEN ST_SRID(area) <> ST_SRID(outline) THEN ST_SRID(area) END,
+                                                    'md5', md5(ST_AsEWKB(outline))),
+              'listed', r.listed, 'protected', r.protected, 'by_condition', r.by_condition);
+END
+$$;
+COMMENT ON FUNCTION cp.indicator_heritage_protection(text, geometry) IS
+  'Computed indicator heritage protection: listed heritage sites in condition intact or restored / listed sites whose footprint meets the community outline, in % (outline transformed to the register''s SRID); no value without listed sites';
+
+CREATE FUNCTION cp.indicator_life_circle_coverage(communities_sql text, settings jsonb)
+RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  RETURN QUERY
+    SELECT l.community_id, 100 * l.ratio::numeric,
+           pg_catalog.jsonb_build_object('function', 'cp.life_circle', 'life_circle', l.life_circle,
+                                         'population', l.population, 'covered_population', l.covered_population,
+                                         'crowfly_ratio', l.crowfly_ratio, 'missing_categories', pg_catalog.to_jsonb(l.missing_categories))
+      FROM cp.life_circle(settings ->> 'network', settings ->> 'residents_sql', settings ->> 'facilities_sql',
+                          communities_sql, settings ->> 'standard', '15min', settings ->> 'profile') l;
+END
+$$;
+COMMENT ON FUNCTION cp.indicator_life_circle_coverage(text, jsonb) IS
+  'Computed indicator life_circle_15min_coverage for every community of a communities query: 100 × share of residents who reach every required category of the 15-minute life circle (cp.life_circle); settings network, residents_sql, facilities_sql, standard, profile';
+
+CREATE FUNCTION cp.indicator_elderly_care_coverage(communities_sql text, settings jsonb)
+RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  cat text := settings ->> 'elderly_care_category';
+  radius float8 := cp._compute_category_radius(settings ->> 'standard', settings ->> 'elderly_care_category');
+BEGIN
+  RETURN QUERY
+    SELECT c.community_id, 100 * c.ratio::numeric,
+           pg_catalog.jsonb_build_object('function', 'cp.coverage', 'category', c.category, 'radius_m', radius,
+                                         'population', c.population, 'covered_population', c.covered_population,
+                                         'crowfly_ratio', c.crowfly_ratio)
+      FROM cp.coverage(settings ->> 'network', settings ->> 'residents_sql',
+                       pg_catalog.format('SELECT * FROM (%s) f WHERE category::text = %L',
+                                         cp._coverage_query(settings ->> 'facilities_sql'), cat),
+                       communities_sql, settings ->> 'standard', settings ->> 'profile') c
+     WHERE c.category = cat;
+END
+$$;
+COMMENT ON FUNCTION cp.indicator_elderly_care_coverage(text, jsonb) IS
+  'Computed indicator elderly_care_coverage for every community of a communities query: 100 × share of residents with an elderly-care facility of the category (setting elderly_care_category) within its walking radius (cp.coverage)';
+
+CREATE FUNCTION cp.indicator_childcare_place_gap(communities_sql text, settings jsonb)
+RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  RETURN QUERY
+    SELECT g.community_id, 100 * g.gap_ratio::numeric,
+           pg_catalog.jsonb_build_object('function', 'cp.supply_gap', 'category', g.category,
+                                         'per_1000', (settings ->> 'childcare_per_1000')::float8, 'population', g.population,
+                                         'demand', g.demand, 'supply', g.supply, 'gap', g.gap)
+      FROM cp.supply_gap(settings ->> 'network', settings ->> 'residents_sql', settings ->> 'childcare_facilities_sql',
+                         settings ->> 'childcare_category', communities_sql, (settings ->> 'childcare_per_1000')::float8,
+                         settings ->> 'standard', settings ->> 'profile') g;
+END
+$$;
+COMMENT ON FUNCTION cp.indicator_childcare_place_gap(text, jsonb) IS
+  'Computed indicator childcare_place_gap for every community of a communities query: 100 × gap_ratio of cp.supply_gap for childcare places (settings childcare_category, childcare_per_1000, childcare_facilities_sql)';
+
+CREATE FUNCTION cp.indicator_parking_gap_rate(communities_sql text, settings jsonb)
+RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  types text[];
+  t text;
+BEGIN
+  -- one allocation run per community type (its demand rules), each over the communities of that type
+  EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(DISTINCT coalesce($1, c.community_type, ''old'')) FROM (%s) c',
+                            cp._coverage_query(communities_sql))
+     INTO types USING settings ->> 'parking_community_type';
+  FOREACH t IN ARRAY coalesce(types, '{}') LOOP
+    RETURN QUERY
+      SELECT p.community_id, 100 * p.gap_ratio::numeric,
+             pg_catalog.jsonb_build_object('function', 'cp.parking_gap', 'community_type', t,
+                                           'demand', p.demand, 'supply_inside', p.supply_inside,
+                                           'supply_allocated', p.supply_allocated, 'gap', p.gap)
+        FROM cp.parking_gap(settings ->> 'network', settings ->> 'buildings_sql', settings ->> 'parking_sql',
+                            pg_catalog.format('SELECT id, geom FROM (%s) c WHERE coalesce(%L, c.community_type, %L) = %L',
+                                              cp._coverage_query(communities_sql), settings ->> 'parking_community_type', 'old', t),
+                            (settings ->> 'walk_m')::float8, settings ->> 'parking_standard', t,
+                            (settings ->> 'm2_per_space')::float8, (settings ->> 'max_snap_m')::float8) p;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cp.indicator_parking_gap_rate(text, jsonb) IS
+  'Computed indicator parking_gap_rate for every community of a communities query: 100 × gap_ratio of cp.parking_gap under the demand rules of the community''s type (or setting parking_community_type), one allocation run per type';
+
+CREATE FUNCTION cp.indicator_cultural_space_per_capita(communities_sql text, settings jsonb)
+RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  RETURN QUERY
+    SELECT s.community_id, s.m2_per_resident::numeric,
+           pg_catalog.jsonb_build_object('function', 'cp.space_per_resident', 'category', s.category, 'population', s.population,
+                                         'floor_area_m2', s.floor_area_m2,
+                                         'accessible_m2_per_resident', s.accessible_m2_per_resident)
+      FROM cp.space_per_resident(settings ->> 'network', settings ->> 'residents_sql', settings ->> 'culture_facilities_sql',
+                                 settings ->> 'culture_category', communities_sql, NULL, settings ->> 'standard',
+                                 settings ->> 'profile') s;
+END
+$$;
+COMMENT ON FUNCTION cp.indicator_cultural_space_per_capita(text, jsonb) IS
+  'Computed indicator cultural_space_per_capita for every community of a communities query: floor area of the cultural activity facilities inside the community per resident (cp.space_per_resident)';
+
+INSERT INTO cp.indicator_computations (indicator, sql_template, scope, settings_keys, settings_defaults, note, shipped)
+SELECT i.code, 'SELECT value, inputs FROM cp.indicator_heritage_protection($1, $2)', 'community', '{}', '{}',
+       'Listed heritage sites in condition intact or restored / listed sites whose footprint meets the community outline, in %; no value without listed sites (cp.indicator_heritage_protection)',
+       true
+  FROM cp.indicators i
+ WHERE i.obtained = 'computed' AND i.measure ILIKE '%heritage%';
+
+INSERT INTO cp.indicator_computations (indicator, sql_template, scope, settings_keys, settings_defaults, note, shipped) VALUES
+('life_circle_15min_coverage', 'SELECT * FROM cp.indicator_life_circle_coverage($1, $4)', 'all',
+ '{"network": "string", "residents_sql": "string", "facilities_sql": "string"}',
+ '{"standard": "GB50180-2018", "profile": "walk"}',
+ '100 × share of residents who reach every required category of the 15-minute life circle and of every lower level within its radius on foot (cp.life_circle); no value without residents', true),
+('elderly_care_coverage', 'SELECT * FROM cp.indicator_elderly_care_coverage($1, $4)', 'all',
+ '{"network": "string", "residents_sql": "string", "facilities_sql": "string"}',
+ '{"standard": "GB50180-2018", "profile": "walk", "elderly_care_category": "elderly_day_care"}',
+ '100 × share of residents with an elderly-care facility of the category (default elderly_day_care, 300 m in GB 50180-2018) within its walking radius (cp.coverage); no value without residents', true),
+('childcare_place_gap', 'SELECT * FROM cp.indicator_childcare_place_gap($1, $4)', 'all',
+ '{"network": "string", "residents_sql": "string", "childcare_facilities_sql": "string", "childcare_per_1000": "number"}',
+ '{"standard": "GB50180-2018", "profile": "walk", "childcare_category": "nursery"}',
+ '100 × gap_ratio of cp.supply_gap for childcare places (category nursery): places missing / places needed (residents × childcare_per_1000 / 1000), capacities shared by two-step floating catchment; no value without residents', true),
+('parking_gap_rate', 'SELECT * FROM cp.indicator_parking_gap_rate($1, $4)', 'all',
+ '{"network": "string", "buildings_sql": "string", "parking_sql": "string"}',
+ '{"parking_standard": "CP-parking-default", "walk_m": 300, "m2_per_space": 30, "max_snap_m": 250, "parking_community_type": null}',
+ '100 × gap_ratio of cp.parking_gap: parking demand not met by car parks within walk_m on foot / demand; demand rules of the community''s type (or parking_community_type), one allocation run per type; no value without demand', true),
+('cultural_space_per_capita', 'SELECT * FROM cp.indicator_cultural_space_per_capita($1, $4)', 'all',
+ '{"network": "string", "residents_sql": "string", "culture_facilities_sql": "string"}',
+ '{"standard": "GB50180-2018", "profile": "walk", "culture_category": "culture_activity"}',
+ 'Floor area (m²) of the cultural activity facilities inside the community per resident (cp.space_per_resident, m2_per_resident); the floor area within walking reach per resident (2SFCA) is recorded in the inputs; no value without residents', true);
+
+CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.indicator_computations
+  FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.indicator_computations
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER check_computation BEFORE INSERT OR UPDATE ON cp.indicator_computations
+  FOR EACH ROW EXECUTE FUNCTION cp.check_indicator_computation();
+SELECT pg_catalog.pg_extension_config_dump('cp.indicator_computations', 'WHERE NOT shipped');
+GRANT SELECT ON cp.indicator_computations TO PUBLIC;
+
+-- The settings a computation runs with: its defaults overlaid by the run's settings,
+-- checked (every needed key present, every key of the type declared or of its default).
+-- Returns NULL when a needed key is absent and the computation was not asked for by name.
+CREATE FUNCTION cp._compute_settings(indicator text, settings jsonb, keys jsonb, defaults jsonb, asked boolean)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  eff jsonb := defaults || (settings - 'compute');
+  k record;
+  missing text;
+BEGIN
+  SELECT pg_catalog.string_agg(pg_catalog.format('"%s"', j.key), ', ' ORDER BY j.key) INTO missing
+    FROM jsonb_each(keys) j
+   WHERE NOT eff ? j.key OR jsonb_typeof(eff -> j.key) = 'null';
+  IF missing IS NOT NULL THEN
+    IF NOT asked THEN
+      RETURN NULL;
+    END IF;
+    RAISE EXCEPTION '% % for indicator "%"',
+                    CASE WHEN missing LIKE '%,%' THEN 'settings keys' ELSE 'settings key' END, missing
+                      || CASE WHEN missing LIKE '%,%' THEN ' are missing' ELSE ' is missing' END, indicator
+      USING ERRCODE = '22023',
+            DETAIL = pg_catalog.format('Indicator %s needs the settings keys %s.', indicator,
+                            (SELECT pg_catalog.string_agg(j.key, ', ' ORDER BY j.key) FROM jsonb_each(keys) j)),
+            HINT = 'Add the key to the settings, or leave the indicator out of "compute".';
+  END IF;
+  FOR k IN SELECT j.key, j.value #>> '{}' AS type FROM jsonb_each(keys) j
+           UNION ALL
+           SELECT d.key, jsonb_typeof(d.value) FROM jsonb_each(defaults) d WHERE jsonb_typeof(d.value) <> 'null'
+  LOOP
+    IF eff ? k.key AND jsonb_typeof(eff -> k.key) NOT IN (k.type, 'null') THEN
+      RAISE EXCEPTION 'settings key "%" must be a %, not a %', k.key, k.type, jsonb_typeof(eff -> k.key)
+        USING ERRCODE = '22023',
+              DETAIL = pg_catalog.format('Indicator %s was given %s.', indicator, eff -> k.key),
+              HINT = CASE k.type WHEN 'number' THEN 'Write numbers without quotes, e.g. 300.'
+                                 ELSE 'Write text in double quotes.' END;
+    END IF;
+  END LOOP;
+  FOR k IN SELECT d.key FROM jsonb_each(defaults) d WHERE NOT d.key IN (SELECT jsonb_object_keys(keys)) LOOP
+    IF jsonb_typeof(eff -> k.key) = 'null' AND jsonb_typeof(defaults -> k.key) <> 'null' THEN
+      eff := jsonb_set(eff, ARRAY[k.key], defaults -> k.key);   -- an explicit null takes the default
+    END IF;
+  END LOOP;
+  RETURN eff;
+END
+$$;
+COMMENT ON FUNCTION cp._compute_settings(text, jsonb, jsonb, jsonb, boolean) IS
+  'Internal: the settings a computation runs with (its defaults overlaid by the run''s settings); NULL when a needed key is absent and the indicator was not asked for by name, else 22023 naming the missing key; 22023 for a key of the wrong JSON type';
+
+CREATE FUNCTION cp.compute_indicators(period date DEFAULT current_date, settings jsonb DEFAULT '{}')
+RETURNS TABLE (community_id text, indicator text, value numeric, action text)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  comp  record;
+  com   record;
+  asked text[];
+  unknown text;
+  eff   jsonb;
+  used  jsonb;
+  ids   text[];
+  keys  bigint[];
+  vals  numeric[];
+  inps  jsonb[];
+  v     numeric;
+  inp   jsonb;
+  n     bigint;
+  nd    bigint;
+  bad   bigint;
+  i     int;
+  old_source text;
+  err_state text;
+  err_msg   text;
+  err_detail text;
+  err_hint  text;
+  all_ids text[];
+  all_geoms geometry[];
+  communities_sql text;
+BEGIN
+  IF jsonb_typeof(settings) <> 'object' THEN
+    RAISE EXCEPTION 'settings must be a jsonb object'
+      USING ERRCODE = '22023', HINT = 'Pass e.g. ''{"network": "gulou"}''::jsonb, or nothing.';
+  END IF;
+  IF settings ? 'compute' THEN
+    IF jsonb_typeof(settings -> 'compute') <> 'array'
+       OR EXISTS (SELECT 1 FROM jsonb_array_elements(settings -> 'compute') e WHERE jsonb_typeof(e) <> 'string') THEN
+      RAISE EXCEPTION 'settings key "compute" must be an array of indicator codes'
+        USING ERRCODE = '22023', HINT = 'E.g. {"compute": ["parking_gap_rate"]}.';
+    END IF;
+    asked := ARRAY(SELECT jsonb_array_elements_text(settings -> 'compute'));
+    SELECT pg_catalog.string_agg(pg_catalog.format('"%s"', a), ', ') INTO unknown
+      FROM unnest(asked) a WHERE NOT EXISTS (SELECT 1 FROM cp.indicator_computations c WHERE c.indicator = a);
+    IF unknown IS NOT NULL THEN
+      RAISE EXCEPTION 'no computation for indicator % in settings key "compute"', unknown
+        USING ERRCODE = '22023',
+              DETAIL = pg_catalog.format('Computations exist for: %s.',
+                              (SELECT pg_catalog.string_agg(c.indicator, ', ' ORDER BY c.indicator) FROM cp.indicator_computations c)),
+              HINT = 'cp.indicator_computations lists them.';
+    END IF;
+  END IF;
+
+  -- the communities with an outline, read once for the whole run (no work table: this runs
+  -- where temporary tables cannot be made); k, the bigint key the coverage and parking
+  -- functions take, is the position in id order, and the computations' communities query
+  -- names the ids read here, so keys mean the same communities throughout the run
+  SELECT coalesce(pg_catalog.array_agg(c.id ORDER BY c.id), '{}'), coalesce(pg_catalog.array_agg(c.geom ORDER BY c.id), '{}')
+    INTO all_ids, all_geoms
+    FROM cp.communities c WHERE c.geom IS NOT NULL;
+  communities_sql := pg_catalog.format(
+    'SELECT s.k AS id, c.geom, c.id AS community_id, c.name, c.district, c.city, c.community_type, c.population
+       FROM unnest(%L::text[]) WITH ORDINALITY AS s (id, k) JOIN cp.communities c ON c.id = s.id', all_ids);
+
+  FOR comp IN SELECT c.indicator, c.sql_template, c.scope, c.settings_keys, c.settings_defaults
+                FROM cp.indicator_computations c
+               WHERE asked IS NULL OR c.indicator = ANY (asked)
+               ORDER BY c.indicator LOOP
+    eff := cp._compute_settings(comp.indicator, settings, comp.settings_keys, comp.settings_defaults, asked IS NOT NULL);
+    IF eff IS NULL THEN   -- a needed key is absent: skipped, earlier values stay
+      RETURN QUERY SELECT c.id, comp.indicator, NULL::numeric, 'no_settings'::text
+                     FROM unnest(all_ids) AS c (id) ORDER BY c.id;
+      CONTINUE;
+    END IF;
+    -- the settings recorded with each value: the keys the computation declares, or all
+    IF comp.settings_keys = '{}' AND comp.settings_defaults = '{}' THEN
+      used := settings - 'compute';
+    ELSE
+      SELECT coalesce(pg_catalog.jsonb_object_agg(e.key, e.value), '{}') INTO used
+        FROM jsonb_each(eff) e
+       WHERE comp.settings_keys ? e.key OR comp.settings_defaults ? e.key;
+    END IF;
+
+    IF comp.scope = 'community' THEN
+      ids := '{}'; vals := '{}'; inps := '{}';
+      FOR com IN SELECT c.id, c.geom FROM unnest(all_ids, all_geoms) AS c (id, geom) ORDER BY c.id LOOP
+        v := NULL;
+        inp := NULL;
+        BEGIN
+          EXECUTE comp.sql_template INTO v, inp USING com.id, com.geom, compute_indicators.period, eff;
+        EXCEPTION WHEN OTHERS THEN
+          GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_msg = MESSAGE_TEXT;
+          RAISE EXCEPTION 'computing indicator "%" for community "%" failed: %', comp.indicator, com.id, err_msg
+            USING ERRCODE = err_state,
+                  HINT = 'See the row of cp.indicator_computations for this indicator.';
+        END;
+        ids := array_append(ids, com.id);
+        vals := array_append(vals, v);
+        inps := array_append(inps, inp);
+      END LOOP;
+    ELSE
+      BEGIN
+        EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(t.community_id::bigint), pg_catalog.array_agg(t.value::numeric), pg_catalog.array_agg(t.inputs::jsonb),
+                               count(*), count(DISTINCT t.community_id),
+                               count(*) FILTER (WHERE t.community_id IS NULL OR t.community_id::bigint NOT BETWEEN 1 AND %s)
+                          FROM (%s) t',
+                       pg_catalog.cardinality(all_ids), cp._coverage_query(comp.sql_template))
+          INTO keys, vals, inps, n, nd, bad
+          USING communities_sql, NULL::geometry, compute_indicators.period, eff;
+      EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_msg = MESSAGE_TEXT,
+                                err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
+        RAISE EXCEPTION 'computing indicator "%" for all communities failed: %', comp.indicator, err_msg
+          USING ERRCODE = err_state,
+                DETAIL = coalesce(nullif(err_detail, ''), pg_catalog.format('Settings used: %s.', used)),
+                HINT = coalesce(nullif(err_hint, ''), 'See the row of cp.indicator_computations for this indicator, and the settings.');
+      END;
+      IF n <> nd OR bad > 0 THEN
+        RAISE EXCEPTION 'computation of indicator "%" returned % duplicate and % unknown community keys', comp.indicator, n - nd, bad
+          USING ERRCODE = '21000',
+                DETAIL = 'A computation of scope all returns at most one row per id of the communities query ($1).';
+      END IF;
+      -- keys back to community ids, every community in id order
+      SELECT pg_catalog.array_agg(c.id ORDER BY c.id), pg_catalog.array_agg(t.v ORDER BY c.id), pg_catalog.array_agg(t.inp ORDER BY c.id)
+        INTO ids, vals, inps
+        FROM unnest(all_ids) WITH ORDINALITY AS c (id, k)
+        LEFT JOIN unnest(keys, vals, inps) AS t (k, v, inp) ON t.k = c.k;
+    END IF;
+
+    FOR i IN 1 .. coalesce(pg_catalog.cardinality(ids), 0) LOOP
+      v := vals[i];
+      inp := inps[i];
+      community_id := ids[i];
+      indicator := comp.indicator;
+      value := v;
+      old_source := NULL;
+      SELECT iv.source INTO old_source FROM cp.indicator_values iv
+       WHERE iv.community_id = ids[i] AND iv.indicator = comp.indicator AND iv.period = compute_indicators.period
+       FOR UPDATE;
+      IF FOUND AND old_source <> 'computed' THEN
+        action := 'kept';   -- a value entered by hand for the same period is not overwritten
+        value := NULL;
+      ELSIF v IS NULL THEN
+        DELETE FROM cp.indicator_values iv
+         WHERE iv.community_id = ids[i] AND iv.indicator = comp.indicator
+           AND iv.period = compute_indicators.period AND iv.source = 'computed';
+        action := CASE WHEN FOUND THEN 'removed' ELSE 'no_value' END;
+      ELSE
+        inp := pg_catalog.jsonb_build_object('computation', comp.indicator, 'period', compute_indicators.period,
+                                  'settings', used) || coalesce(inp, '{}'::jsonb);
+        INSERT INTO cp.indicator_values AS iv (community_id, indicator, period, value, source, inputs)
+        VALUES (ids[i], comp.indicator, compute_indicators.period, v, 'computed', inp)
+        ON CONFLICT (community_id, indicator, period) DO UPDATE
+           SET value = excluded.value, inputs = excluded.inputs,
+               entered_by = excluded.entered_by, entered_at = excluded.entered_at
+         WHERE iv.source = 'computed';
+        action := CASE WHEN old_source IS NOT NULL THEN 'replaced' ELSE 'inserted' END;
+      END IF;
+      RETURN NEXT;
+    END LOOP;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cp.compute_indicators(date, jsonb) IS
+  'Computes the indicators of cp.indicator_computations for every community with an outline into cp.indicator_values (source computed, inputs recorded) for a period, replacing earlier computed values of that period; settings (jsonb) give the computations'' inputs (network, queries, standard; key compute: only these indicators). Returns one row per community and computation with action inserted, replaced, removed, no_value, kept (a recorded value of the period is kept) or no_settings (a needed settings key is absent). 22023 settings not an object, a missing key of an indicator asked for by name, a key of the wrong type';
