@@ -374,14 +374,14 @@ two_steps(Supply *s, const CpFacilities *fac)
 }
 
 /*
- * cp._supply_eval(network, residents_sql, facilities_sql, category, codes text[],
+ * cp._supply_eval(network, residents_sql, facilities_sql, category, quiet text[],
  *                 known text[], radius_m, amount_column, amount_hint, decay,
  *                 decay_param, max_snap_m, per_resident, communities_sql)
  *   residents_sql: id, geom, population; facilities_sql: id, category, geom and
- *   the amount column (capacity, floor_area); codes: the categories of the
- *   standard set (category among them; facilities of the others are read,
- *   checked and left out); known: every category some set or the OSM mapping
- *   uses (others are an error); communities_sql: id, geom, NULL = whole area.
+ *   the amount column (capacity, floor_area) of the one category analysed;
+ *   quiet: the other categories of the standard set (left out without a
+ *   NOTICE); known: every category some set or the OSM mapping uses (others
+ *   are an error); communities_sql: id, geom, NULL = whole area.
  * Result columns: resident_id, community_id, population, supply, amount_inside, geom.
  * per_resident: one row per resident row (community_id, amount_inside, geom NULL),
  *   supply = population x A_i.
@@ -394,7 +394,7 @@ Datum
 cp_supply_eval_sql(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	static const char *const argnames[] = {"network", "residents_sql", "facilities_sql", "category", "codes",
+	static const char *const argnames[] = {"network", "residents_sql", "facilities_sql", "category", "quiet",
 		"known", "radius_m", "amount_column", "amount_hint", "decay", "decay_param", "max_snap_m", "per_resident"};
 	Supply		s;
 	CpUnits    *res;
@@ -406,11 +406,10 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 			   *amount_column,
 			   *amount_hint,
 			   *communities_sql;
-	char	  **codes,
+	char	  **quiet,
 			  **known;
-	int			ncodes,
+	int			nquiet,
 				nknown,
-				cat,
 				f,
 				i,
 				g,
@@ -433,7 +432,7 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 	residents_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	facilities_sql = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	category = text_to_cstring(PG_GETARG_TEXT_PP(3));
-	codes = text_array_cstrings(PG_GETARG_ARRAYTYPE_P(4), "codes", &ncodes);
+	quiet = text_array_cstrings(PG_GETARG_ARRAYTYPE_P(4), "quiet", &nquiet);
 	known = text_array_cstrings(PG_GETARG_ARRAYTYPE_P(5), "known", &nknown);
 	s.d0 = PG_GETARG_FLOAT8(6);
 	amount_column = text_to_cstring(PG_GETARG_TEXT_PP(7));
@@ -447,16 +446,11 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 	cp_check_arg("max_snap_m", max_snap, 0, CP_MAX_SNAP_M, "metres");
 	s.bound = s.d0 + SUPPLY_SLACK_M;
 
-	/* the category among the codes read (every code of the set: their facilities are checked, then left out) */
-	for (cat = 0; cat < ncodes && strcmp(codes[cat], category) != 0; cat++)
-		;
-	if (cat == ncodes)
-		codes[ncodes++] = category;
-
 	s.net = cp_network_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	res = cp_units_read_residents(residents_sql, s.net->hdr->srid);
-	fac = cp_units_read_facilities(facilities_sql, s.net->hdr->srid, codes, ncodes, known, nknown,
-								   amount_column, amount_hint);
+	/* the one category analysed; the rest of the set's are expected in the query and left out quietly */
+	fac = cp_units_read_facilities_quiet(facilities_sql, s.net->hdr->srid, &category, 1, known, nknown,
+										 quiet, nquiet, amount_column, amount_hint);
 	com = per_resident ? NULL : cp_communities_read(communities_sql, s.net->hdr->srid);
 	s.res = res;
 
@@ -477,7 +471,7 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 		if ((f & 0xfff) == 0)
 			CHECK_FOR_INTERRUPTS();
 		/* a facility without capacity shares nothing */
-		if (fac->category[f] != cat || !fac->placed[f] || !(fac->amount[f] > 0))
+		if (fac->category[f] != 0 || !fac->placed[f] || !(fac->amount[f] > 0))
 			continue;
 		sn = cp_snap_point(s.net, fac->x[f], fac->y[f], max_snap);
 		if (!sn.found)
@@ -532,7 +526,7 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 		{
 			if ((f & 0xfff) == 0)
 				CHECK_FOR_INTERRUPTS();
-			if (fac->category[f] != cat)
+			if (fac->category[f] != 0)
 				continue;
 			g = cp_communities_of(com, fac->placed[f], fac->x[f], fac->y[f]);
 			if (g >= 0)

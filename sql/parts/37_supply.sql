@@ -28,25 +28,12 @@ $$;
 COMMENT ON FUNCTION cp._supply_radius(text, text) IS
   'Internal: the effective walking radius of a category at its lowest level in a standard set; 22023 when it has none';
 
--- Every category some standard set or the OSM mapping knows: a facility of any
--- other category is a typo (22023 naming it).
-CREATE FUNCTION cp._supply_known() RETURNS text[]
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path FROM CURRENT
-AS $$
-  SELECT pg_catalog.array_agg(DISTINCT k.code ORDER BY k.code)
-    FROM (SELECT c.code FROM cp.facility_categories c
-          UNION SELECT m.category FROM cp.osm_category_map m WHERE m.category IS NOT NULL) k
-$$;
-COMMENT ON FUNCTION cp._supply_known() IS
-  'Internal: every facility category code some standard set or the OSM mapping uses';
-
 -- The engine room (src/supply.c): residents and facilities read once each (every
 -- check of them there), one bounded search per facility, no cap on their number;
 -- per resident unit or summed per community (the one membership rule) or for the
 -- whole area (communities_sql NULL).
 CREATE FUNCTION cp._supply_eval(network text, residents_sql text, facilities_sql text, category text,
-                                codes text[], known text[], radius_m float8, amount_column text, amount_hint text,
+                                quiet text[], known text[], radius_m float8, amount_column text, amount_hint text,
                                 decay text, decay_param float8, max_snap_m float8, per_resident boolean,
                                 communities_sql text,
                                 OUT resident_id bigint, OUT community_id bigint, OUT population float8,
@@ -55,7 +42,7 @@ RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'cp_supply_eval_sql'
 LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION cp._supply_eval(text, text, text, text, text[], text[], float8, text, text, text, float8, float8, boolean, text) IS
-  'Internal: two-step floating catchment (optional distance decay) of one category''s amount (capacity, floor_area) within radius_m, per resident unit (supply = population x accessible amount per person) or summed per community (id, geom query; NULL = whole area) with the amount inside each; every caller query read once';
+  'Internal: two-step floating catchment (optional distance decay) of one category''s amount (capacity, floor_area) within radius_m (quiet: the set''s other categories, left out without a NOTICE), per resident unit (supply = population x accessible amount per person) or summed per community (id, geom query; NULL = whole area) with the amount inside each; every caller query read once';
 
 -- category is both an argument and a result column (INOUT), as life_circle above.
 CREATE FUNCTION cp.supply_gap(OUT community_id bigint, network text, residents_sql text, facilities_sql text,
@@ -90,7 +77,6 @@ BEGIN
   IF NOT (rate > 0 AND rate < 'Infinity') THEN
     RAISE EXCEPTION 'per_1000 must be a finite number above zero' USING ERRCODE = '22023';
   END IF;
-  PERFORM cp._coverage_srid(network);
   PERFORM cp._profile_speed(profile);
   RETURN QUERY
     SELECT e.community_id, cat, e.population, e.population * rate / 1000.0, e.supply,
@@ -98,9 +84,9 @@ BEGIN
            greatest(e.population * rate / 1000.0 - e.supply, 0) / nullif(e.population * rate / 1000.0, 0),
            e.geom::geometry
       FROM cp._supply_eval(network, cp._coverage_query(residents_sql), cp._coverage_query(facilities_sql), cat,
-                           (SELECT pg_catalog.array_agg(DISTINCT c.code) FROM cp.facility_categories c
-                             WHERE c.standard = supply_gap.standard),
-                           cp._supply_known(), radius, 'capacity', NULL, decay, decay_param, 250, false,
+                           (SELECT coalesce(pg_catalog.array_agg(DISTINCT c.code), '{}') FROM cp.facility_categories c
+                             WHERE c.standard = supply_gap.standard AND c.code <> cat),
+                           cp._known_categories(), radius, 'capacity', NULL, decay, decay_param, 250, false,
                            cp._coverage_query(communities_sql)) e
      ORDER BY e.community_id;
 END
@@ -127,14 +113,13 @@ BEGIN
   END IF;
   PERFORM cp.check_standard(standard);
   radius := cp._supply_radius(standard, category);
-  PERFORM cp._coverage_srid(network);
   PERFORM cp._profile_speed(profile);
   RETURN QUERY
     SELECT e.resident_id, e.population, e.supply, 1000.0 * e.supply / nullif(e.population, 0)
       FROM cp._supply_eval(network, cp._coverage_query(residents_sql), cp._coverage_query(facilities_sql), category,
-                           (SELECT pg_catalog.array_agg(DISTINCT c.code) FROM cp.facility_categories c
-                             WHERE c.standard = supply_access.standard),
-                           cp._supply_known(), radius, 'capacity', NULL, decay, decay_param, 250, true, NULL) e
+                           (SELECT coalesce(pg_catalog.array_agg(DISTINCT c.code), '{}') FROM cp.facility_categories c
+                             WHERE c.standard = supply_access.standard AND c.code <> supply_access.category),
+                           cp._known_categories(), radius, 'capacity', NULL, decay, decay_param, 250, true, NULL) e
      ORDER BY e.resident_id;
 END
 $$;
@@ -178,16 +163,15 @@ BEGIN
       USING ERRCODE = '22023', DETAIL = pg_catalog.format('The value given is %s.', tgt);
   END IF;
   radius := cp._supply_radius(standard, cat);
-  PERFORM cp._coverage_srid(network);
   PERFORM cp._profile_speed(profile);
   RETURN QUERY
     SELECT e.community_id, cat, e.population, e.amount_inside, e.amount_inside / nullif(e.population, 0),
            e.supply / nullif(e.population, 0), tgt,
            CASE WHEN e.population > 0 THEN greatest(tgt - e.supply / e.population, 0) END, e.geom::geometry
       FROM cp._supply_eval(network, cp._coverage_query(residents_sql), cp._coverage_query(facilities_sql), cat,
-                           (SELECT pg_catalog.array_agg(DISTINCT c.code) FROM cp.facility_categories c
-                             WHERE c.standard = space_per_resident.standard),
-                           cp._supply_known(), radius, 'floor_area',
+                           (SELECT coalesce(pg_catalog.array_agg(DISTINCT c.code), '{}') FROM cp.facility_categories c
+                             WHERE c.standard = space_per_resident.standard AND c.code <> cat),
+                           cp._known_categories(), radius, 'floor_area',
                            'floor_area is the facility''s usable floor space in m²; cp.building_floor_area(geom, levels) estimates it from a footprint.',
                            decay, decay_param, 250, false, cp._coverage_query(communities_sql)) e
      ORDER BY e.community_id;

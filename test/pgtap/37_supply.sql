@@ -13,10 +13,10 @@ SELECT has_function('cp', 'space_per_resident', ARRAY['text', 'text', 'text', 't
 SELECT hasnt_function('cp', '_supply_persons', 'the PL/pgSQL 2SFCA is gone');
 SELECT hasnt_function('cp', '_space_inside', 'the PL/pgSQL floor area inside is gone');
 SELECT is((SELECT count(*) FROM pg_proc p
-            WHERE p.pronamespace = 'cp'::regnamespace AND p.proname IN ('supply_gap', 'supply_access', 'space_per_resident', '_supply_known', '_supply_radius')
+            WHERE p.pronamespace = 'cp'::regnamespace AND p.proname IN ('supply_gap', 'supply_access', 'space_per_resident', '_supply_radius')
               AND p.provolatile IN ('v', 's') AND p.proisstrict = (p.proname = '_supply_radius')
               AND obj_description(p.oid, 'pg_proc') IS NOT NULL
-              AND array_to_string(p.proconfig, ',') LIKE 'search_path=%'), 5::bigint,
+              AND array_to_string(p.proconfig, ',') LIKE 'search_path=%'), 4::bigint,
           'supply functions: commented, fixed search_path, STRICT only where NULL in is NULL out');
 SELECT is((SELECT provolatile::text || proisstrict::text FROM pg_proc WHERE oid = 'cp._supply_eval(text, text, text, text, text[], text[], float8, text, text, text, float8, float8, boolean, text)'::regprocedure
               AND obj_description(oid, 'pg_proc') IS NOT NULL), 'vfalse', 'cp._supply_eval: VOLATILE, not STRICT, commented');

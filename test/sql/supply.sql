@@ -138,7 +138,7 @@ SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('line', 'SELECT * FROM sres', '
 -- the internal engine guards its own arguments
 SELECT pg_temp.err($$SELECT * FROM cp._supply_eval('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'kindergarten', '{kindergarten}', '{kindergarten}', NULL, 'capacity', NULL, 'step', NULL, 250, true, NULL)$$) AS null_radius;
 SELECT pg_temp.err($$SELECT * FROM cp._supply_eval('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'kindergarten', '{kindergarten}', '{kindergarten}', 0, 'capacity', NULL, 'step', NULL, 250, true, NULL)$$) AS zero_radius;
-SELECT pg_temp.err($$SELECT * FROM cp._supply_eval('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'kindergarten', '{kindergarten,NULL}', '{kindergarten}', 300, 'capacity', NULL, 'step', NULL, 250, true, NULL)$$) AS null_code;
+SELECT pg_temp.err($$SELECT * FROM cp._supply_eval('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'kindergarten', '{pharmacy,NULL}', '{kindergarten}', 300, 'capacity', NULL, 'step', NULL, 250, true, NULL)$$) AS null_quiet;
 SET client_min_messages = notice;
 -- the wording of two of them, with DETAIL and HINT
 \set SHOW_CONTEXT never
