@@ -284,6 +284,9 @@ visit_piece(Supply *s, const CpSeed *seed, uint32 piece)
 		CpReach		r;
 		double		w;
 
+		if (((j - s->rstart[piece]) & 0xfff) == 0xfff)
+			CHECK_FOR_INTERRUPTS();	/* a piece may carry a whole estate */
+
 		if (cp_search_reach_point(s->net, seed, 1, piece, s->rsnap[i].fraction, 1, s->bound,
 								  CP_METRIC_DISTANCE, true, &r) == 0)
 			continue;
@@ -362,7 +365,11 @@ two_steps(Supply *s, const CpFacilities *fac)
 			if ((f & 0xff) == 0)
 				CHECK_FOR_INTERRUPTS();
 			for (p = s->pair_start[f]; p < s->pair_start[f + 1]; p++)
+			{
+				if ((p & 0xffff) == 0xffff)
+					CHECK_FOR_INTERRUPTS();
 				s->per_person[s->pair_res[p]] += s->ratio[f] * s->pair_w[p];
+			}
 		}
 		elog(DEBUG1, "supply: %d facilities, %zu pairs kept", s->nfac, s->npairs);
 		return;
@@ -554,16 +561,20 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 			values[4] = Float8GetDatum(gin[g]);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
-		cp_communities_report_outside(com, outside, "resident units");
+		cp_communities_report_outside(com, outside, "residents");
 	}
 	if (res->no_geom > 0)
 		ereport(NOTICE,
-				(errmsg("%lld resident units have a NULL or empty geometry", (long long) res->no_geom),
+				(errmsg("%lld residents have a NULL or empty geometry", (long long) res->no_geom),
 				 errdetail("They count in the population of the whole area but reach no facility.")));
+	if (fac->no_geom > 0)
+		ereport(NOTICE,
+				(errmsg("%lld facilities of category \"%s\" have a NULL or empty geometry", (long long) fac->no_geom, category),
+				 errdetail("They share nothing, and belong to no community (the whole area takes them).")));
 	if (unsnapped_res + unsnapped_fac > 0)
 		ereport(NOTICE,
-				(errmsg("%lld resident units and %lld facilities lie more than %g m from the network",
+				(errmsg("%lld residents and %lld facilities lie more than %g m from the network",
 						(long long) unsnapped_res, (long long) unsnapped_fac, max_snap),
-				 errdetail("Such resident units reach no facility; such facilities share nothing.")));
+				 errdetail("Such residents reach no facility; such facilities share nothing.")));
 	return (Datum) 0;
 }

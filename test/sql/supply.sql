@@ -99,10 +99,12 @@ SELECT community_id, population, floor_area_m2, round(m2_per_resident::numeric, 
                              'culture_activity', 'SELECT * FROM scom', standard => 'S');
 
 -- Whole area (no communities query): one row; a resident unit without a geometry counts in
--- the population and reaches nothing (NOTICE); a facility with no capacity shares nothing.
+-- the population and reaches nothing (NOTICE); a facility with no capacity, or without a
+-- geometry (NOTICE), shares nothing.
 SELECT community_id, population, demand, round(supply::numeric, 7) AS supply, geom IS NULL AS no_geom
   FROM cp.supply_gap('line', $$SELECT * FROM sres UNION ALL SELECT 5, NULL, 10$$,
-                     $$SELECT * FROM sfac UNION ALL SELECT 4, 'kindergarten', 'SRID=32650;POINT(900 0)', NULL$$,
+                     $$SELECT * FROM sfac UNION ALL SELECT 4, 'kindergarten', 'SRID=32650;POINT(900 0)', NULL
+                       UNION ALL SELECT 5, 'kindergarten', NULL, 7$$,
                      'kindergarten', standard => 'S');
 -- a unit outside every community counts in none (NOTICE)
 SELECT community_id, population FROM cp.supply_gap('line', $$SELECT * FROM sres UNION ALL SELECT 6, 'SRID=32650;POINT(500 500)', 40$$,
