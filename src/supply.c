@@ -381,6 +381,71 @@ two_steps(Supply *s, const CpFacilities *fac)
 }
 
 /*
+ * One row per community in id order (or one for the whole area): population
+ * and supply summed over the residents that belong to it, and the amount of
+ * the category's facilities that belong to it, by the one membership rule.
+ */
+static void
+put_group_rows(ReturnSetInfo *rsinfo, const Supply *s, const CpUnits *res, const CpFacilities *fac,
+			   const CpCommunities *com)
+{
+	int			ngroups = cp_communities_count(com);
+	double	   *gpop = palloc0_array(double, Max(ngroups, 1));
+	double	   *gsup = palloc0_array(double, Max(ngroups, 1));
+	double	   *gin = palloc0_array(double, Max(ngroups, 1));
+	int64		outside = 0;
+	int			i,
+				f,
+				g;
+
+	for (i = 0; i < res->n; i++)
+	{
+		if ((i & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		g = cp_communities_of(com, res->placed[i], res->x[i], res->y[i]);
+		if (g < 0)
+		{
+			outside++;
+			continue;
+		}
+		gpop[g] += res->population[i];
+		gsup[g] += res->population[i] * s->per_person[i];
+	}
+	/* every facility read is of the one category analysed */
+	for (f = 0; f < fac->n; f++)
+	{
+		if ((f & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		g = cp_communities_of(com, fac->placed[f], fac->x[f], fac->y[f]);
+		if (g >= 0)
+			gin[g] += fac->amount[f];
+	}
+	for (g = 0; g < ngroups; g++)
+	{
+		Datum		values[6];
+		bool		nulls[6] = {true, true, false, false, false, true};
+
+		if ((g & 0x3ff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (cp_communities_by_community(com))
+		{
+			bytea	   *geom = cp_communities_geom(com, g);
+
+			nulls[1] = false;
+			values[1] = Int64GetDatum(cp_communities_id(com, g));
+			nulls[5] = geom == NULL;
+			if (geom)
+				values[5] = PointerGetDatum(geom);
+		}
+		values[2] = Float8GetDatum(gpop[g]);
+		values[3] = Float8GetDatum(gsup[g]);
+		values[4] = Float8GetDatum(gin[g]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	cp_communities_report_outside(com, outside, "residents");
+}
+
+/*
  * cp._supply_eval(network, residents_sql, facilities_sql, category, quiet text[],
  *                 known text[], radius_m, amount_column, amount_hint, decay,
  *                 decay_param, max_snap_m, per_resident, communities_sql)
@@ -418,17 +483,11 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 	int			nquiet,
 				nknown,
 				f,
-				i,
-				g,
-				ngroups;
+				i;
 	double		max_snap;
 	bool		per_resident;
 	int64		unsnapped_res,
-				unsnapped_fac = 0,
-				outside = 0;
-	double	   *gpop,
-			   *gsup,
-			   *gin;
+				unsnapped_fac = 0;
 
 	for (i = 0; i < 13; i++)
 		if (PG_ARGISNULL(i) && i != 8 && i != 10)
@@ -477,8 +536,8 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 
 		if ((f & 0xfff) == 0)
 			CHECK_FOR_INTERRUPTS();
-		/* a facility without capacity shares nothing */
-		if (fac->category[f] != 0 || !fac->placed[f] || !(fac->amount[f] > 0))
+		/* every facility read is of the category; one without capacity shares nothing */
+		if (!fac->placed[f] || !(fac->amount[f] > 0))
 			continue;
 		sn = cp_snap_point(s.net, fac->x[f], fac->y[f], max_snap);
 		if (!sn.found)
@@ -511,58 +570,7 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 		}
 	}
 	else
-	{
-		ngroups = cp_communities_count(com);
-		gpop = palloc0_array(double, Max(ngroups, 1));
-		gsup = palloc0_array(double, Max(ngroups, 1));
-		gin = palloc0_array(double, Max(ngroups, 1));
-		for (i = 0; i < res->n; i++)
-		{
-			if ((i & 0xfff) == 0)
-				CHECK_FOR_INTERRUPTS();
-			g = cp_communities_of(com, res->placed[i], res->x[i], res->y[i]);
-			if (g < 0)
-			{
-				outside++;
-				continue;
-			}
-			gpop[g] += res->population[i];
-			gsup[g] += res->population[i] * s.per_person[i];
-		}
-		for (f = 0; f < fac->n; f++)
-		{
-			if ((f & 0xfff) == 0)
-				CHECK_FOR_INTERRUPTS();
-			if (fac->category[f] != 0)
-				continue;
-			g = cp_communities_of(com, fac->placed[f], fac->x[f], fac->y[f]);
-			if (g >= 0)
-				gin[g] += fac->amount[f];
-		}
-		for (g = 0; g < ngroups; g++)
-		{
-			Datum		values[6];
-			bool		nulls[6] = {true, true, false, false, false, true};
-			bytea	   *geom;
-
-			if ((g & 0x3ff) == 0)
-				CHECK_FOR_INTERRUPTS();
-			if (cp_communities_by_community(com))
-			{
-				nulls[1] = false;
-				values[1] = Int64GetDatum(cp_communities_id(com, g));
-				geom = cp_communities_geom(com, g);
-				nulls[5] = geom == NULL;
-				if (geom)
-					values[5] = PointerGetDatum(geom);
-			}
-			values[2] = Float8GetDatum(gpop[g]);
-			values[3] = Float8GetDatum(gsup[g]);
-			values[4] = Float8GetDatum(gin[g]);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
-		cp_communities_report_outside(com, outside, "residents");
-	}
+		put_group_rows(rsinfo, &s, res, fac, com);
 	if (res->no_geom > 0)
 		ereport(NOTICE,
 				(errmsg("%lld residents have a NULL or empty geometry", (long long) res->no_geom),
