@@ -7,7 +7,7 @@
 # Runs inside the test cluster (PGHOST/PGPORT/PGUSER of the primary: test/in-cluster.sh, or
 # tools/dev-cluster.sh), as root (the standby runs as postgres) or as the cluster's owner.
 #   STANDBY_DB (cp_standby)   database made on the primary from STANDBY_FROM (cp_tap, test/fixtures/load.sh)
-#   STANDBY_LOG               progress and, on failure, the standby's server log (test/out/standby.log)
+#   STANDBY_LOG               the primary's demo run, then the standby's server log (test/out/standby.log)
 set -euo pipefail
 cd "$CP_TOP"
 db=${STANDBY_DB:-cp_standby}
@@ -44,6 +44,7 @@ finish() {
   if [ -n "$server" ] && [ -f "$data/postmaster.pid" ]; then
     "${as_pg[@]}" "$clientbin/pg_ctl" -D "$data" -m fast -w stop >> "$log" 2>&1
   fi
+  [ -f "$data/log" ] && { echo "== standby server log"; cat "$data/log"; } >> "$log"
   # the slot holds WAL on the primary until dropped; its walsender may take a moment to go
   for i in 1 2 3 4 5 6 7 8 9 10; do
     pq -d postgres -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot'" \
@@ -56,6 +57,7 @@ finish() {
   exit "$rc"
 }
 trap finish EXIT
+trap 'exit 1' INT TERM HUP
 # stops the run after a failed set-up step: the calls would only repeat it
 give_up() {
   not_ok "$@"
@@ -75,7 +77,9 @@ if [ "$wal_level" = minimal ] || [ "$senders" -lt 2 ]; then
 fi
 # The standby must run the primary's own binary: a private layout (tools/dev-cluster.sh, test/sanitize.sh)
 # finds its module relative to a copied postgres, not in the system's $libdir.
-server=$(readlink "/proc/$(head -1 "$datadir/postmaster.pid")/exe")
+pid=$(head -1 "$datadir/postmaster.pid" 2>/dev/null) || true
+server=$(readlink "/proc/${pid:-0}/exe") ||
+  give_up "found the primary's postgres binary" "no /proc/PID/exe for the postmaster of $datadir: run as root or as its owner"
 server=${server% (deleted)}   # a reinstall while it runs (tools/dev-cluster.sh install) replaces the file
 ok "the primary can stream (wal_level $wal_level, max_wal_senders $senders; binary $server)"
 
@@ -125,19 +129,21 @@ ok "the standby started in recovery, hot_standby on, on $sock port $sport"
 # imports it), as its analyst; then the computed indicators. All of it reaches the standby as WAL.
 work=$base/work
 mkdir -p "$work/demo/out"
-{
-  echo "== primary: $db from $from, the demo's steps"
-  dropdb --if-exists "$db"
-  createdb -T "$from" "$db"
-  pq -d "$db" -c 'ALTER SCHEMA krems RENAME TO osm'
-  pq -d "$db" -v analyst=$analyst -f tools/analyst-role.sql
-  for step in demo/steps/*.sql demo/qgis_layers.sql test/standby/prepare.sql; do
-    echo "== $step"
-    # the steps write their CSV files relative to the working folder: keep them out of demo/out
-    (cd "$work" && PGOPTIONS="-c role=$analyst" psql -X -v ON_ERROR_STOP=1 -d "$db" -f "$CP_TOP/$step")
-  done
-  pq -d "$db" -c 'ANALYZE'
-} >> "$log" 2>&1 || give_up "the demo's analyses ran on the primary and wrote their results" "$(tail -15 "$log")"
+# each command checked by itself: set -e does not act inside a list ending in ||
+on_primary() {
+  "$@" >> "$log" 2>&1 || give_up "the demo's analyses ran on the primary and wrote their results" "$(tail -12 "$log")"
+}
+echo "== primary: $db from $from, the demo's steps" >> "$log"
+on_primary dropdb --if-exists "$db"
+on_primary createdb -T "$from" "$db"
+on_primary pq -d "$db" -c 'ALTER SCHEMA krems RENAME TO osm'
+on_primary pq -d "$db" -v analyst=$analyst -f tools/analyst-role.sql
+for step in demo/steps/*.sql demo/qgis_layers.sql test/standby/prepare.sql; do
+  echo "== $step" >> "$log"
+  # the steps write their CSV files relative to the working folder: keep them out of demo/out
+  on_primary env -C "$work" PGOPTIONS="-c role=$analyst" psql -X -v ON_ERROR_STOP=1 -d "$db" -f "$CP_TOP/$step"
+done
+on_primary pq -d "$db" -c 'ANALYZE'
 ok "the demo's analyses ran on the primary and wrote their results ($db, network demo: Krems)"
 
 # 5. The standby has replayed everything the primary wrote.
