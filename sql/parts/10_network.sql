@@ -164,6 +164,18 @@ $$;
 COMMENT ON FUNCTION cp.network_build(text, text, float8) IS
   'Compile a walking network from an edges query (id, geom[, source, target, cost, reverse_cost]) and store it; returns its summary';
 
+-- The one "no such network" error of the SQL layer, worded as the engine's (src/network_cache.c).
+CREATE FUNCTION cp._network_missing(name text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  RAISE EXCEPTION 'network "%" does not exist', name
+    USING ERRCODE = '42704', HINT = 'Build it with cp.network_build(); cp.networks lists the built ones.';
+END
+$$;
+COMMENT ON FUNCTION cp._network_missing(text) IS 'Internal: raises 42704 "network does not exist", as the engine does';
+
 CREATE FUNCTION cp.network_rebuild(name text) RETURNS SETOF cp.networks
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
@@ -173,8 +185,7 @@ DECLARE
 BEGIN
   SELECT c.edges_sql, c.tolerance_m, c.owner INTO def FROM cp.network_catalog c WHERE c.name = network_rebuild.name;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'network "%" does not exist', name
-      USING ERRCODE = '42704', HINT = 'cp.networks lists the built networks.';
+    PERFORM cp._network_missing(name);
   END IF;
   PERFORM cp._network_check_manage(name, 'rebuild');
   -- The stored edges query is the owner's code: it runs only in the owner's own
@@ -202,8 +213,7 @@ BEGIN
   PERFORM cp._network_check_manage(name, 'drop');
   DELETE FROM cp.network_catalog c WHERE c.name = network_drop.name;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'network "%" does not exist', name
-      USING ERRCODE = '42704', HINT = 'cp.networks lists the built networks.';
+    PERFORM cp._network_missing(name);
   END IF;
   RETURN true;
 END
