@@ -1,6 +1,9 @@
 -- Supply against demand (issue 5; kernel issue 14) -------------------------------
 -- Two-step floating catchment: capacity-bound categories (places, beds, floor
--- space) shared among the residents who reach them on foot.
+-- space) shared among the residents who reach them on foot, with an optional
+-- distance decay (docs/supply.md). C does the work (src/supply.c, one bounded
+-- search per facility, no cap on their number); SQL resolves the standard's
+-- settings (radius, per_1000, target, categories) once and returns rows.
 
 -- The walking radius of a capacity-bound category: its lowest level's; 22023 without one.
 CREATE FUNCTION cp._supply_radius(standard text, category text) RETURNS float8
