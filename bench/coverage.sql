@@ -99,6 +99,10 @@ SELECT bench.timeit('coverage', 'ours (cp.coverage, every category)', :'ours', :
 SELECT bench.timeit('coverage', 'ours, per resident (cp.access, every category)',
   'CREATE TEMP TABLE ours_access AS SELECT * FROM cp.access(''cov'', ''SELECT id, geom, population FROM cov_residents'', ''SELECT id, category, geom FROM cov_facilities'')',
   1, setup => 'DROP TABLE IF EXISTS ours_access');
+-- supply against demand for one category (two-step floating catchment, one bounded search per facility)
+SELECT bench.timeit('coverage', 'ours, 2SFCA (cp.supply_gap, kindergarten, per community)',
+  'SELECT count(*) FROM cp.supply_gap(''cov'', ''SELECT id, geom, population FROM cov_residents'', ''SELECT id, category, geom, 100 AS capacity FROM cov_facilities'', ''kindergarten'', ''SELECT id, geom FROM cov_communities'', 30)',
+  :runs_ours);
 SELECT least(:pgr_categories, (SELECT count(*) FROM cov_categories)) AS pgr_n \gset
 SELECT bench.pgr_coverage(:pgr_n);
 

@@ -7,10 +7,10 @@ SET LOCAL client_min_messages = warning;
 SELECT has_function('cp', 'access', ARRAY['text', 'text', 'text', 'text', 'text']);
 SELECT has_function('cp', 'coverage', ARRAY['text', 'text', 'text', 'text', 'text', 'text']);
 SELECT has_function('cp', 'life_circle', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'text']);
-SELECT has_function('cp', 'supply_gap', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text']);
-SELECT has_function('cp', 'space_per_resident', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text']);
+SELECT has_function('cp', 'supply_gap', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'text', 'double precision']);
+SELECT has_function('cp', 'space_per_resident', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'text', 'double precision']);
 SELECT ok((SELECT p.provolatile = 'v' AND array_to_string(p.proconfig, ',') LIKE 'search_path=%' FROM pg_proc p
-            WHERE p.oid = 'cp.space_per_resident(text, text, text, text, text, float8, text, text)'::regprocedure
+            WHERE p.oid = 'cp.space_per_resident(text, text, text, text, text, float8, text, text, text, float8)'::regprocedure
               AND obj_description(p.oid, 'pg_proc') IS NOT NULL),
           'space_per_resident: VOLATILE, commented, fixed search_path');
 SELECT is((SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
