@@ -105,7 +105,8 @@ update_old() {
   v=$(q -At -d "$old" -c "SELECT extversion FROM pg_extension WHERE extname = 'community_planning'")
   [ "$v" = "$to" ] || { echo "extversion is $v after the update, expected $to (default_version)"; return 1; }
   # the module reports the version of the control file
-  q -At -d "$old" -c "SELECT cp.version()->>'community_planning'"
+  v=$(q -At -d "$old" -c "SELECT cp.version()->>'extension'")
+  [ "$v" = "$to" ] || { echo "cp.version() reports $v after the update, expected $to"; return 1; }
 }
 step "ALTER EXTENSION community_planning UPDATE: $from -> $to" critical update_old
 step "user data and reference answers recorded again" critical \
