@@ -732,7 +732,11 @@ class Draft:
         return any(o in self.new[s] for s in ('function', 'relation', 'trigger', 'member'))
 
     def render(self):
-        lines = ['-- DRAFT: community_planning %s -> %s, written by tools/upgrade-diff.sh --statements;' % (self.frm, self.to),
+        if self.frm == self.to:     # OLD was upgraded already: what its script still lacks
+            first = '-- DRAFT: what an upgraded database still lacks against a fresh %s: add it to the upgrade script;' % self.to
+        else:
+            first = '-- DRAFT: community_planning %s -> %s, written by tools/upgrade-diff.sh --statements;' % (self.frm, self.to)
+        lines = [first,
                  '-- DRAFT: read every statement, complete the TODOs, remove these DRAFT lines, run test/upgrade/run.sh.',
                  '',
                  '\\echo Use "ALTER EXTENSION community_planning UPDATE TO \'%s\'" to load this file. \\quit' % self.to,

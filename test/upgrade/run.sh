@@ -4,7 +4,8 @@
 # of a fresh install of the current version. TAP on stdout; details in $CP_UP_OUT (test/out/upgrade).
 # Runs with whatever PGHOST/PGPORT/PGUSER it is given (a superuser: it creates roles), e.g.
 #   CP_TOP=$PWD CP_SHARED=/work/shared bash test/upgrade/run.sh
-# Databases cp_up_old (CP_UP_FROM, then updated) and cp_up_new (fresh) are re-created each run.
+# Databases cp_up_old (CP_UP_FROM, then updated), cp_up_restored (its dump) and cp_up_new (fresh)
+# are re-created each run.
 set -euo pipefail
 cd "${CP_TOP:?set CP_TOP to the working copy}"
 : "${CP_SHARED:?set CP_SHARED (the OSM extracts are in \$CP_SHARED/data)}"
@@ -15,7 +16,7 @@ old=cp_up_old
 new=cp_up_new
 pbf=$CP_SHARED/data/monaco.osm.pbf
 mkdir -p "$out"
-rm -f "$out"/*.txt "$out"/*.diff "$out"/*.log
+rm -f "$out"/*.txt "$out"/*.diff "$out"/*.log "$out"/*.dump "$out"/*.part
 log=$out/run.log
 
 n=0
@@ -164,6 +165,19 @@ SQL
   [ "$got" = "$(printf 't\nmonaco_planner')" ]
 }
 step "a member of cp_planner still walks on the network and replaces the one it owns (row-level security)" normal planner_after
+
+# the upgraded database dumps and restores into a fresh install of the new version: its config-dump
+# registrations and shipped rows fit together (a user row colliding with a new shipped row fails here)
+restore_upgraded() {
+  q -d "$old" -f test/upgrade/snapshot.sql > "$out/final.txt"
+  dropdb --if-exists cp_up_restored
+  createdb cp_up_restored
+  pg_dump -d "$old" > "$out/upgraded.dump"
+  q -d cp_up_restored -f "$out/upgraded.dump" > "$out/restore.log" 2>&1 || { tail -20 "$out/restore.log"; return 1; }
+  q -d cp_up_restored -f test/upgrade/snapshot.sql > "$out/restored.txt"
+  diff -u --label "upgraded" --label "dumped and restored" "$out/final.txt" "$out/restored.txt"
+}
+step "pg_dump of the upgraded database restores with the same user data and answers" normal restore_upgraded
 
 # --- the upgraded schema is the fresh schema ----------------------------------------------------
 create_new() {
