@@ -258,6 +258,11 @@ def classify(h):
     m = re.match(r'CREATE (?:OR REPLACE )?(FUNCTION|PROCEDURE) ([\w."]+) ?\(', h, re.I)
     if m:
         return 'create_function', (qname(m.group(2)), arg_types(paren_body(h, m.end() - 1))), None
+    # a function created by dynamic SQL in a DO block (the definer functions of 40_heritage.sql,
+    # which name PostGIS's schema): the DO block is its statement
+    m = re.match(r'DO \$(\w*)\$.*?CREATE (?:OR REPLACE )?FUNCTION ([\w."]+) ?\(', h, re.I)
+    if m:
+        return 'create_function', (qname(m.group(2)), arg_types(paren_body(h, m.end() - 1))), 'do'
     m = re.match(r'(COMMENT ON|ALTER) (FUNCTION|PROCEDURE) ([\w."]+) ?\(', h, re.I)
     if m:
         kind = 'comment_function' if m.group(1).upper().startswith('COMMENT') else 'alter_function'
@@ -361,7 +366,8 @@ class Draft:
             return
         text = st.text
         if replace and st.kind == 'create_function':
-            text = re.sub(r'^CREATE\s+FUNCTION', 'CREATE OR REPLACE FUNCTION', text, count=1, flags=re.I)
+            text = re.sub(r'^CREATE\s+FUNCTION' if st.extra != 'do' else r'CREATE\s+FUNCTION',
+                          'CREATE OR REPLACE FUNCTION', text, count=1, flags=re.I)
         if replace and st.kind == 'create_view':
             text = re.sub(r'^CREATE\s+VIEW', 'CREATE OR REPLACE VIEW', text, count=1, flags=re.I)
         self.selected[key] = (st, text)
