@@ -16,7 +16,7 @@ old=cp_up_old
 new=cp_up_new
 pbf=$CP_SHARED/data/monaco.osm.pbf
 mkdir -p "$out"
-rm -f "$out"/*.txt "$out"/*.diff "$out"/*.log "$out"/*.dump "$out"/*.part
+rm -f "$out"/*.txt "$out"/*.diff "$out"/*.log "$out"/*.dump "$out"/*.part "$out"/*.err
 log=$out/run.log
 
 n=0
@@ -24,11 +24,16 @@ failed=0
 broken=""   # set when a step the later checks need has failed: they are reported, not run
 
 q() { psql -qX -v ON_ERROR_STOP=1 "$@"; }
-diag() { sed -e 's/^/# /' | head -"${2:-40}"; }
+diag() {   # the first 40 lines of a file as TAP comments (head on the file: no SIGPIPE under pipefail)
+  local lines
+  lines=$(wc -l < "$1")
+  head -40 "$1" | sed -e 's/^/# /'
+  [ "$lines" -le 40 ] || echo "# ... $((lines - 40)) more lines in $1"
+}
 pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() {   # fail NAME [FILE with the evidence]
   n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-  if [ -n "${2:-}" ] && [ -s "$2" ]; then diag < "$2"; fi
+  if [ -n "${2:-}" ] && [ -s "$2" ]; then diag "$2"; fi
 }
 # step NAME CRITICAL CMD...: run CMD (output to the log); a failed critical step stops what depends on it
 step() {
@@ -96,8 +101,13 @@ fill_old() {
   q -d "$old" -f test/upgrade/fill.sql
 }
 step "user data on $from: Monaco network, own standard set and parking rules, local indicator settings, heritage sites with history, communities, values, roles" critical fill_old
-step "user data and reference answers recorded" critical \
-  sh -c "psql -qX -v ON_ERROR_STOP=1 -d $old -f test/upgrade/snapshot.sql > $out/before.txt"
+# snapshot DB FILE: user data and answers, sorted; a failing probe is reported and loses only its line
+snapshot() {
+  psql -qX -d "$1" -f test/upgrade/snapshot.sql 2> "$2.err" | LC_ALL=C sort > "$2"
+  cat "$2.err"
+  [ ! -s "$2.err" ]
+}
+step "user data and reference answers recorded" normal snapshot "$old" "$out/before.txt"
 
 # --- the upgrade --------------------------------------------------------------------------------
 update_old() {
@@ -110,8 +120,7 @@ update_old() {
   [ "$v" = "$to" ] || { echo "cp.version() reports $v after the update, expected $to"; return 1; }
 }
 step "ALTER EXTENSION community_planning UPDATE: $from -> $to" critical update_old
-step "user data and reference answers recorded again" critical \
-  sh -c "psql -qX -v ON_ERROR_STOP=1 -d $old -f test/upgrade/snapshot.sql > $out/after.txt"
+step "user data and reference answers recorded again" normal snapshot "$old" "$out/after.txt"
 
 same "user data intact: every config-dumped table (same rows, same md5) and sequence" '^userdata \|'
 same "compiled networks kept, not rebuilt: same build_id, built_at, owner and compiled bytes" '^probe \| network '
@@ -169,12 +178,12 @@ step "a member of cp_planner still walks on the network and replaces the one it 
 # the upgraded database dumps and restores into a fresh install of the new version: its config-dump
 # registrations and shipped rows fit together (a user row colliding with a new shipped row fails here)
 restore_upgraded() {
-  q -d "$old" -f test/upgrade/snapshot.sql > "$out/final.txt"
+  snapshot "$old" "$out/final.txt"
   dropdb --if-exists cp_up_restored
   createdb cp_up_restored
   pg_dump -d "$old" > "$out/upgraded.dump"
   q -d cp_up_restored -f "$out/upgraded.dump" > "$out/restore.log" 2>&1 || { tail -20 "$out/restore.log"; return 1; }
-  q -d cp_up_restored -f test/upgrade/snapshot.sql > "$out/restored.txt"
+  snapshot cp_up_restored "$out/restored.txt"
   diff -u --label "upgraded" --label "dumped and restored" "$out/final.txt" "$out/restored.txt"
 }
 step "pg_dump of the upgraded database restores with the same user data and answers" normal restore_upgraded

@@ -2,10 +2,10 @@
 --   userdata | table | rows N, md5 ...      what pg_dump would dump of every config-dumped table
 --   userdata | sequence | last_value, is_called
 --   probe | what | value                   a walk, a nearest search, the compiled networks, roles
--- Run before and after ALTER EXTENSION ... UPDATE (test/upgrade/run.sh): the two outputs must be equal.
+-- Run before and after ALTER EXTENSION ... UPDATE (test/upgrade/run.sh, which sorts the lines): the two
+-- outputs must be equal. Not ON_ERROR_STOP: a failing probe only loses its own line.
 -- The first run records in public.cp_upgrade_spec which rows and columns are user data (the config-dump
 -- conditions and the columns of 0.1.0), so a column the upgrade adds does not change the hashes.
-\set ON_ERROR_STOP 1
 \set QUIET on
 \pset format unaligned
 \pset tuples_only on
@@ -25,38 +25,7 @@ SELECT c.rel::regclass::text AS rel, r.relkind::text AS relkind,
   FROM pg_extension e, unnest(e.extconfig) WITH ORDINALITY AS c(rel, ord), pg_class r
  WHERE e.extname = 'community_planning' AND r.oid = c.rel;
 
-WITH probes(what, value) AS (
-  SELECT 'network ' || name || ' build', format('build_id %s, built_at %s, owner %s, edges %s, md5 %s',
-                                                build_id, built_at, owner, edges, md5(compiled))
-    FROM cp.network_catalog
-  UNION ALL
-  SELECT 'walk_distance monaco (first building -> last building)', cp.walk_distance('monaco', a.g, b.g)::text
-    FROM (SELECT ST_PointOnSurface(geom) g FROM monaco.buildings ORDER BY ST_XMin(geom), ST_YMin(geom) LIMIT 1) a,
-         (SELECT ST_PointOnSurface(geom) g FROM monaco.buildings ORDER BY ST_XMax(geom) DESC, ST_YMax(geom) DESC LIMIT 1) b
-  UNION ALL
-  SELECT 'nearest monaco (40 buildings -> 2 nearest pois within 800 m)',
-         format('%s rows, md5 %s', count(*), md5(string_agg(format('%s %s %s %s', target_id, origin_id, rank, round(distance_m::numeric, 3)),
-                                                    ',' ORDER BY target_id, rank)))
-    FROM cp.nearest('monaco',
-                    'SELECT row_number() OVER (ORDER BY osm_type, osm_id) AS id, geom FROM monaco.pois',
-                    'SELECT row_number() OVER (ORDER BY ST_XMin(geom), ST_YMin(geom)) AS id, ST_PointOnSurface(geom) AS geom
-                       FROM (SELECT geom FROM monaco.buildings ORDER BY ST_XMin(geom), ST_YMin(geom) LIMIT 40) b',
-                    800, 2)
-  UNION ALL
-  SELECT 'heritage history', format('%s rows, last %s %s', count(*), max(id), md5(string_agg(h::text, ',' ORDER BY id)))
-    FROM cp.heritage_history h
-  UNION ALL
-  SELECT 'heritage srid', cp.heritage_srid()::text
-  UNION ALL
-  SELECT 'role cp_upgrade_planner member of cp_planner',
-         pg_has_role('cp_upgrade_planner', 'cp_planner', 'MEMBER')::text
-  UNION ALL
-  SELECT 'indicator catalogue (local weight and target applied)',
-         (SELECT format('%s %s', round(weight_in_domain::numeric, 6), target_2028) FROM cp.indicator_catalogue WHERE code = 'parking_gap_rate')
-  UNION ALL
-  SELECT 'parking rule of the user set', (SELECT p.rule FROM cp.parking_rule('MC-2026', 'hotel', NULL, 1000) p)
-),
-tabs AS (
+WITH tabs AS (
   SELECT s.rel, s.relkind,
          (xpath('/row/n/text()', (xpath('/table/row', query_to_xml(format(
             $q$SELECT count(*) || ' rows, md5 ' || coalesce(md5(string_agg(j, E'\n' ORDER BY j)), '-') AS n
@@ -75,9 +44,27 @@ tabs AS (
     FROM public.cp_upgrade_spec s
    WHERE to_regclass(s.rel) IS NULL
 )
-SELECT l FROM (
-  SELECT 'userdata | ' || rel || ' | ' || summary AS l FROM tabs
-  UNION ALL
-  SELECT 'probe | ' || what || ' | ' || coalesce(value, 'NULL') FROM probes
-) x
-ORDER BY l COLLATE "C";
+SELECT 'userdata | ' || rel || ' | ' || summary FROM tabs;
+
+-- Answers, one statement each: a function the new version changed fails its own line only.
+SELECT 'probe | network ' || name || ' build | ' || format('build_id %s, built_at %s, owner %s, edges %s, md5 %s',
+                                                             build_id, built_at, owner, edges, md5(compiled))
+  FROM cp.network_catalog ORDER BY name;
+SELECT 'probe | walk_distance monaco (first building -> last building) | ' || cp.walk_distance('monaco', a.g, b.g)::text
+  FROM (SELECT ST_PointOnSurface(geom) g FROM monaco.buildings ORDER BY ST_XMin(geom), ST_YMin(geom) LIMIT 1) a,
+       (SELECT ST_PointOnSurface(geom) g FROM monaco.buildings ORDER BY ST_XMax(geom) DESC, ST_YMax(geom) DESC LIMIT 1) b;
+SELECT 'probe | nearest monaco (40 buildings -> 2 nearest pois within 800 m) | '
+       || format('%s rows, md5 %s', count(*), md5(string_agg(format('%s %s %s %s', target_id, origin_id, rank, round(distance_m::numeric, 3)),
+                                                         ',' ORDER BY target_id, rank)))
+  FROM cp.nearest('monaco',
+                  'SELECT row_number() OVER (ORDER BY osm_type, osm_id) AS id, geom FROM monaco.pois',
+                  'SELECT row_number() OVER (ORDER BY ST_XMin(geom), ST_YMin(geom)) AS id, ST_PointOnSurface(geom) AS geom
+                     FROM (SELECT geom FROM monaco.buildings ORDER BY ST_XMin(geom), ST_YMin(geom) LIMIT 40) b',
+                  800, 2);
+SELECT 'probe | heritage history | ' || format('%s rows, last %s %s', count(*), max(id), md5(string_agg(h::text, ',' ORDER BY id)))
+  FROM cp.heritage_history h;
+SELECT 'probe | heritage srid | ' || cp.heritage_srid();
+SELECT 'probe | role cp_upgrade_planner member of cp_planner | ' || pg_has_role('cp_upgrade_planner', 'cp_planner', 'MEMBER');
+SELECT 'probe | indicator catalogue (local weight and target applied) | ' || format('%s %s', round(weight_in_domain::numeric, 6), target_2028)
+  FROM cp.indicator_catalogue WHERE code = 'parking_gap_rate';
+SELECT 'probe | parking rule of the user set | ' || p.rule FROM cp.parking_rule('MC-2026', 'hotel', NULL, 1000) p;
