@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     --statements) statements=1 ;;
     --from) from=${2:?--from VERSION}; shift ;;
     --upgraded) upgraded=1 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -38,7 +38,7 @@ if [ -n "$from" ]; then
   [ -z "$upgraded" ] || q -d $old -c "ALTER EXTENSION community_planning UPDATE"
   q -d $new -c "SET client_min_messages = warning; CREATE EXTENSION community_planning CASCADE"
 else
-  [ ${#args[@]} -eq 2 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
+  [ ${#args[@]} -eq 2 ] || { sed -n '2,16p' "$0" >&2; exit 2; }
   old=${args[0]}; new=${args[1]}
   from=$(q -At -d "$old" -c "SELECT extversion FROM pg_extension WHERE extname = 'community_planning'")
 fi
