@@ -37,6 +37,8 @@ def read_description(path):
             section, obj, attr, value = parts
             if section == 'shipped' and attr == 'row':
                 shipped[obj[len('rows of '):]].append(value)
+            elif attr == 'uses':        # several lines: the objects it uses
+                desc[section][obj].setdefault('uses', set()).add(value)
             else:
                 desc[section][obj][attr] = value
     return desc, shipped
@@ -395,10 +397,14 @@ class Draft:
             if sig:
                 stmts_of_sig[sig].append(st)
 
-        # functions
-        for sig in sorted(set(old_f) - set(new_f)):
-            self.drops.append('DROP FUNCTION %s;' % sig)
+        self.stmts_of_sig = stmts_of_sig
+        self.dropped = self.drop_closure()
+        self.recreate(self.dropped)
+
+        # functions added, or changed in place
         for sig in sorted(new_f):
+            if 'function ' + sig in self.dropped:
+                continue
             o, n = old_f.get(sig), new_f[sig]
             if o == n and self.old['comment'].get('function ' + sig) == self.new['comment'].get('function ' + sig) \
                     and self.old['acl'].get('function ' + sig) == self.new['acl'].get('function ' + sig):
@@ -408,13 +414,6 @@ class Draft:
                 self.todo.append('function %s differs but its CREATE FUNCTION was not found in sql/parts' % sig)
                 continue
             if o is None:
-                for s in sts:
-                    self.select(s)
-            elif o != n and any(o.get(a) != n.get(a) for a in ('arguments', 'result', 'kind')):
-                # CREATE OR REPLACE cannot change the result type, OUT parameters, argument names or remove defaults
-                self.drops.append('DROP FUNCTION %s;  -- %s changed: %s' % (
-                    sig, ', '.join(a for a in ('arguments', 'result', 'kind') if o.get(a) != n.get(a)),
-                    'a view, trigger, policy or default using it must be dropped and re-created around this'))
                 for s in sts:
                     self.select(s)
             else:
@@ -434,6 +433,96 @@ class Draft:
         self.config_dumps()
         self.members()
 
+    def view_columns(self, desc, v):
+        return sorted((int(desc['relation'][o]['position']), o, desc['relation'][o]['type'])
+                      for o in desc['relation'] if o.endswith(' of ' + v) and o.startswith('column '))
+
+    def drop_closure(self):
+        """What must be dropped: functions removed or whose arguments, result or kind changed (CREATE OR
+        REPLACE cannot change those), views removed or whose columns changed other than by appending,
+        and, before them, everything that uses them (views, triggers, policies, functions returning a
+        view's row type) in the old version. DROP statements go out users first."""
+        old_f, new_f = self.old['function'], self.new['function']
+        old_v, new_v = self.rel_objects(self.old, 'view'), self.rel_objects(self.new, 'view')
+        roots = OrderedDict()
+        for sig in sorted(set(old_f) - set(new_f)):
+            roots['function ' + sig] = 'removed'
+        for sig in sorted(set(old_f) & set(new_f)):
+            changed = [a for a in ('arguments', 'result', 'kind') if old_f[sig].get(a) != new_f[sig].get(a)]
+            if changed:
+                roots['function ' + sig] = '%s changed: CREATE OR REPLACE cannot' % ', '.join(changed)
+        for v in sorted(old_v - new_v):
+            roots[v] = 'removed'
+        for v in sorted(old_v & new_v):
+            oc, nc = self.view_columns(self.old, v), self.view_columns(self.new, v)
+            if oc != nc and nc[:len(oc)] != oc:
+                roots[v] = 'its columns changed: CREATE OR REPLACE VIEW only appends'
+        users = defaultdict(set)
+        for section in ('relation', 'trigger', 'function'):
+            for obj, attrs in self.old[section].items():
+                for used in attrs.get('uses', ()):
+                    users[used].add('function ' + obj if section == 'function' else obj)
+        why = OrderedDict(roots)
+        order, seen = [], set()
+
+        def visit(x):
+            if x in seen:
+                return
+            seen.add(x)
+            for u in sorted(users.get(x, ())):
+                why.setdefault(u, 'uses ' + x)
+                visit(u)
+            order.append(x)
+        for r in roots:
+            visit(r)
+        for x in order:
+            kind = x.split(' ')[0]
+            if kind == 'function':
+                stmt = 'DROP FUNCTION %s;' % x.split(' ', 1)[1]
+            elif kind == 'view':
+                stmt = 'DROP VIEW %s;' % x.split(' ', 1)[1]
+            elif kind in ('trigger', 'policy'):
+                name, rel = re.match(r'\w+ (\S+) on table (\S+)$', x).groups()
+                stmt = 'DROP %s %s ON %s;' % (kind.upper(), name, rel)
+            else:
+                self.todo.append('%s %s: drop and re-create it around the change' % (x, why[x]))
+                continue
+            self.drops.append('%s  -- %s' % (stmt, why[x]))
+        return OrderedDict((x, why[x]) for x in order)
+
+    def recreate(self, dropped):
+        """The statements of sql/parts that create again what was dropped and is still in the new version."""
+        for x in dropped:
+            kind = x.split(' ')[0]
+            if kind == 'function':
+                sig = x.split(' ', 1)[1]
+                if sig not in self.new['function']:
+                    continue
+                sts = self.stmts_of_sig.get(sig, [])
+                if not any(s.kind == 'create_function' for s in sts):
+                    self.todo.append('%s was dropped but its CREATE FUNCTION was not found in sql/parts' % x)
+                for s in sts:
+                    self.select(s)
+                self.covered_acls.add(x)
+            elif kind == 'view':
+                if x not in self.new['relation']:
+                    continue
+                sts = self.stmts_for(x.split(' ', 1)[1], ('create_view', 'comment', 'acl'))
+                if not any(s.kind == 'create_view' for s in sts):
+                    self.todo.append('%s was dropped but its CREATE VIEW was not found in sql/parts' % x)
+                for s in sts:
+                    self.select(s)
+                self.covered_acls.add(x)
+            elif kind in ('trigger', 'policy'):
+                if x not in self.new['trigger' if kind == 'trigger' else 'relation']:
+                    continue
+                name, rel = re.match(r'\w+ (\S+) on table (\S+)$', x).groups()
+                for s in self.stmts:
+                    if s.target == rel and s.extra == name and s.kind in ('create_trigger', 'create_policy', 'alter_table'):
+                        self.select(s)
+                    if s.kind == 'comment' and s.target == rel and s.extra == kind + ' ' + name:
+                        self.select(s)
+
     def rel_objects(self, desc, kind):
         return {o for o in desc['relation'] if o.startswith(kind + ' ') and ' of ' not in o and ' on table ' not in o}
 
@@ -442,31 +531,22 @@ class Draft:
 
     def relations(self):
         old_r, new_r = self.old['relation'], self.new['relation']
-        # views
+        # views added, or replaced in place (columns appended); dropped ones are re-created above
         old_v, new_v = self.rel_objects(self.old, 'view'), self.rel_objects(self.new, 'view')
-        for v in sorted(old_v - new_v):
-            self.drops.append('DROP VIEW %s;' % v.split(' ', 1)[1])
         for v in sorted(new_v):
+            if v in self.dropped:
+                continue
             name = v.split(' ', 1)[1]
-            cols = lambda d: sorted((int(d['relation'][o]['position']), o, d['relation'][o]['type'])
-                                    for o in d['relation'] if o.endswith(' of ' + v))
-            changed = v not in old_v or old_r[v] != new_r[v] or cols(self.old) != cols(self.new)
+            changed = v not in old_v or old_r[v] != new_r[v] or \
+                self.view_columns(self.old, v) != self.view_columns(self.new, v)
             if not changed:
                 continue
             sts = self.stmts_for(name, ('create_view', 'comment', 'acl'))
             if not any(s.kind == 'create_view' for s in sts):
                 self.todo.append('%s differs but its CREATE VIEW was not found in sql/parts' % v)
                 continue
-            oc, nc = cols(self.old), cols(self.new)
-            if v in old_v and nc[:len(oc)] == oc:
-                replace = True      # columns only added at the end: CREATE OR REPLACE VIEW
-            else:
-                replace = False
-                if v in old_v:
-                    self.drops.append('DROP VIEW %s;  -- its columns changed (CREATE OR REPLACE VIEW only appends); '
-                                      'functions returning its row type or views on it must follow' % name)
             for s in sts:
-                self.select(s, replace=replace)
+                self.select(s, replace=v in old_v)
             self.covered_acls.add(v)
 
         # tables
@@ -553,13 +633,13 @@ class Draft:
     def triggers_policies_indexes(self):
         ot, nt = self.old['trigger'], self.new['trigger']
         for g in sorted(set(ot) - set(nt)):
-            m = re.match(r'trigger (\S+) on table (\S+)', g)
-            self.drops.append('DROP TRIGGER %s ON %s;' % m.groups())
+            if g not in self.dropped:
+                self.drops.append('DROP TRIGGER %s ON %s;' % re.match(r'trigger (\S+) on table (\S+)', g).groups())
         for g in sorted(nt):
             if ot.get(g) == nt[g]:
                 continue
             tname, rel = re.match(r'trigger (\S+) on table (\S+)', g).groups()
-            if g in ot:
+            if g in ot and g not in self.dropped:
                 self.drops.append('DROP TRIGGER %s ON %s;  -- changed' % (tname, rel))
             for s in self.stmts:
                 if s.target == rel and s.extra == tname and s.kind in ('create_trigger', 'alter_table'):
@@ -573,7 +653,8 @@ class Draft:
             con_index = lambda d, o: any(c.startswith('constraint %s on ' % o.split('.')[-1]) for c in d['relation'])
             for o in sorted(set(oo) - set(no)):
                 if kind == 'policy':
-                    self.drops.append('DROP POLICY %s ON %s;' % re.match(r'policy (\S+) on table (\S+)', o).groups())
+                    if o not in self.dropped:
+                        self.drops.append('DROP POLICY %s ON %s;' % re.match(r'policy (\S+) on table (\S+)', o).groups())
                 elif not con_index(self.old, o):
                     self.drops.append('DROP INDEX %s;' % o.split(' ', 1)[1])
             for o in sorted(no):
@@ -581,7 +662,7 @@ class Draft:
                     continue
                 if kind == 'policy':
                     pname, rel = re.match(r'policy (\S+) on table (\S+)', o).groups()
-                    if o in oo:
+                    if o in oo and o not in self.dropped:
                         self.drops.append('DROP POLICY %s ON %s;  -- changed' % (pname, rel))
                     found = [s for s in self.stmts if s.kind == create and s.target == rel and s.extra == pname]
                 else:

@@ -235,6 +235,33 @@ lines(section, object, attribute, value) AS (
     FROM rul r
   UNION ALL
 
+  -- what views, triggers, policies, defaults, constraints and functions use: functions, views and
+  -- row types of the extension's (an upgrade must drop and re-create them around a changed one)
+  SELECT DISTINCT u.* FROM (SELECT
+         CASE d.classid WHEN 'pg_trigger'::regclass THEN 'trigger' WHEN 'pg_proc'::regclass THEN 'function' ELSE 'relation' END,
+         CASE d.classid WHEN 'pg_rewrite'::regclass
+                        THEN (SELECT pg_describe_object('pg_class'::regclass, r.ev_class, 0) FROM pg_rewrite r WHERE r.oid = d.objid)
+                        WHEN 'pg_proc'::regclass THEN d.objid::regprocedure::text
+                        ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END,
+         'uses',
+         CASE WHEN d.refclassid = 'pg_type'::regclass
+              THEN (SELECT pg_describe_object('pg_class'::regclass, t.typrelid, 0) FROM pg_type t WHERE t.oid = d.refobjid)
+              ELSE pg_describe_object(d.refclassid, d.refobjid, 0) END
+    FROM pg_depend d
+   WHERE d.deptype = 'n'
+     AND (   (d.refclassid = 'pg_proc'::regclass AND d.refobjid IN (SELECT oid FROM fn))
+          OR (d.refclassid = 'pg_class'::regclass AND d.refobjid IN (SELECT oid FROM rel WHERE relkind IN ('v', 'm')))
+          OR (d.refclassid = 'pg_type'::regclass AND d.refobjid IN (SELECT reltype FROM rel)))
+     AND (   (d.classid = 'pg_rewrite'::regclass AND d.objid IN (SELECT r.oid FROM pg_rewrite r JOIN rel c ON c.oid = r.ev_class))
+          OR (d.classid = 'pg_trigger'::regclass AND d.objid IN (SELECT oid FROM trg))
+          OR (d.classid = 'pg_policy'::regclass AND d.objid IN (SELECT oid FROM pol))
+          OR (d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT oid FROM con))
+          OR (d.classid = 'pg_attrdef'::regclass AND d.objid IN (SELECT ad.oid FROM pg_attrdef ad JOIN rel c ON c.oid = ad.adrelid))
+          OR (d.classid = 'pg_proc'::regclass AND d.objid IN (SELECT oid FROM fn)))
+  ) u(section, object, attribute, value)
+   WHERE u.object <> u.value     -- a view's rule uses the view itself
+  UNION ALL
+
   -- triggers
   SELECT 'trigger', pg_describe_object('pg_trigger'::regclass, g.oid, 0), a.k, a.v
     FROM trg g,
