@@ -3,8 +3,9 @@
 -- sorted, so that a plain diff of two databases' outputs is the comparison (test/upgrade/run.sh,
 -- tools/upgrade-diff.sh). Sections: member, extension, function, relation, trigger, type, comment,
 -- acl, shipped; "uses" lines name the functions, views and row types a view, trigger, policy,
--- default, constraint or function depends on. Names are written schema-qualified (search_path = pg_catalog), the extension owner
--- as OWNER, so two databases of one cluster compare equal whatever their OIDs.
+-- default, constraint or function depends on. Names are written schema-qualified
+-- (search_path = pg_catalog), the extension owner as OWNER, so two databases of one cluster
+-- compare equal whatever their OIDs.
 -- psql variables: ext (default community_planning); full=on writes function bodies and view
 -- definitions in full (newlines as \n) instead of their md5, for reading a difference.
 \set ON_ERROR_STOP 1
