@@ -565,11 +565,8 @@ class Draft:
         # sequences
         old_s, new_s = self.rel_objects(self.old, 'sequence'), self.rel_objects(self.new, 'sequence')
         for s in sorted(old_s - new_s):
-            self.drops.append('DROP SEQUENCE %s;' % s.split(' ', 1)[1])
-        for s in sorted(new_s - old_s):
-            if new_r[s].get('owned by', '-').endswith('(i)'):
-                continue    # an identity column's: comes with its table
-            self.todo.append('new %s: add its CREATE SEQUENCE from sql/parts' % s)
+            if not old_r[s].get('owned by', '-').endswith('(i)'):    # an identity column's goes with its table
+                self.drops.append('DROP SEQUENCE %s;' % s.split(' ', 1)[1])
 
     def alter_table(self, t):
         name = t.split(' ', 1)[1]
@@ -695,6 +692,12 @@ class Draft:
                                  'or drop the table' % k[len('config dump '):])
 
     def members(self):
+        # types and sequences: rare enough to be written by hand
+        for section, prefix in (('type', ''), ('relation', 'sequence ')):
+            o, n = self.old[section], self.new[section]
+            for obj in sorted(set(o) | set(n)):
+                if obj.startswith(prefix) and o.get(obj) != n.get(obj) and not n.get(obj, {}).get('owned by', '').endswith('(i)'):
+                    self.todo.append('%s differs: %s -> %s' % (obj, o.get(obj), n.get(obj)))
         om, nm = self.old['member'], self.new['member']
         for o in sorted(set(om) | set(nm)):
             a, b = om.get(o), nm.get(o)
