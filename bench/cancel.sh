@@ -40,7 +40,7 @@ cases=(
   "catchment exact|SELECT count(*) FROM cp.catchment('cgrid', 'SRID=32650;POINT(435000 3335000)', '{1000,2000,3000,4000}', 'exact', 25)"
   "catchments|SELECT count(*) FROM cp.catchments('cgrid', 'SELECT id, geom FROM cgrid_facilities WHERE id <= 200', '{500,1000,2000}')"
   "coverage (access)|SELECT count(*) FROM cp.access('cgrid', 'SELECT id, geom, population FROM cgrid_residents', 'SELECT id, category, geom FROM cgrid_cat_facilities')"
-  "supply_gap|SELECT count(*) FROM cp.supply_gap('cgrid', 'SELECT id, geom, population FROM cgrid_residents', 'SELECT id, category, geom, capacity FROM cgrid_cat_facilities WHERE id <= 440', 'clinic', per_1000 => 1)"
+  "supply_gap|SELECT count(*) FROM cp.supply_gap('cgrid', 'SELECT id, geom, population FROM cgrid_residents', 'SELECT id, category, geom, capacity FROM cgrid_cat_facilities', 'clinic', per_1000 => 1)"
   "parking|SELECT count(*) FROM cp._parking_allocate('cgrid', 'SELECT id, geom, demand FROM cgrid_demand', 'SELECT id, geom, capacity FROM cgrid_lots', 6000, 250)"
 )
 

@@ -111,7 +111,7 @@ SELECT 'K' || id, 'kernel ' || id, 'K', 'K', 'old', 300, ST_Multi(geom) FROM k_c
 SELECT pg_temp.reset_ticks();
 SELECT count(*) FROM k_queries q,
        cp.compute_indicators('2026-01-01', pg_catalog.jsonb_build_object(
-         'compute', '["life_circle_15min_coverage"]', 'network', 'kernel_street',
+         'compute', pg_catalog.jsonb_build_array('life_circle_15min_coverage'), 'network', 'kernel_street',
          'residents_sql', q.res, 'facilities_sql', q.fac)) c;
 SELECT is(ARRAY[pg_temp.ticks('res'), pg_temp.ticks('fac')], ARRAY[1, 1],
           'cp.compute_indicators runs a computation''s residents and facilities query once');

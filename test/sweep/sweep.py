@@ -296,7 +296,6 @@ def baseline(fname, arg, typ, default_expr):
         ("_rollup_stage", "level"): "'city'", ("scorecard_rollup", "level"): "'city'",
         ("heritage_audit_write", "operation"): "'UPDATE'",
         ("heritage_audit_write", "changed_by"): "'sweep'",
-        ("_supply_persons", "radius"): "500", ("_supply_persons", "srid"): str(SRID),
         ("check_development", "height_m"): "20",
         ("heritage_protection_rate", "area"): f"ST_MakeEnvelope(400000, 3300000, 401000, 3301000, {SRID})",
         ("building_floor_area", "footprint"): f"ST_MakeEnvelope({X0}, {Y0}, {X0 + 20}, {Y0 + 20}, {SRID})",
