@@ -40,6 +40,13 @@ CREATE TEMP VIEW k_queries AS
 SELECT 'SELECT r.* FROM k_res r CROSS JOIN (SELECT pg_temp.tick(''res'') AS ok OFFSET 0) t WHERE t.ok' AS res,
        'SELECT f.* FROM k_fac f CROSS JOIN (SELECT pg_temp.tick(''fac'') AS ok OFFSET 0) t WHERE t.ok' AS fac,
        'SELECT c.* FROM k_com c CROSS JOIN (SELECT pg_temp.tick(''com'') AS ok OFFSET 0) t WHERE t.ok' AS com;
+-- parking: buildings (id, geom, use, households, floor_area) and car parks (id, geom, capacity)
+CREATE TEMP VIEW k_parking AS
+SELECT $q$SELECT b.* FROM (VALUES (1, 'SRID=32650;POINT(0 0)'::geometry, 'residential', 40.0, 4000.0),
+                                   (2, 'SRID=32650;POINT(400 0)'::geometry, 'residential', 60.0, 6000.0)) b (id, geom, use, households, floor_area)
+           CROSS JOIN (SELECT pg_temp.tick('res') AS ok OFFSET 0) t WHERE t.ok$q$ AS buildings,
+       $q$SELECT p.* FROM (VALUES (7, 'SRID=32650;POINT(200 0)'::geometry, 30)) p (id, geom, capacity)
+           CROSS JOIN (SELECT pg_temp.tick('fac') AS ok OFFSET 0) t WHERE t.ok$q$ AS lots;
 SELECT pg_temp.temp_relations() AS before \gset
 
 SELECT pg_temp.reset_ticks();
@@ -80,13 +87,6 @@ SELECT count(*) FROM k_queries q,
 SELECT is(ARRAY[pg_temp.ticks('res'), pg_temp.ticks('fac'), pg_temp.ticks('com')], ARRAY[1, 1, 1],
           'cp.space_per_resident runs the residents, facilities and communities query once each');
 
--- parking: buildings (id, geom, use, households, floor_area) and car parks (id, geom, capacity)
-CREATE TEMP VIEW k_parking AS
-SELECT $q$SELECT b.* FROM (VALUES (1, 'SRID=32650;POINT(0 0)'::geometry, 'residential', 40.0, 4000.0),
-                                   (2, 'SRID=32650;POINT(400 0)'::geometry, 'residential', 60.0, 6000.0)) b (id, geom, use, households, floor_area)
-           CROSS JOIN (SELECT pg_temp.tick('res') AS ok OFFSET 0) t WHERE t.ok$q$ AS buildings,
-       $q$SELECT p.* FROM (VALUES (7, 'SRID=32650;POINT(200 0)'::geometry, 30)) p (id, geom, capacity)
-           CROSS JOIN (SELECT pg_temp.tick('fac') AS ok OFFSET 0) t WHERE t.ok$q$ AS lots;
 
 SELECT pg_temp.reset_ticks();
 SELECT count(*) FROM k_parking q, k_queries c, cp.parking_gap('kernel_street', q.buildings, q.lots, c.com);

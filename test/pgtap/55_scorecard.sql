@@ -222,7 +222,7 @@ CREATE TEMP TABLE h_settings AS SELECT jsonb_build_object(
   'buildings_sql', 'SELECT id, geom, ''residential'' AS use, households, NULL::float8 AS floor_area FROM pg_temp.h_res',
   'parking_sql', 'SELECT id, geom, capacity FROM pg_temp.h_lots') AS s;
 
-SET LOCAL track_functions = 'pl';
+SET LOCAL track_functions = 'all';   -- parking_gap is an SQL function, _parking_eval C
 SET LOCAL client_min_messages = warning;
 CREATE TEMP TABLE h_run AS SELECT * FROM cp.compute_indicators('2027-12-31', (SELECT s FROM h_settings));
 SELECT is((SELECT array_agg(action || ':' || community_id ORDER BY indicator, community_id) FROM h_run
