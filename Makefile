@@ -38,4 +38,4 @@ src/community_planning.o: $(EXTENSION).control
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 	  --inline-suppr --suppress=missingIncludeSystem --suppress=missingInclude \
-	  -D__GNUC__ -Dpg_attribute_noreturn\(\)=__attribute__\(\(noreturn\)\) -I src src/
+	  -D__GNUC__ -DCP_EXTENSION_VERSION='"$(EXTVERSION)"' -Dpg_attribute_noreturn\(\)=__attribute__\(\(noreturn\)\) -I src src/

@@ -96,19 +96,19 @@ split_facilities(const CpFacilities *f, CpNetwork *net, double max_snap, Categor
 	}
 	for (i = 0; i < f->n; i++)
 	{
-		Category   *c = &cats[f->category[i]];
+		Category   *cat = &cats[f->category[i]];
 
 		if ((i & 0xfff) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (!f->placed[i])
 			continue;
-		c->id[c->n] = f->id[i];
-		c->x[c->n] = f->x[i];
-		c->y[c->n] = f->y[i];
-		c->snap[c->n] = cp_snap_point(net, f->x[i], f->y[i], max_snap);
-		if (!c->snap[c->n].found)
+		cat->id[cat->n] = f->id[i];
+		cat->x[cat->n] = f->x[i];
+		cat->y[cat->n] = f->y[i];
+		cat->snap[cat->n] = cp_snap_point(net, f->x[i], f->y[i], max_snap);
+		if (!cat->snap[cat->n].found)
 			unsnapped++;
-		c->n++;
+		cat->n++;
 	}
 	return unsnapped;
 }

@@ -364,8 +364,6 @@ cp_units_read_facilities_quiet(const char *sql, int32 srid, char **codes, int nc
 							   char **known, int nknown, char **quiet, int nquiet,
 							   const char *amount_column, const char *amount_hint)
 {
-	CpColumn	cols[4] = {{"id", CP_COL_INT8, true}, {"category", CP_COL_TEXT, true},
-	{"geom", CP_COL_GEOMETRY, true}, {amount_column, CP_COL_FLOAT8, true}};
 	FacilityRead r = {0};
 	CpFacilities *f = palloc0(sizeof(CpFacilities));
 
@@ -391,6 +389,9 @@ cp_units_read_facilities_quiet(const char *sql, int32 srid, char **codes, int nc
 	f->y = palloc(sizeof(double) * r.cap);
 	PG_TRY();
 	{
+		CpColumn	cols[4] = {{"id", CP_COL_INT8, true}, {"category", CP_COL_TEXT, true},
+		{"geom", CP_COL_GEOMETRY, true}, {amount_column, CP_COL_FLOAT8, true}};
+
 		cp_read_query(sql, "facilities", cols, r.has_amount ? 4 : 3, read_facility_row, &r);
 	}
 	PG_CATCH();
