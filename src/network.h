@@ -155,6 +155,9 @@ extern void cp_network_check(const CpNetwork *net);
 /* network_snap.c */
 extern void cp_snap_grid_build(CpNetwork *net);
 extern CpSnap cp_snap_point(const CpNetwork *net, double x, double y, double max_dist);
+/* Many points, visited in grid order (cache-friendly); out[i] untouched where skip[i]. */
+extern void cp_snap_points(const CpNetwork *net, const double *x, const double *y, const bool *skip,
+						   uint32 n, double max_dist, CpSnap *out);
 extern bool cp_geom_point_in_srid(const uint8 *wkb, size_t len, int32 to_srid, double *x, double *y);
 extern bool cp_geom_to_network_point(const CpNetwork *net, const uint8 *wkb, size_t len,
 									 double *x, double *y);

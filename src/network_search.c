@@ -91,19 +91,32 @@ heap_pop(Heap *h)
 	return top;
 }
 
-float
-cp_piece_weight(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
+/* Inlined in the search loops (a call per relaxed piece showed in profiles). */
+static inline float
+piece_weight(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
 {
 	if (metric == CP_METRIC_DISTANCE)
 		return forward ? net->cost_fwd[piece] : net->cost_bwd[piece];
 	return forward ? net->time_fwd[piece] : net->time_bwd[piece];
 }
 
+static inline float
+piece_other(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
+{
+	return piece_weight(net, piece, forward,
+						metric == CP_METRIC_DISTANCE ? CP_METRIC_TIME : CP_METRIC_DISTANCE);
+}
+
+float
+cp_piece_weight(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
+{
+	return piece_weight(net, piece, forward, metric);
+}
+
 float
 cp_piece_other(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
 {
-	return cp_piece_weight(net, piece, forward,
-						   metric == CP_METRIC_DISTANCE ? CP_METRIC_TIME : CP_METRIC_DISTANCE);
+	return piece_other(net, piece, forward, metric);
 }
 
 /* Forget the last search: only touched nodes are reset. */
@@ -181,10 +194,10 @@ seed_point(CpNetwork *net, Heap *h, const CpSeed *seed, int k, double bound, CpM
 	double		f = seed->fraction;
 	/* toward: node -> seed. From the source that is forward along the piece. */
 	bool		src_dir_forward = toward;
-	float		ws = cp_piece_weight(net, p, src_dir_forward, metric);
-	float		os = cp_piece_other(net, p, src_dir_forward, metric);
-	float		wt = cp_piece_weight(net, p, !src_dir_forward, metric);
-	float		ot = cp_piece_other(net, p, !src_dir_forward, metric);
+	float		ws = piece_weight(net, p, src_dir_forward, metric);
+	float		os = piece_other(net, p, src_dir_forward, metric);
+	float		wt = piece_weight(net, p, !src_dir_forward, metric);
+	float		ot = piece_other(net, p, !src_dir_forward, metric);
 
 	/* a point at an end of the piece is that node, whichever way the piece is open */
 	if (f == 0)
@@ -262,11 +275,11 @@ cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k, double bound, 
 			uint32		v = u_is_target ? net->source[p] : net->target[p];
 			/* walking u -> v is forward when u is the source; reversed search walks v -> u */
 			bool		forward = toward_seeds ? u_is_target : !u_is_target;
-			float		w = cp_piece_weight(net, p, forward, metric);
+			float		w = piece_weight(net, p, forward, metric);
 
 			if (w < 0 || v == u)
 				continue;
-			offer(net, &h, v, it.key + w, it.secondary + cp_piece_other(net, p, forward, metric),
+			offer(net, &h, v, it.key + w, it.secondary + piece_other(net, p, forward, metric),
 				  it.origin, k, bound);
 		}
 	}
@@ -295,11 +308,17 @@ cp_search_trim(CpNetwork *net)
 	}
 }
 
-int
-cp_search_node_labels(const CpNetwork *net, uint32 node, const CpReach **labels)
+static inline int
+node_labels_of(const CpNetwork *net, uint32 node, const CpReach **labels)
 {
 	*labels = &net->space.labels[(Size) node * net->space.k];
 	return net->space.nsettled[node];
+}
+
+int
+cp_search_node_labels(const CpNetwork *net, uint32 node, const CpReach **labels)
+{
+	return node_labels_of(net, node, labels);
 }
 
 static int
@@ -359,7 +378,7 @@ static void
 via_node(const CpNetwork *net, uint32 node, double w, double ow, Candidates *c)
 {
 	const CpReach *labels;
-	int			cnt = cp_search_node_labels(net, node, &labels);
+	int			cnt = node_labels_of(net, node, &labels);
 	int			i;
 
 	for (i = 0; i < cnt; i++)
@@ -373,14 +392,14 @@ cp_search_reach_point(const CpNetwork *net, const CpSeed *seeds, int nseeds, uin
 {
 	/* toward: point -> source walks backward along the piece */
 	bool		to_source_forward = !toward_seeds;
-	float		ws = cp_piece_weight(net, piece, to_source_forward, metric);
-	float		os = cp_piece_other(net, piece, to_source_forward, metric);
-	float		wt = cp_piece_weight(net, piece, !to_source_forward, metric);
-	float		ot = cp_piece_other(net, piece, !to_source_forward, metric);
-	float		wf = cp_piece_weight(net, piece, true, metric);
-	float		of = cp_piece_other(net, piece, true, metric);
-	float		wb = cp_piece_weight(net, piece, false, metric);
-	float		ob = cp_piece_other(net, piece, false, metric);
+	float		ws = piece_weight(net, piece, to_source_forward, metric);
+	float		os = piece_other(net, piece, to_source_forward, metric);
+	float		wt = piece_weight(net, piece, !to_source_forward, metric);
+	float		ot = piece_other(net, piece, !to_source_forward, metric);
+	float		wf = piece_weight(net, piece, true, metric);
+	float		of = piece_other(net, piece, true, metric);
+	float		wb = piece_weight(net, piece, false, metric);
+	float		ob = piece_other(net, piece, false, metric);
 	CpReach		best;
 	Candidates	cand = {&best, 0, k == 1};
 	int			lo = 0,

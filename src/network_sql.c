@@ -170,6 +170,9 @@ typedef struct SnappedSet
 	int			cap;
 	int64	   *id;
 	CpSnap	   *snap;
+	double	   *x;				/* while reading: the point in the network's CRS */
+	double	   *y;
+	bool	   *missing;		/* no point (kept rows of targets) */
 	bool		keep_missing;	/* targets: a row without geometry still gets an answer */
 	int64		null_geoms;
 	int64		empty_geoms;
@@ -183,7 +186,9 @@ grow_set(SnappedSet *set)
 	{
 		set->cap *= 2;
 		set->id = repalloc_huge(set->id, sizeof(int64) * set->cap);
-		set->snap = repalloc_huge(set->snap, sizeof(CpSnap) * set->cap);
+		set->x = repalloc_huge(set->x, sizeof(double) * set->cap);
+		set->y = repalloc_huge(set->y, sizeof(double) * set->cap);
+		set->missing = repalloc_huge(set->missing, sizeof(bool) * set->cap);
 	}
 }
 
@@ -195,16 +200,15 @@ missing_row(SnappedSet *set, int64 id)
 		return;
 	grow_set(set);
 	set->id[set->n] = id;
-	memset(&set->snap[set->n], 0, sizeof(CpSnap));
+	set->missing[set->n] = true;
 	set->n++;
 }
 
+/* Rows are only read here; they are snapped together afterwards (snap_set). */
 static void
 read_point_row(const CpRowValue *v, void *arg)
 {
 	SnappedSet *set = arg;
-	double		x,
-				y;
 
 	if (v[0].isnull)
 		ereport(ERROR,
@@ -217,18 +221,34 @@ read_point_row(const CpRowValue *v, void *arg)
 		missing_row(set, v[0].i);
 		return;
 	}
-	if (!cp_geom_to_network_point(set->net, v[1].wkb, v[1].wkb_len, &x, &y))
+	grow_set(set);
+	if (!cp_geom_to_network_point(set->net, v[1].wkb, v[1].wkb_len, &set->x[set->n], &set->y[set->n]))
 	{
 		set->empty_geoms++;
 		missing_row(set, v[0].i);
 		return;
 	}
-	grow_set(set);
 	set->id[set->n] = v[0].i;
-	set->snap[set->n] = cp_snap_point(set->net, x, y, set->max_snap);
-	if (!set->snap[set->n].found)
-		set->unsnapped++;
+	set->missing[set->n] = false;
 	set->n++;
+}
+
+/* Snap every placed point in one pass over the grid; missing rows stay unsnapped. */
+static void
+snap_set(SnappedSet *set)
+{
+	int			i;
+
+	set->snap = palloc_extended(sizeof(CpSnap) * Max(set->n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	cp_snap_points(set->net, set->x, set->y, set->missing, set->n, set->max_snap, set->snap);
+	for (i = 0; i < set->n; i++)
+		if (!set->missing[i] && !set->snap[i].found)
+			set->unsnapped++;
+	pfree(set->x);
+	pfree(set->y);
+	pfree(set->missing);
+	set->x = set->y = NULL;
+	set->missing = NULL;
 }
 
 static void
@@ -242,9 +262,12 @@ read_points(SnappedSet *set, CpNetwork *net, const char *sql, const char *what, 
 	set->max_snap = max_snap;
 	set->cap = 256;
 	set->id = palloc(sizeof(int64) * set->cap);
-	set->snap = palloc(sizeof(CpSnap) * set->cap);
+	set->x = palloc(sizeof(double) * set->cap);
+	set->y = palloc(sizeof(double) * set->cap);
+	set->missing = palloc(sizeof(bool) * set->cap);
 	set->keep_missing = keep_missing;
 	cp_read_query(sql, what, cols, 2, read_point_row, set);
+	snap_set(set);
 	if (set->null_geoms + set->empty_geoms > 0)
 		ereport(NOTICE,
 				(errmsg("%s %lld %s with NULL or empty geometry",
