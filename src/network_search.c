@@ -233,10 +233,54 @@ all_settled(const CpSearchSpace *s, const uint32 *nodes, int n, int k)
 	return true;
 }
 
+/*
+ * The packed arcs of a direction and metric, in the order of the node's
+ * adjacency (so the search offers, and breaks ties, exactly as over the blob).
+ */
+static const CpSearchAdj *
+search_adj(CpNetwork *net, CpMetric metric, bool toward_seeds)
+{
+	CpSearchAdj *sa = &net->search_adj[metric == CP_METRIC_TIME][toward_seeds ? 1 : 0];
+	uint32	   *start;
+	CpSearchArc *arcs;
+	uint32		u,
+				a,
+				n = 0;
+
+	if (sa->start != NULL)
+		return sa;
+	start = MemoryContextAllocHuge(net->cxt, sizeof(uint32) * ((Size) net->nnodes + 1));
+	arcs = MemoryContextAllocHuge(net->cxt, sizeof(CpSearchArc) * Max((Size) net->adj_start[net->nnodes], 1));
+	for (u = 0; u < net->nnodes; u++)
+	{
+		if ((u & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		start[u] = n;
+		for (a = net->adj_start[u]; a < net->adj_start[u + 1]; a++)
+		{
+			uint32		p = net->adj[a] >> 1;
+			bool		u_is_target = net->adj[a] & 1;
+			uint32		v = u_is_target ? net->source[p] : net->target[p];
+			/* walking u -> v is forward when u is the source; reversed search walks v -> u */
+			bool		forward = toward_seeds ? u_is_target : !u_is_target;
+			float		w = piece_weight(net, p, forward, metric);
+
+			if (w < 0 || v == u)
+				continue;
+			arcs[n++] = (CpSearchArc) {v, w, piece_other(net, p, forward, metric)};
+		}
+	}
+	start[net->nnodes] = n;
+	sa->arcs = arcs;
+	sa->start = start;			/* last: an interrupted build is never used half done */
+	return sa;
+}
+
 void
 cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k, double bound, CpMetric metric,
 		  bool toward_seeds, const uint32 *stop_nodes, int nstop)
 {
+	const CpSearchAdj *sa = search_adj(net, metric, toward_seeds);
 	CpSearchSpace *s;
 	Heap		h;
 	int			i;
@@ -268,19 +312,11 @@ cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k, double bound, 
 		s->nsettled[u]++;
 		if (nstop > 0 && all_settled(s, stop_nodes, nstop, k))
 			break;				/* the destination's labels are final */
-		for (a = net->adj_start[u]; a < net->adj_start[u + 1]; a++)
+		for (a = sa->start[u]; a < sa->start[u + 1]; a++)
 		{
-			uint32		p = net->adj[a] >> 1;
-			bool		u_is_target = net->adj[a] & 1;
-			uint32		v = u_is_target ? net->source[p] : net->target[p];
-			/* walking u -> v is forward when u is the source; reversed search walks v -> u */
-			bool		forward = toward_seeds ? u_is_target : !u_is_target;
-			float		w = piece_weight(net, p, forward, metric);
+			const CpSearchArc *arc = &sa->arcs[a];
 
-			if (w < 0 || v == u)
-				continue;
-			offer(net, &h, v, it.key + w, it.secondary + piece_other(net, p, forward, metric),
-				  it.origin, k, bound);
+			offer(net, &h, arc->node, it.key + arc->w, it.secondary + arc->other, it.origin, k, bound);
 		}
 	}
 	pfree(h.items);

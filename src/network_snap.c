@@ -176,6 +176,18 @@ scan_cell(const CpNetwork *net, int32 cx, int32 cy, double x, double y, double *
 
 	if (cx < 0 || cy < 0 || cx >= g->nx || cy >= g->ny)
 		return;
+	if (best->found)
+	{
+		/* a segment nearer than the best has its nearest point in a cell nearer than that */
+		double		lx = g->x0 + cx * g->cell,
+					ly = g->y0 + cy * g->cell;
+		double		dx = Max(Max(lx - x, x - (lx + g->cell)), 0.0),
+					dy = Max(Max(ly - y, y - (ly + g->cell)), 0.0);
+		double		d = sqrt(dx * dx + dy * dy) - 1e-6 * g->cell;
+
+		if (d > 0 && d * d > *best2)
+			return;
+	}
 	c = (Size) cy * g->nx + cx;
 	for (i = g->cell_start[c]; i < g->cell_start[c + 1]; i++)
 	{
@@ -290,9 +302,9 @@ cell_key(const CpSnapGrid *g, double x, double y)
  * snaps read the same cells and vertices: in input order, a large set jumps
  * at random over an index bigger than the CPU caches.
  */
-static uint32 *
-snap_order(const CpNetwork *net, const double *x, const double *y, const bool *skip, uint32 n,
-		   uint32 *count)
+uint32 *
+cp_snap_order(const CpNetwork *net, const double *x, const double *y, const bool *skip, uint32 n,
+			  uint32 *count)
 {
 	const CpSnapGrid *g = &net->grid;
 	Size		ncells = (Size) g->nx * g->ny;
@@ -313,6 +325,7 @@ snap_order(const CpNetwork *net, const double *x, const double *y, const bool *s
 	for (i = 0; i < n; i++)
 		if (skip == NULL || !skip[i])
 			start[cell_key(g, x[i], y[i]) + 1]++;
+	CHECK_FOR_INTERRUPTS();
 	for (i = 0; i < ncells; i++)
 		start[i + 1] += start[i];
 	m = start[ncells];
@@ -333,17 +346,25 @@ cp_snap_points(const CpNetwork *net, const double *x, const double *y, const boo
 			   uint32 n, double max_dist, CpSnap *out)
 {
 	uint32		m;
-	uint32	   *order = snap_order(net, x, y, skip, n, &m);
+	uint32	   *order = cp_snap_order(net, x, y, skip, n, &m);
+	double	   *xs = palloc_extended(sizeof(double) * Max(m, 1), MCXT_ALLOC_HUGE);
+	double	   *ys = palloc_extended(sizeof(double) * Max(m, 1), MCXT_ALLOC_HUGE);
 	uint32		j;
 
+	/* gathered first: the snapping loop then reads its input in sequence */
 	for (j = 0; j < m; j++)
 	{
-		uint32		i = order[j];
-
+		xs[j] = x[order[j]];
+		ys[j] = y[order[j]];
+	}
+	for (j = 0; j < m; j++)
+	{
 		if ((j & 0xfff) == 0)
 			CHECK_FOR_INTERRUPTS();
-		out[i] = cp_snap_point(net, x[i], y[i], max_dist);
+		out[order[j]] = cp_snap_point(net, xs[j], ys[j], max_dist);
 	}
+	pfree(xs);
+	pfree(ys);
 	pfree(order);
 }
 
