@@ -200,6 +200,9 @@ typedef struct SnappedSet
 
 #define SET_NO_POINT PG_UINT32_MAX
 
+/* How far ahead a loop gathering from random places asks for its data. */
+#define PREFETCH_AHEAD 16
+
 static void
 grow_set(SnappedSet *set)
 {
@@ -272,6 +275,12 @@ snap_set(SnappedSet *set)
 	ys = palloc_extended(sizeof(double) * Max(set->m, 1), MCXT_ALLOC_HUGE);
 	for (j = 0; j < set->m; j++)
 	{
+		/* random reads: ask for them early (PREFETCH_AHEAD points ahead) */
+		if (j + PREFETCH_AHEAD < set->m)
+		{
+			__builtin_prefetch(&set->x[set->order[j + PREFETCH_AHEAD]]);
+			__builtin_prefetch(&set->y[set->order[j + PREFETCH_AHEAD]]);
+		}
 		set->rank[set->order[j]] = j;
 		xs[j] = set->x[set->order[j]];
 		ys[j] = set->y[set->order[j]];
@@ -496,6 +505,9 @@ cp_nearest_sql(PG_FUNCTION_ARGS)
 		int			n = 0;
 
 		CHECK_FOR_INTERRUPTS();	/* a target emits up to k rows */
+		if (batch && i + PREFETCH_AHEAD < targets.n &&
+			targets.rank[i + PREFETCH_AHEAD] != SET_NO_POINT)
+			__builtin_prefetch(&reach[(Size) targets.rank[i + PREFETCH_AHEAD] * k]);
 		if (t != SET_NO_POINT && batch)
 		{
 			r = &reach[(Size) t * k];
