@@ -320,6 +320,10 @@ cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k, double bound, 
 		s->nsettled[u]++;
 		if (nstop > 0 && all_settled(s, stop_nodes, nstop, k))
 			break;				/* the destination's labels are final */
+		/* the arcs' far ends are anywhere in memory: ask for all of them before the first offer */
+		for (a = sa->start[u]; a < sa->start[u + 1]; a++)
+			__builtin_prefetch(k == 1 ? (const void *) &s->tentative[sa->arcs[a].node] :
+							   (const void *) &s->nsettled[sa->arcs[a].node]);
 		for (a = sa->start[u]; a < sa->start[u + 1]; a++)
 		{
 			const CpSearchArc *arc = &sa->arcs[a];
