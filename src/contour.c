@@ -26,6 +26,7 @@
 #endif
 
 #include "miscadmin.h"
+#include "utils/hsearch.h"
 #include "utils/memutils.h"
 
 #include "contour.h"
@@ -38,10 +39,12 @@
 /*
  * GCC vectorizes the hot loops at -O2 only when asked (clang, for the JIT
  * bitcode, does anyway); on x86-64 the distance loop also gets an AVX2 clone,
- * chosen at load time. Never FMA: a fused multiply-add rounds differently.
+ * chosen at load time. Never FMA (fp-contract=off): a fused multiply-add
+ * rounds differently.
  */
 #if defined(__GNUC__) && !defined(__clang__)
-#define CP_VECTORIZE __attribute__((optimize("tree-vectorize", "vect-cost-model=dynamic", "no-trapping-math")))
+#define CP_VECTORIZE __attribute__((optimize("tree-vectorize", "vect-cost-model=dynamic", "no-trapping-math", \
+													"fp-contract=off")))
 #if defined(__x86_64__)
 #define CP_VECTORIZE_WIDE CP_VECTORIZE __attribute__((target_clones("avx2", "default")))
 #else
@@ -146,6 +149,180 @@ keep_nearer(float *restrict row, const double *restrict d2, int n, double limit2
 	}
 }
 
+/* The corners a segment's stamp covers: its box widened by the buffer, within the grid. */
+static void
+segment_box(const Grid *g, double ax, double ay, double bx, double by, double buffer,
+			int *i0, int *i1, int *j0, int *j1)
+{
+	*i0 = Max((int) floor((Min(ax, bx) - buffer - g->x0) / g->res), 0);
+	*i1 = Min((int) ceil((Max(ax, bx) + buffer - g->x0) / g->res), g->nx - 1);
+	*j0 = Max((int) floor((Min(ay, by) - buffer - g->y0) / g->res), 0);
+	*j1 = Min((int) ceil((Max(ay, by) + buffer - g->y0) / g->res), g->ny - 1);
+}
+
+/*
+ * Stamps shared by the contours of one call (CpStampCache). A corner's
+ * coordinates x0 + i * res do not depend on the grid when every such product
+ * and sum is exact (res a short binary fraction, e.g. 5 m for the default
+ * 25 m buffer): then a segment's squared distances, computed once on a
+ * global lattice, are those every grid would compute. The catchments of
+ * many facilities reach the same streets again and again.
+ */
+typedef struct StampKey
+{
+	double		ax,
+				ay,
+				bx,
+				by;
+} StampKey;
+
+typedef struct StampEntry
+{
+	StampKey	key;			/* hash key: the segment */
+	int32		I0,				/* global lattice index of the first corner */
+				J0,
+				w,				/* 0: not kept (the cache is full) */
+				h;
+	float	   *d2;				/* w * h: squared distance, +Infinity beyond the limit */
+} StampEntry;
+
+struct CpStampCache
+{
+	double		buffer;
+	double		res;
+	MemoryContext cxt;
+	HTAB	   *segments;
+	Size		bytes;
+};
+
+#define STAMP_CACHE_BYTES ((Size) 64 * 1024 * 1024)
+
+CpStampCache *
+cp_stamp_cache_create(double buffer, double resolution)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "cp contour stamps",
+											  ALLOCSET_DEFAULT_SIZES);
+	CpStampCache *c = MemoryContextAllocZero(cxt, sizeof(CpStampCache));
+	HASHCTL		ctl;
+
+	c->buffer = buffer;
+	c->res = resolution;
+	c->cxt = cxt;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(StampKey);
+	ctl.entrysize = sizeof(StampEntry);
+	ctl.hcxt = cxt;
+	c->segments = hash_create("cp contour stamps", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	return c;
+}
+
+void
+cp_stamp_cache_free(CpStampCache *cache)
+{
+	if (cache)
+		MemoryContextDelete(cache->cxt);
+}
+
+/* Whether origin + i * res is exactly (origin / res + i) * res for 0 <= i < n. */
+static bool
+lattice_exact(double res, double origin, int n)
+{
+	int			e;
+	double		mantissa = ldexp(frexp(res, &e), 24);
+	double		k = rint(origin / res);
+
+	return mantissa == rint(mantissa) && k * res == origin && fabs(k) + n < (double) (1 << 28);
+}
+
+/* Keep the smaller of each corner's value and a cached one (vector code). */
+static void CP_VECTORIZE
+keep_smaller(float *restrict row, const float *restrict d2, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		row[i] = d2[i] < row[i] ? d2[i] : row[i];
+}
+
+/* A segment's distances on the global lattice, a little beyond any grid's box of it. */
+static void
+stamp_fill(CpStampCache *c, StampEntry *e)
+{
+	double		ax = e->key.ax,
+				ay = e->key.ay,
+				bx = e->key.bx,
+				by = e->key.by;
+	double		dx = bx - ax,
+				dy = by - ay;
+	double		len2 = dx * dx + dy * dy;
+	double		limit2 = c->buffer * c->buffer * 1.44;
+	double		i0 = floor((Min(ax, bx) - c->buffer) / c->res) - 2,
+				i1 = ceil((Max(ax, bx) + c->buffer) / c->res) + 2,
+				j0 = floor((Min(ay, by) - c->buffer) / c->res) - 2,
+				j1 = ceil((Max(ay, by) + c->buffer) / c->res) + 2;
+	Size		size = (Size) ((i1 - i0 + 1) * (j1 - j0 + 1) * sizeof(float));
+	double	   *scratch;
+	int			i,
+				j;
+
+	e->w = 0;
+	if (fabs(i0) + fabs(i1) + fabs(j0) + fabs(j1) > (double) (1 << 28) ||
+		c->bytes + size > STAMP_CACHE_BYTES)
+		return;
+	e->I0 = (int32) i0;
+	e->J0 = (int32) j0;
+	e->h = (int32) (j1 - j0 + 1);
+	e->d2 = MemoryContextAlloc(c->cxt, size);
+	scratch = palloc(sizeof(double) * (Size) (i1 - i0 + 1));
+	if (!(len2 > 0))
+		len2 = 1;				/* as stamp_segment */
+	for (j = 0; j < e->h; j++)
+	{
+		float	   *row = e->d2 + (Size) j * (Size) (i1 - i0 + 1);
+
+		row_distances(scratch, e->I0, (int) (i1 - i0 + 1), 0.0, c->res, ax, ay, dx, dy, len2,
+					  (e->J0 + j) * c->res);
+		for (i = 0; i <= (int) (i1 - i0); i++)
+			row[i] = scratch[i] <= limit2 ? (float) scratch[i] : INFINITY;
+	}
+	pfree(scratch);
+	c->bytes += size;
+	e->w = (int32) (i1 - i0 + 1);
+}
+
+/*
+ * Stamp a segment from the cache; false when it cannot (then stamp_segment).
+ * The same minimum results: a corner keeps the least of its candidates'
+ * distances rounded to float, whatever their order.
+ */
+static bool
+stamp_cached(Grid *g, CpStampCache *c, int32 gi0, int32 gj0, double ax, double ay, double bx,
+			 double by, double buffer)
+{
+	StampKey	key = {ax, ay, bx, by};
+	bool		found;
+	StampEntry *e = hash_search(c->segments, &key, HASH_ENTER, &found);
+	int			i0,
+				i1,
+				j0,
+				j1,
+				j;
+
+	if (!found)
+		stamp_fill(c, e);
+	if (e->w == 0)
+		return false;
+	segment_box(g, ax, ay, bx, by, buffer, &i0, &i1, &j0, &j1);
+	if (i0 > i1 || j0 > j1)
+		return true;			/* nothing of it on this grid */
+	if (gi0 + i0 < e->I0 || gi0 + i1 >= e->I0 + e->w || gj0 + j0 < e->J0 || gj0 + j1 >= e->J0 + e->h)
+		return false;
+	for (j = j0; j <= j1; j++)
+		keep_smaller(g->d2 + (Size) j * g->nx + i0,
+					 e->d2 + (Size) (gj0 + j - e->J0) * e->w + (gi0 + i0 - e->I0), i1 - i0 + 1);
+	return true;
+}
+
 /* Squared distance of every corner near a segment, keeping the minimum. */
 static void
 stamp_segment(Grid *g, double ax, double ay, double bx, double by, double buffer)
@@ -153,17 +330,14 @@ stamp_segment(Grid *g, double ax, double ay, double bx, double by, double buffer
 	double		dx = bx - ax,
 				dy = by - ay;
 	double		len2 = dx * dx + dy * dy;
-	int			i0 = (int) floor((Min(ax, bx) - buffer - g->x0) / g->res);
-	int			i1 = (int) ceil((Max(ax, bx) + buffer - g->x0) / g->res);
-	int			j0 = (int) floor((Min(ay, by) - buffer - g->y0) / g->res);
-	int			j1 = (int) ceil((Max(ay, by) + buffer - g->y0) / g->res);
 	double		b2 = buffer * buffer;
-	int			j;
+	int			i0,
+				i1,
+				j0,
+				j1,
+				j;
 
-	i0 = Max(i0, 0);
-	j0 = Max(j0, 0);
-	i1 = Min(i1, g->nx - 1);
-	j1 = Min(j1, g->ny - 1);
+	segment_box(g, ax, ay, bx, by, buffer, &i0, &i1, &j0, &j1);
 	/* a point: t = 0, which is the segment with dx = dy = 0 and any len2 > 0 */
 	if (!(len2 > 0))
 		len2 = 1;
@@ -207,12 +381,22 @@ corner_values(float *restrict d2, uint8 *restrict in, Size n, double buffer)
 	for (; k + 4 <= n; k += 4)
 	{
 		__m128		x = _mm_loadu_ps(d2 + k);
-		__m128		lo = _mm_cvtpd_ps(_mm_sub_pd(b, _mm_sqrt_pd(_mm_cvtps_pd(x))));
-		__m128		hi = _mm_cvtpd_ps(_mm_sub_pd(b, _mm_sqrt_pd(_mm_cvtps_pd(_mm_movehl_ps(x, x)))));
-		__m128		v = _mm_movelh_ps(lo, hi);
 		__m128		m = _mm_cmpeq_ps(x, inf);
+		__m128		lo,
+					hi,
+					v;
 		int			bits;
 
+		if (_mm_movemask_ps(m) == 0xf)
+		{
+			/* four corners far from every segment (most of a grid): no square roots */
+			_mm_storeu_ps(d2 + k, far);
+			memset(in + k, 0, 4);
+			continue;
+		}
+		lo = _mm_cvtpd_ps(_mm_sub_pd(b, _mm_sqrt_pd(_mm_cvtps_pd(x))));
+		hi = _mm_cvtpd_ps(_mm_sub_pd(b, _mm_sqrt_pd(_mm_cvtps_pd(_mm_movehl_ps(x, x)))));
+		v = _mm_movelh_ps(lo, hi);
 		v = _mm_or_ps(_mm_and_ps(m, far), _mm_andnot_ps(m, v));
 		m = _mm_cmpeq_ps(v, zero);
 		v = _mm_or_ps(_mm_and_ps(m, tiny), _mm_andnot_ps(m, v));
@@ -563,6 +747,13 @@ bytea *
 cp_contour_buffer(const CpSegments *segs, double buffer, double resolution, int32 srid,
 				  double *area)
 {
+	return cp_contour_buffer_cached(segs, buffer, resolution, srid, area, NULL);
+}
+
+bytea *
+cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolution, int32 srid,
+						 double *area, CpStampCache *cache)
+{
 	double		minx = INFINITY,
 				miny = INFINITY,
 				maxx = -INFINITY,
@@ -623,11 +814,17 @@ cp_contour_buffer(const CpSegments *segs, double buffer, double resolution, int3
 		CHECK_FOR_INTERRUPTS();
 		fill_infinity(g.d2 + k, Min(CONTOUR_SLICE, ncorners - k));
 	}
+	if (cache && !(cache->res == g.res && cache->buffer == buffer &&
+				   lattice_exact(g.res, g.x0, g.nx) && lattice_exact(g.res, g.y0, g.ny)))
+		cache = NULL;
 	for (s = 0; s < segs->n; s++)
 	{
 		if ((s & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
-		stamp_segment(&g, segs->x0[s], segs->y0[s], segs->x1[s], segs->y1[s], buffer);
+		if (cache == NULL ||
+			!stamp_cached(&g, cache, (int32) rint(g.x0 / g.res), (int32) rint(g.y0 / g.res),
+						  segs->x0[s], segs->y0[s], segs->x1[s], segs->y1[s], buffer))
+			stamp_segment(&g, segs->x0[s], segs->y0[s], segs->x1[s], segs->y1[s], buffer);
 	}
 	g.val = g.d2;				/* in place: buffer - distance, never exactly 0 */
 	g.in = palloc_extended(ncorners + 8, MCXT_ALLOC_HUGE);

@@ -30,4 +30,16 @@ extern void cp_segments_add(CpSegments *s, double x0, double y0, double x1, doub
 extern bytea *cp_contour_buffer(const CpSegments *segs, double buffer, double resolution,
 								int32 srid, double *area);
 
+/*
+ * Segment stamps shared by the contours of one call (same buffer and
+ * resolution): many catchments reach the same streets. Used only where a
+ * corner's coordinates are exact on one global lattice, so the result is
+ * exactly that of cp_contour_buffer. Memory goes with the cache (64 MB at most).
+ */
+typedef struct CpStampCache CpStampCache;
+extern CpStampCache *cp_stamp_cache_create(double buffer, double resolution);
+extern void cp_stamp_cache_free(CpStampCache *cache);
+extern bytea *cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolution,
+									   int32 srid, double *area, CpStampCache *cache);
+
 #endif
