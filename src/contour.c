@@ -418,17 +418,6 @@ corner_values(float *restrict d2, uint8 *restrict in, Size n, double buffer)
 	}
 }
 
-/* Whether eight links in a row are all negative (no crossing starts there). */
-static inline bool
-all_negative8(const int32 *v)
-{
-	uint64		w[4];
-
-	memcpy(w, v, sizeof(w));
-	return ((w[0] & w[1] & w[2] & w[3]) & UINT64CONST(0x8000000080000000)) ==
-		UINT64CONST(0x8000000080000000);
-}
-
 /* Crossing point on grid edge 'e' (2 * corner + 0 horizontal / 1 vertical). */
 static void
 crossing_point(const Grid *g, int64 e, double *x, double *y)
@@ -459,7 +448,7 @@ crossing_point(const Grid *g, int64 e, double *x, double *y)
  * top (i,j+1)h, left (i,j)v. Segments run with the inside on the right.
  */
 static void
-march(const Grid *g, int32 *next)
+march(const Grid *g, int32 *next, uint8 *linked)
 {
 	int			i,
 				j;
@@ -499,7 +488,7 @@ march(const Grid *g, int32 *next)
 			in3 = g->in[c + g->nx];
 			code = in0 | (in1 << 1) | (in2 << 2) | (in3 << 3);
 
-#define LINK(from, to) (next[(from)] = (int32) (to))
+#define LINK(from, to) (next[(from)] = (int32) (to), linked[(from) >> 3] = 1)
 			switch (code)
 			{
 				case 0:
@@ -764,6 +753,7 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 				npts = 0,
 				cap_pts = 1024;
 	int32	   *next;
+	uint8	   *linked;
 	int			s;
 	int32		nrings = 0,
 				cap_rings = 64,
@@ -837,7 +827,9 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 
 	next = palloc_extended(sizeof(int32) * 2 * ncorners, MCXT_ALLOC_HUGE);
 	memset(next, 0xff, sizeof(int32) * 2 * ncorners);
-	march(&g, next);
+	/* one byte per eight edges: whether any of them got a link (the ring scan skips the rest) */
+	linked = palloc_extended(2 * ncorners / 8 + 16, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	march(&g, next, linked);
 
 	/* chain crossings into closed rings; visited edges keep their ring (horizontal) or -1 */
 	rings = palloc(sizeof(Ring) * cap_rings);
@@ -851,11 +843,22 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 
 		if ((k & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
-		/* most edges carry no crossing: skip them eight at a time (all eight negative) */
-		if ((k & 7) == 0 && k + 8 <= 2 * ncorners && all_negative8(next + k))
+		/* most edges carry no crossing: skip 64 or 8 of them at a time */
+		if ((k & 7) == 0)
 		{
-			k += 7;
-			continue;
+			uint64		groups;
+
+			memcpy(&groups, linked + (k >> 3), sizeof(groups));
+			if (groups == 0 && k + 64 <= 2 * ncorners)
+			{
+				k += 63;
+				continue;
+			}
+			if (linked[k >> 3] == 0)
+			{
+				k += 7;
+				continue;
+			}
 		}
 		if (next[k] < 0)
 			continue;
@@ -913,6 +916,7 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 	}
 	assign_holes(&g, next, rings, nrings, xs, ys);
 	pfree(next);
+	pfree(linked);
 	pfree(g.d2);
 	pfree(g.in);
 	pfree(g.scratch);
