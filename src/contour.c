@@ -443,6 +443,21 @@ crossing_point(const Grid *g, int64 e, double *x, double *y)
 }
 
 /*
+ * The links of eight edges are set up (all -1) when the first of them is
+ * linked or linked to: the ring scan reads only such groups, and the rest of
+ * the array is never touched (a catchment's grid is mostly without contour).
+ */
+static inline void
+link_group(int32 *next, uint8 *linked, int64 edge)
+{
+	if (!linked[edge >> 3])
+	{
+		memset(next + (edge & ~(int64) 7), 0xff, 8 * sizeof(int32));
+		linked[edge >> 3] = 1;
+	}
+}
+
+/*
  * Marching squares. Corners of cell (i, j): 0 = (i, j), 1 = (i+1, j),
  * 2 = (i+1, j+1), 3 = (i, j+1); edges: bottom (i,j)h, right (i+1,j)v,
  * top (i,j+1)h, left (i,j)v. Segments run with the inside on the right.
@@ -488,7 +503,8 @@ march(const Grid *g, int32 *next, uint8 *linked)
 			in3 = g->in[c + g->nx];
 			code = in0 | (in1 << 1) | (in2 << 2) | (in3 << 3);
 
-#define LINK(from, to) (next[(from)] = (int32) (to), linked[(from) >> 3] = 1)
+#define LINK(from, to) (link_group(next, linked, (from)), link_group(next, linked, (to)), \
+						next[(from)] = (int32) (to))
 			switch (code)
 			{
 				case 0:
@@ -825,8 +841,8 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 	}
 	memset(g.in + ncorners, 0, 8);
 
-	next = palloc_extended(sizeof(int32) * 2 * ncorners, MCXT_ALLOC_HUGE);
-	memset(next, 0xff, sizeof(int32) * 2 * ncorners);
+	/* set up eight edges at a time by march() where it links them (link_group) */
+	next = palloc_extended(sizeof(int32) * (2 * ncorners + 8), MCXT_ALLOC_HUGE);
 	/* one byte per eight edges: whether any of them got a link (the ring scan skips the rest) */
 	linked = palloc_extended(2 * ncorners / 8 + 16, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	march(&g, next, linked);
