@@ -26,6 +26,7 @@
 #endif
 
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
@@ -463,7 +464,7 @@ link_group(int32 *next, uint8 *linked, int64 edge)
  * top (i,j+1)h, left (i,j)v. Segments run with the inside on the right.
  */
 static void
-march(const Grid *g, int32 *next, uint8 *linked)
+march(const Grid *g, int32 *next, uint8 *linked, uint8 *starts)
 {
 	int			i,
 				j;
@@ -504,7 +505,7 @@ march(const Grid *g, int32 *next, uint8 *linked)
 			code = in0 | (in1 << 1) | (in2 << 2) | (in3 << 3);
 
 #define LINK(from, to) (link_group(next, linked, (from)), link_group(next, linked, (to)), \
-						next[(from)] = (int32) (to))
+						starts[(from) >> 3] |= (uint8) (1 << ((from) & 7)), next[(from)] = (int32) (to))
 			switch (code)
 			{
 				case 0:
@@ -720,6 +721,37 @@ assign_holes(const Grid *g, const int32 *next, Ring *rings, int32 nrings,
 	pfree(shell_of);
 }
 
+/*
+ * The first edge from k on (below n) that a link starts from: most of a grid
+ * has none, skipped 64 edges at a time. Checks for interrupts as it goes.
+ */
+static Size
+next_start(const uint8 *starts, Size k, Size n)
+{
+	Size		group = k >> 3;
+	uint32		bits = starts[group] & (0xffu << (k & 7));
+	Size		scanned = 0;
+
+	while (bits == 0)
+	{
+		uint64		eight;
+
+		group++;
+		if (group * 8 >= n)
+			return n;
+		if ((++scanned & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		memcpy(&eight, starts + group, sizeof(eight));
+		if (eight == 0)
+		{
+			group += 7;
+			continue;
+		}
+		bits = starts[group];
+	}
+	return Min(group * 8 + pg_rightmost_one_pos32(bits), n);
+}
+
 /* Little-endian (NDR) writers for the EWKB output. */
 static inline char *
 put_uint32(char *p, uint32 v)
@@ -770,6 +802,7 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 				cap_pts = 1024;
 	int32	   *next;
 	uint8	   *linked;
+	uint8	   *starts;
 	int			s;
 	int32		nrings = 0,
 				cap_rings = 64,
@@ -843,41 +876,25 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 
 	/* set up eight edges at a time by march() where it links them (link_group) */
 	next = palloc_extended(sizeof(int32) * (2 * ncorners + 8), MCXT_ALLOC_HUGE);
-	/* one byte per eight edges: whether any of them got a link (the ring scan skips the rest) */
+	/* per eight edges: whether they are set up, and which of them a link starts from */
 	linked = palloc_extended(2 * ncorners / 8 + 16, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	march(&g, next, linked);
+	starts = palloc_extended(2 * ncorners / 8 + 16, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	march(&g, next, linked, starts);
 
 	/* chain crossings into closed rings; visited edges keep their ring (horizontal) or -1 */
 	rings = palloc(sizeof(Ring) * cap_rings);
 	xs = palloc_extended(sizeof(double) * cap_pts, MCXT_ALLOC_HUGE);
 	ys = palloc_extended(sizeof(double) * cap_pts, MCXT_ALLOC_HUGE);
-	for (k = 0; k < 2 * ncorners; k++)
+	/* rings start in edge order, at the edges march() linked from (starts) */
+	for (k = next_start(starts, 0, 2 * ncorners); k < 2 * ncorners;
+		 k = next_start(starts, k + 1, 2 * ncorners))
 	{
 		int64		e = (int64) k;
 		Ring	   *ring;
 		Size		p;
 
-		if ((k & 0xffff) == 0)
-			CHECK_FOR_INTERRUPTS();
-		/* most edges carry no crossing: skip 64 or 8 of them at a time */
-		if ((k & 7) == 0)
-		{
-			uint64		groups;
-
-			memcpy(&groups, linked + (k >> 3), sizeof(groups));
-			if (groups == 0 && k + 64 <= 2 * ncorners)
-			{
-				k += 63;
-				continue;
-			}
-			if (linked[k >> 3] == 0)
-			{
-				k += 7;
-				continue;
-			}
-		}
 		if (next[k] < 0)
-			continue;
+			continue;			/* on a ring already */
 		if (nrings == cap_rings)
 		{
 			if (cap_rings >= PG_INT32_MAX / 2)
@@ -933,6 +950,7 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 	assign_holes(&g, next, rings, nrings, xs, ys);
 	pfree(next);
 	pfree(linked);
+	pfree(starts);
 	pfree(g.d2);
 	pfree(g.in);
 	pfree(g.scratch);
