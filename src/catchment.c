@@ -157,8 +157,10 @@ sink_add(StretchSink *sink, const CpNetwork *net, uint32 p, double a, double b)
 
 	if (!sink->to_geos)
 	{
+		/* a whole piece is the same run of segments whenever it is reached: tagged, shared */
 		for (i = 0; i + 1 < n; i++)
-			cp_segments_add(&sink->segs, sink->xs[i], sink->ys[i], sink->xs[i + 1], sink->ys[i + 1]);
+			cp_segments_add_tagged(&sink->segs, sink->xs[i], sink->ys[i], sink->xs[i + 1],
+								   sink->ys[i + 1], (a == 0 && b == 1) ? (int64) p : -1);
 		return;
 	}
 	{
@@ -412,6 +414,7 @@ contour_for(const CpNetwork *net, const CpSeed *seed, double cutoff, const Catch
 	pfree(sink.segs.y0);
 	pfree(sink.segs.x1);
 	pfree(sink.segs.y1);
+	pfree(sink.segs.tag);
 	pfree(sink.xs);
 	pfree(sink.ys);
 	return ewkb;

@@ -65,10 +65,17 @@ cp_segments_init(CpSegments *s)
 	s->y0 = palloc(sizeof(double) * s->cap);
 	s->x1 = palloc(sizeof(double) * s->cap);
 	s->y1 = palloc(sizeof(double) * s->cap);
+	s->tag = palloc(sizeof(int64) * s->cap);
 }
 
 void
 cp_segments_add(CpSegments *s, double x0, double y0, double x1, double y1)
+{
+	cp_segments_add_tagged(s, x0, y0, x1, y1, -1);
+}
+
+void
+cp_segments_add_tagged(CpSegments *s, double x0, double y0, double x1, double y1, int64 tag)
 {
 	if (s->n == s->cap)
 	{
@@ -77,11 +84,13 @@ cp_segments_add(CpSegments *s, double x0, double y0, double x1, double y1)
 		s->y0 = repalloc_huge(s->y0, sizeof(double) * s->cap);
 		s->x1 = repalloc_huge(s->x1, sizeof(double) * s->cap);
 		s->y1 = repalloc_huge(s->y1, sizeof(double) * s->cap);
+		s->tag = repalloc_huge(s->tag, sizeof(int64) * s->cap);
 	}
 	s->x0[s->n] = x0;
 	s->y0[s->n] = y0;
 	s->x1[s->n] = x1;
 	s->y1[s->n] = y1;
+	s->tag[s->n] = tag;
 	s->n++;
 }
 
@@ -165,26 +174,21 @@ segment_box(const Grid *g, double ax, double ay, double bx, double by, double bu
  * Stamps shared by the contours of one call (CpStampCache). A corner's
  * coordinates x0 + i * res do not depend on the grid when every such product
  * and sum is exact (res a short binary fraction, e.g. 5 m for the default
- * 25 m buffer): then a segment's squared distances, computed once on a
- * global lattice, are those every grid would compute. The catchments of
- * many facilities reach the same streets again and again.
+ * 25 m buffer): then the squared distances of a run of segments, computed
+ * once on a global lattice, are those every grid would compute. The
+ * catchments of many facilities reach the same whole pieces again and again.
  */
-typedef struct StampKey
-{
-	double		ax,
-				ay,
-				bx,
-				by;
-} StampKey;
-
 typedef struct StampEntry
 {
-	StampKey	key;			/* hash key: the segment */
+	int64		tag;			/* hash key: the run (a whole piece) */
+	int32		nsegs;			/* 0: not kept (the cache is full, or too far out) */
+	double		ax,				/* the run's first point, checked on use */
+				ay;
 	int32		I0,				/* global lattice index of the first corner */
 				J0,
-				w,				/* 0: not kept (the cache is full) */
+				w,
 				h;
-	float	   *d2;				/* w * h: squared distance, +Infinity beyond the limit */
+	float	   *d2;				/* w * h: least squared distance, +Infinity beyond the limit */
 } StampEntry;
 
 struct CpStampCache
@@ -192,11 +196,12 @@ struct CpStampCache
 	double		buffer;
 	double		res;
 	MemoryContext cxt;
-	HTAB	   *segments;
+	HTAB	   *runs;
 	Size		bytes;
 };
 
 #define STAMP_CACHE_BYTES ((Size) 64 * 1024 * 1024)
+#define STAMP_MAX_INDEX ((double) (1 << 28))
 
 CpStampCache *
 cp_stamp_cache_create(double buffer, double resolution)
@@ -210,10 +215,10 @@ cp_stamp_cache_create(double buffer, double resolution)
 	c->res = resolution;
 	c->cxt = cxt;
 	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(StampKey);
+	ctl.keysize = sizeof(int64);
 	ctl.entrysize = sizeof(StampEntry);
 	ctl.hcxt = cxt;
-	c->segments = hash_create("cp contour stamps", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	c->runs = hash_create("cp contour stamps", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	return c;
 }
 
@@ -232,7 +237,18 @@ lattice_exact(double res, double origin, int n)
 	double		mantissa = ldexp(frexp(res, &e), 24);
 	double		k = rint(origin / res);
 
-	return mantissa == rint(mantissa) && k * res == origin && fabs(k) + n < (double) (1 << 28);
+	return mantissa == rint(mantissa) && k * res == origin && fabs(k) + n < STAMP_MAX_INDEX;
+}
+
+/* A segment's box on the global lattice (what a grid's box is, rounding aside). */
+static void
+global_box(double res, double ax, double ay, double bx, double by, double buffer,
+		   double *i0, double *i1, double *j0, double *j1)
+{
+	*i0 = floor((Min(ax, bx) - buffer) / res);
+	*i1 = ceil((Max(ax, bx) + buffer) / res);
+	*j0 = floor((Min(ay, by) - buffer) / res);
+	*j1 = ceil((Max(ay, by) + buffer) / res);
 }
 
 /* Keep the smaller of each corner's value and a cached one (vector code). */
@@ -245,82 +261,128 @@ keep_smaller(float *restrict row, const float *restrict d2, int n)
 		row[i] = d2[i] < row[i] ? d2[i] : row[i];
 }
 
-/* A segment's distances on the global lattice, a little beyond any grid's box of it. */
+/*
+ * The least squared distance of every corner to segments [s, s + n) of segs,
+ * each over its global box, as stamp_segment would compute them: a corner
+ * keeps the least of its candidates' distances rounded to float, whatever the
+ * order, and only candidates within the limit.
+ */
 static void
-stamp_fill(CpStampCache *c, StampEntry *e)
+stamp_fill(CpStampCache *c, StampEntry *e, const CpSegments *segs, int s, int n)
 {
-	double		ax = e->key.ax,
-				ay = e->key.ay,
-				bx = e->key.bx,
-				by = e->key.by;
-	double		dx = bx - ax,
-				dy = by - ay;
-	double		len2 = dx * dx + dy * dy;
 	double		limit2 = c->buffer * c->buffer * 1.44;
-	double		i0 = floor((Min(ax, bx) - c->buffer) / c->res) - 2,
-				i1 = ceil((Max(ax, bx) + c->buffer) / c->res) + 2,
-				j0 = floor((Min(ay, by) - c->buffer) / c->res) - 2,
-				j1 = ceil((Max(ay, by) + c->buffer) / c->res) + 2;
-	Size		size = (Size) ((i1 - i0 + 1) * (j1 - j0 + 1) * sizeof(float));
+	double		i0 = INFINITY,
+				i1 = -INFINITY,
+				j0 = INFINITY,
+				j1 = -INFINITY;
 	double	   *scratch;
-	int			i,
-				j;
+	Size		size;
+	int			t;
 
-	e->w = 0;
-	if (fabs(i0) + fabs(i1) + fabs(j0) + fabs(j1) > (double) (1 << 28) ||
+	for (t = s; t < s + n; t++)
+	{
+		double		a0,
+					a1,
+					b0,
+					b1;
+
+		global_box(c->res, segs->x0[t], segs->y0[t], segs->x1[t], segs->y1[t], c->buffer,
+				   &a0, &a1, &b0, &b1);
+		i0 = Min(i0, a0);
+		i1 = Max(i1, a1);
+		j0 = Min(j0, b0);
+		j1 = Max(j1, b1);
+	}
+	size = (Size) ((i1 - i0 + 1) * (j1 - j0 + 1) * sizeof(float));
+	e->nsegs = 0;
+	if (Max(fabs(i0), fabs(i1)) + Max(fabs(j0), fabs(j1)) >= STAMP_MAX_INDEX ||
 		c->bytes + size > STAMP_CACHE_BYTES)
 		return;
 	e->I0 = (int32) i0;
 	e->J0 = (int32) j0;
+	e->w = (int32) (i1 - i0 + 1);
 	e->h = (int32) (j1 - j0 + 1);
 	e->d2 = MemoryContextAlloc(c->cxt, size);
-	scratch = palloc(sizeof(double) * (Size) (i1 - i0 + 1));
-	if (!(len2 > 0))
-		len2 = 1;				/* as stamp_segment */
-	for (j = 0; j < e->h; j++)
+	for (t = 0; t < e->w * e->h; t++)
+		e->d2[t] = INFINITY;
+	scratch = palloc(sizeof(double) * e->w);
+	for (t = s; t < s + n; t++)
 	{
-		float	   *row = e->d2 + (Size) j * (Size) (i1 - i0 + 1);
+		double		ax = segs->x0[t],
+					ay = segs->y0[t],
+					dx = segs->x1[t] - ax,
+					dy = segs->y1[t] - ay;
+		double		len2 = dx * dx + dy * dy;
+		double		a0,
+					a1,
+					b0,
+					b1;
+		int			i,
+					j;
 
-		row_distances(scratch, e->I0, (int) (i1 - i0 + 1), 0.0, c->res, ax, ay, dx, dy, len2,
-					  (e->J0 + j) * c->res);
-		for (i = 0; i <= (int) (i1 - i0); i++)
-			row[i] = scratch[i] <= limit2 ? (float) scratch[i] : INFINITY;
+		global_box(c->res, ax, ay, segs->x1[t], segs->y1[t], c->buffer, &a0, &a1, &b0, &b1);
+		if (!(len2 > 0))
+			len2 = 1;			/* as stamp_segment */
+		for (j = (int) b0; j <= (int) b1; j++)
+		{
+			float	   *row = e->d2 + (Size) (j - e->J0) * e->w + ((int) a0 - e->I0);
+
+			/* x0 + (i0 + i) * res with x0 = 0: the exact lattice coordinate */
+			row_distances(scratch, (int) a0, (int) (a1 - a0 + 1), 0.0, c->res, ax, ay, dx, dy, len2,
+						  j * c->res);
+			for (i = 0; i <= (int) (a1 - a0); i++)
+			{
+				float		v = scratch[i] <= limit2 ? (float) scratch[i] : INFINITY;
+
+				row[i] = v < row[i] ? v : row[i];
+			}
+		}
 	}
 	pfree(scratch);
 	c->bytes += size;
-	e->w = (int32) (i1 - i0 + 1);
+	e->ax = segs->x0[s];
+	e->ay = segs->y0[s];
+	e->nsegs = n;
 }
 
 /*
- * Stamp a segment from the cache; false when it cannot (then stamp_segment).
- * The same minimum results: a corner keeps the least of its candidates'
- * distances rounded to float, whatever their order.
+ * Stamp the run [s, s + n) of one tag from the cache; false when it cannot
+ * (then each segment is stamped on its own). It can when every segment's box
+ * on this grid is its global box, so each corner has the same candidates.
  */
 static bool
-stamp_cached(Grid *g, CpStampCache *c, int32 gi0, int32 gj0, double ax, double ay, double bx,
-			 double by, double buffer)
+stamp_cached(Grid *g, CpStampCache *c, int32 gi0, int32 gj0, const CpSegments *segs, int s, int n,
+			 double buffer)
 {
-	StampKey	key = {ax, ay, bx, by};
 	bool		found;
-	StampEntry *e = hash_search(c->segments, &key, HASH_ENTER, &found);
-	int			i0,
+	StampEntry *e = hash_search(c->runs, &segs->tag[s], HASH_ENTER, &found);
+	int			t,
+				j,
+				i0,
 				i1,
 				j0,
-				j1,
-				j;
+				j1;
 
 	if (!found)
-		stamp_fill(c, e);
-	if (e->w == 0)
+		stamp_fill(c, e, segs, s, n);
+	if (e->nsegs != n || e->ax != segs->x0[s] || e->ay != segs->y0[s])
 		return false;
-	segment_box(g, ax, ay, bx, by, buffer, &i0, &i1, &j0, &j1);
-	if (i0 > i1 || j0 > j1)
-		return true;			/* nothing of it on this grid */
-	if (gi0 + i0 < e->I0 || gi0 + i1 >= e->I0 + e->w || gj0 + j0 < e->J0 || gj0 + j1 >= e->J0 + e->h)
-		return false;
-	for (j = j0; j <= j1; j++)
-		keep_smaller(g->d2 + (Size) j * g->nx + i0,
-					 e->d2 + (Size) (gj0 + j - e->J0) * e->w + (gi0 + i0 - e->I0), i1 - i0 + 1);
+	for (t = s; t < s + n; t++)
+	{
+		double		a0,
+					a1,
+					b0,
+					b1;
+
+		segment_box(g, segs->x0[t], segs->y0[t], segs->x1[t], segs->y1[t], buffer, &i0, &i1, &j0, &j1);
+		global_box(c->res, segs->x0[t], segs->y0[t], segs->x1[t], segs->y1[t], buffer, &a0, &a1, &b0, &b1);
+		if (gi0 + i0 != a0 || gi0 + i1 != a1 || gj0 + j0 != b0 || gj0 + j1 != b1)
+			return false;
+	}
+	/* the union of the boxes: inside the grid, as each of them is */
+	for (j = 0; j < e->h; j++)
+		keep_smaller(g->d2 + (Size) (e->J0 + j - gj0) * g->nx + (e->I0 - gi0),
+					 e->d2 + (Size) j * e->w, e->w);
 	return true;
 }
 
@@ -856,14 +918,24 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 	if (cache && !(cache->res == g.res && cache->buffer == buffer &&
 				   lattice_exact(g.res, g.x0, g.nx) && lattice_exact(g.res, g.y0, g.ny)))
 		cache = NULL;
-	for (s = 0; s < segs->n; s++)
+	for (s = 0; s < segs->n;)
 	{
+		int			run = 1;
+
 		if ((s & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (cache == NULL ||
+		while (s + run < segs->n && segs->tag[s] >= 0 && segs->tag[s + run] == segs->tag[s])
+			run++;
+		if (cache == NULL || segs->tag[s] < 0 ||
 			!stamp_cached(&g, cache, (int32) rint(g.x0 / g.res), (int32) rint(g.y0 / g.res),
-						  segs->x0[s], segs->y0[s], segs->x1[s], segs->y1[s], buffer))
-			stamp_segment(&g, segs->x0[s], segs->y0[s], segs->x1[s], segs->y1[s], buffer);
+						  segs, s, run, buffer))
+		{
+			int			t;
+
+			for (t = s; t < s + run; t++)
+				stamp_segment(&g, segs->x0[t], segs->y0[t], segs->x1[t], segs->y1[t], buffer);
+		}
+		s += run;
 	}
 	g.val = g.d2;				/* in place: buffer - distance, never exactly 0 */
 	g.in = palloc_extended(ncorners + 8, MCXT_ALLOC_HUGE);
