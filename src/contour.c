@@ -200,6 +200,7 @@ struct CpStampCache
 	Size		bytes;
 };
 
+/* at most this, and a quarter of community_planning.max_call_memory */
 #define STAMP_CACHE_BYTES ((Size) 64 * 1024 * 1024)
 #define STAMP_MAX_INDEX ((double) (1 << 28))
 
@@ -296,8 +297,8 @@ stamp_fill(CpStampCache *c, StampEntry *e, const CpSegments *segs, int s, int n)
 	size = (Size) ((i1 - i0 + 1) * (j1 - j0 + 1) * sizeof(float));
 	e->nsegs = 0;
 	if (Max(fabs(i0), fabs(i1)) + Max(fabs(j0), fabs(j1)) >= STAMP_MAX_INDEX ||
-		c->bytes + size > STAMP_CACHE_BYTES)
-		return;
+		c->bytes + size > Min(STAMP_CACHE_BYTES, (Size) cp_max_call_memory_mb * 1024 * 1024 / 4))
+		return;					/* full: the rest is stamped grid by grid */
 	e->I0 = (int32) i0;
 	e->J0 = (int32) j0;
 	e->w = (int32) (i1 - i0 + 1);
