@@ -191,6 +191,17 @@ typedef struct StampEntry
 	float	   *d2;				/* w * h: least squared distance, +Infinity beyond the limit */
 } StampEntry;
 
+/* Working arrays a contour borrows from the cache: one lattice's worth, kept between contours. */
+typedef enum
+{
+	BUF_D2,
+	BUF_IN,
+	BUF_NEXT,
+	BUF_LINKED,
+	BUF_STARTS,
+	NUM_BUFS
+} ContourBuf;
+
 struct CpStampCache
 {
 	double		buffer;
@@ -198,6 +209,8 @@ struct CpStampCache
 	MemoryContext cxt;
 	HTAB	   *runs;
 	Size		bytes;
+	void	   *buf[NUM_BUFS];
+	Size		buf_size[NUM_BUFS];
 };
 
 /* at most this, and a quarter of community_planning.max_call_memory */
@@ -228,6 +241,41 @@ cp_stamp_cache_free(CpStampCache *cache)
 {
 	if (cache)
 		MemoryContextDelete(cache->cxt);
+}
+
+/*
+ * A working array of a contour: from the cache when there is one (the grids
+ * of a call's contours reuse the same memory instead of fresh pages each
+ * time), else palloc'd. Zeroed when asked.
+ */
+static void *
+buf_get(CpStampCache *c, ContourBuf which, Size size, bool zero)
+{
+	void	   *p;
+
+	if (c == NULL)
+		return palloc_extended(size, MCXT_ALLOC_HUGE | (zero ? MCXT_ALLOC_ZERO : 0));
+	if (c->buf_size[which] < size)
+	{
+		if (c->buf[which])
+			pfree(c->buf[which]);
+		c->buf[which] = NULL;
+		c->buf_size[which] = 0;
+		c->buf[which] = MemoryContextAllocHuge(c->cxt, size);
+		c->buf_size[which] = size;
+	}
+	p = c->buf[which];
+	if (zero)
+		memset(p, 0, size);
+	return p;
+}
+
+/* Give a working array back (kept by the cache). */
+static void
+buf_put(CpStampCache *c, void *p)
+{
+	if (c == NULL)
+		pfree(p);
 }
 
 /* Whether origin + i * res is exactly (origin / res + i) * res for 0 <= i < n. */
@@ -866,6 +914,7 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 	int32	   *next;
 	uint8	   *linked;
 	uint8	   *starts;
+	CpStampCache *stamps;
 	int			s;
 	int32		nrings = 0,
 				cap_rings = 64,
@@ -909,16 +958,17 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 	cp_check_call_memory(psprintf("a catchment contour of %d x %d corners", g.nx, g.ny),
 						 (double) ncorners * (sizeof(float) + 2 * sizeof(int32)) * 1.5,
 						 "Use a larger buffer_m (the grid step is buffer_m / 5) or raise community_planning.max_call_memory.");
-	g.d2 = palloc_extended(sizeof(float) * ncorners, MCXT_ALLOC_HUGE);
+	g.d2 = buf_get(cache, BUF_D2, sizeof(float) * ncorners, false);
 	g.scratch = palloc_extended(sizeof(double) * g.nx, MCXT_ALLOC_HUGE);
 	for (k = 0; k < ncorners; k += CONTOUR_SLICE)
 	{
 		CHECK_FOR_INTERRUPTS();
 		fill_infinity(g.d2 + k, Min(CONTOUR_SLICE, ncorners - k));
 	}
-	if (cache && !(cache->res == g.res && cache->buffer == buffer &&
-				   lattice_exact(g.res, g.x0, g.nx) && lattice_exact(g.res, g.y0, g.ny)))
-		cache = NULL;
+	stamps = cache;
+	if (stamps && !(stamps->res == g.res && stamps->buffer == buffer &&
+					lattice_exact(g.res, g.x0, g.nx) && lattice_exact(g.res, g.y0, g.ny)))
+		stamps = NULL;
 	for (s = 0; s < segs->n;)
 	{
 		int			run = 1;
@@ -927,8 +977,8 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 			CHECK_FOR_INTERRUPTS();
 		while (s + run < segs->n && segs->tag[s] >= 0 && segs->tag[s + run] == segs->tag[s])
 			run++;
-		if (cache == NULL || segs->tag[s] < 0 ||
-			!stamp_cached(&g, cache, (int32) rint(g.x0 / g.res), (int32) rint(g.y0 / g.res),
+		if (stamps == NULL || segs->tag[s] < 0 ||
+			!stamp_cached(&g, stamps, (int32) rint(g.x0 / g.res), (int32) rint(g.y0 / g.res),
 						  segs, s, run, buffer))
 		{
 			int			t;
@@ -939,7 +989,7 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 		s += run;
 	}
 	g.val = g.d2;				/* in place: buffer - distance, never exactly 0 */
-	g.in = palloc_extended(ncorners + 8, MCXT_ALLOC_HUGE);
+	g.in = buf_get(cache, BUF_IN, ncorners + 8, false);
 	for (k = 0; k < ncorners; k += CONTOUR_SLICE)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -948,10 +998,10 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 	memset(g.in + ncorners, 0, 8);
 
 	/* set up eight edges at a time by march() where it links them (link_group) */
-	next = palloc_extended(sizeof(int32) * (2 * ncorners + 8), MCXT_ALLOC_HUGE);
+	next = buf_get(cache, BUF_NEXT, sizeof(int32) * (2 * ncorners + 8), false);
 	/* per eight edges: whether they are set up, and which of them a link starts from */
-	linked = palloc_extended(2 * ncorners / 8 + 16, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	starts = palloc_extended(2 * ncorners / 8 + 16, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	linked = buf_get(cache, BUF_LINKED, 2 * ncorners / 8 + 16, true);
+	starts = buf_get(cache, BUF_STARTS, 2 * ncorners / 8 + 16, true);
 	march(&g, next, linked, starts);
 
 	/* chain crossings into closed rings; visited edges keep their ring (horizontal) or -1 */
@@ -1021,11 +1071,11 @@ cp_contour_buffer_cached(const CpSegments *segs, double buffer, double resolutio
 			ring->area -= (xs[p] * ys[p + 1] - xs[p + 1] * ys[p]) / 2;
 	}
 	assign_holes(&g, next, rings, nrings, xs, ys);
-	pfree(next);
-	pfree(linked);
-	pfree(starts);
-	pfree(g.d2);
-	pfree(g.in);
+	buf_put(cache, next);
+	buf_put(cache, linked);
+	buf_put(cache, starts);
+	buf_put(cache, g.d2);
+	buf_put(cache, g.in);
 	pfree(g.scratch);
 
 	/* holes by shell (counting sort), so assembly is linear */
