@@ -95,8 +95,35 @@ SELECT count(*) AS catchments,
 CREATE TEMP TABLE many AS
 SELECT row_number() OVER () AS id, ST_LineInterpolatePoint(geom, f) AS geom
   FROM krems.walk_edges, unnest(ARRAY[0.25, 0.5, 0.75]) f LIMIT :many;
+-- ours (one call, 3 cutoffs) against pgr_drivingDistance alone for the same facilities
+-- (KNN-snapped, one call each at 1000 m, the largest cutoff, no polygon), warm,
+-- interleaved rounds in one session
+CREATE FUNCTION pg_temp.many_ours() RETURNS float8 LANGUAGE plpgsql AS $body$
+DECLARE t0 timestamptz := clock_timestamp();
+BEGIN
+  PERFORM count(*) FROM cp.catchments('krems', 'SELECT id, geom FROM many', '{300,500,1000}');
+  RETURN extract(epoch FROM clock_timestamp() - t0) * 1000;
+END $body$;
+CREATE FUNCTION pg_temp.many_pgr() RETURNS float8 LANGUAGE plpgsql AS $body$
+DECLARE t0 timestamptz := clock_timestamp(); r record;
+BEGIN
+  FOR r IN SELECT f.id, (SELECT v.id FROM v_krems v
+                          ORDER BY v.geom <-> ST_Transform(f.geom, (SELECT srid FROM cp.networks WHERE name = 'krems'))
+                          LIMIT 1) AS vid FROM many f LOOP
+    PERFORM count(*) FROM pgr_drivingDistance('SELECT id, source, target, cost, reverse_cost FROM e_krems', r.vid, 1000, true);
+  END LOOP;
+  RETURN extract(epoch FROM clock_timestamp() - t0) * 1000;
+END $body$;
+CREATE TEMP TABLE many_runs (round int, ours_ms float8, pgr_ms float8);
+SELECT pg_temp.many_ours(), pg_temp.many_pgr() \g /dev/null
+INSERT INTO many_runs SELECT i, pg_temp.many_ours(), pg_temp.many_pgr() FROM generate_series(1, 3) i;
 \echo
 \echo :many facilities x 3 cutoffs (300, 500, 1000 m), Krems
-\timing on
 SELECT count(*) AS polygons, round((sum(area_m2) / 1e6)::numeric, 1) AS km2 FROM cp.catchments('krems', 'SELECT id, geom FROM many', '{300,500,1000}');
-\timing off
+\echo ... against pgr_drivingDistance alone for the same facilities (1000 m), 3 interleaved rounds
+SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ours_ms)::numeric) AS cp_catchments_ms,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY pgr_ms)::numeric) AS pgr_drivingdistance_alone_ms,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY ours_ms) /
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY pgr_ms))::numeric, 2) AS ratio_medians,
+       string_agg(round(ours_ms)::text || ' / ' || round(pgr_ms)::text, ', ' ORDER BY round) AS each_round
+  FROM many_runs;

@@ -18,7 +18,7 @@ scale_edges=${BENCH_SCALE_EDGES-10000 100000 1000000}
 areas=${BENCH_AREAS-monaco krems andorra}
 cold_sessions=${BENCH_COLD_SESSIONS:-3}
 
-db=cp_bench
+db=${BENCH_DB:-cp_bench}		# another name runs it beside an existing cp_bench (a private dev cluster)
 P=(psql -qX -v ON_ERROR_STOP=1 -d "$db")
 t0=$(date +%s)
 step() { echo "== [$(( $(date +%s) - t0 )) s] $*"; }

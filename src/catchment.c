@@ -43,6 +43,7 @@ typedef struct CatchmentOptions
 	double		buffer_m;
 	CpMetric	metric;
 	double		max_snap;
+	CpStampCache *stamps;		/* 'edges': segment stamps shared by all contours of the call */
 } CatchmentOptions;
 
 /* A reached stretch of one piece, as fractions along it. */
@@ -156,8 +157,10 @@ sink_add(StretchSink *sink, const CpNetwork *net, uint32 p, double a, double b)
 
 	if (!sink->to_geos)
 	{
+		/* a whole piece is the same run of segments whenever it is reached: tagged, shared */
 		for (i = 0; i + 1 < n; i++)
-			cp_segments_add(&sink->segs, sink->xs[i], sink->ys[i], sink->xs[i + 1], sink->ys[i + 1]);
+			cp_segments_add_tagged(&sink->segs, sink->xs[i], sink->ys[i], sink->xs[i + 1],
+								   sink->ys[i + 1], (a == 0 && b == 1) ? (int64) p : -1);
 		return;
 	}
 	{
@@ -388,6 +391,13 @@ as_multipolygon(GEOSGeometry *g)
 	return GEOSGeom_createEmptyCollection_r(h, GEOS_MULTIPOLYGON);
 }
 
+/* The grid step of the traced contour. */
+static double
+contour_resolution(const CatchmentOptions *opt)
+{
+	return Max(opt->buffer_m / 5, 0.5);
+}
+
 /* The 'edges' catchment: traced contour, EWKB and area without GEOS. */
 static bytea *
 contour_for(const CpNetwork *net, const CpSeed *seed, double cutoff, const CatchmentOptions *opt,
@@ -398,12 +408,13 @@ contour_for(const CpNetwork *net, const CpSeed *seed, double cutoff, const Catch
 
 	sink_init(&sink, net, false);
 	collect_reached(net, seed, cutoff, opt->metric, &sink);
-	ewkb = cp_contour_buffer(&sink.segs, opt->buffer_m, Max(opt->buffer_m / 5, 0.5),
-							 net->hdr->srid, area);
+	ewkb = cp_contour_buffer_cached(&sink.segs, opt->buffer_m, contour_resolution(opt),
+									net->hdr->srid, area, opt->stamps);
 	pfree(sink.segs.x0);
 	pfree(sink.segs.y0);
 	pfree(sink.segs.x1);
 	pfree(sink.segs.y1);
+	pfree(sink.segs.tag);
 	pfree(sink.xs);
 	pfree(sink.ys);
 	return ewkb;
@@ -661,6 +672,8 @@ cp_catchment_sql(PG_FUNCTION_ARGS)
 	CpSnap		snap;
 
 	read_options(fcinfo, 2, &opt);
+	opt.stamps = opt.method == METHOD_EDGES ?
+		cp_stamp_cache_create(opt.buffer_m, contour_resolution(&opt)) : NULL;
 	InitMaterializedSRF(fcinfo, 0);
 	if (!cp_geom_to_network_point(net, (const uint8 *) VARDATA_ANY(origin), VARSIZE_ANY_EXHDR(origin), &x, &y))
 	{
@@ -675,6 +688,7 @@ cp_catchment_sql(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	}
 	emit_catchments(net, &snap, &opt, false, 0, rsinfo);
+	cp_stamp_cache_free(opt.stamps);
 	return (Datum) 0;
 }
 
@@ -736,6 +750,8 @@ cp_catchments_sql(PG_FUNCTION_ARGS)
 	int			i;
 
 	read_options(fcinfo, 2, &opt);
+	opt.stamps = opt.method == METHOD_EDGES ?
+		cp_stamp_cache_create(opt.buffer_m, contour_resolution(&opt)) : NULL;
 	memset(&fl, 0, sizeof(fl));
 	fl.net = net;
 	fl.cap = 64;
@@ -763,5 +779,6 @@ cp_catchments_sql(PG_FUNCTION_ARGS)
 		ereport(NOTICE,
 				(errmsg("%lld facilities lie more than %g m from the network: no catchment",
 						(long long) unsnapped, opt.max_snap)));
+	cp_stamp_cache_free(opt.stamps);
 	return (Datum) 0;
 }

@@ -328,6 +328,29 @@ cp_ewkb_decode(const uint8 *buf, size_t len)
 	return g;
 }
 
+/*
+ * A Point's X/Y read in place: the checks and errors of cp_ewkb_decode()
+ * without its allocations (one call per row when a data set is read).
+ */
+bool
+cp_ewkb_point_xy(const uint8 *buf, size_t len, double *x, double *y)
+{
+	WkbCursor	c = {buf, len, 0};
+	WkbHeader	h = wkb_header(&c);
+	size_t		dims = 2 + (h.has_z ? 1 : 0) + (h.has_m ? 1 : 0);
+
+	if (h.type != CP_WKB_POINT)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot decode a %s as a point", cp_wkb_type_name(h.type))));
+	if (1 > (c.len - c.pos) / (8 * dims))
+		wkb_malformed("The coordinate count exceeds the data.");
+	*x = wkb_double(&c, h.little);
+	*y = wkb_double(&c, h.little);
+	wkb_check_finite(*x, *y, true);
+	return !isnan(*x);
+}
+
 /* Writers: little-endian EWKB. */
 static void
 out_uint32(StringInfo s, uint32 v)

@@ -52,6 +52,9 @@ extern bool cp_ewkb_check(const uint8 *buf, size_t len);
 /* Full decode of Point, MultiPoint, LineString and MultiLineString. */
 extern CpGeom *cp_ewkb_decode(const uint8 *buf, size_t len);
 
+/* A Point's X/Y without allocating (same checks); false when it is empty. */
+extern bool cp_ewkb_point_xy(const uint8 *buf, size_t len, double *x, double *y);
+
 /* Writers: EWKB with SRID, returned as bytea. */
 extern bytea *cp_ewkb_point(double x, double y, int32 srid);
 extern bytea *cp_ewkb_linestring(int n, const double *x, const double *y, int32 srid);

@@ -78,6 +78,24 @@ typedef struct CpSearchSpace
 	uint32		ntouched;
 } CpSearchSpace;
 
+/*
+ * The arcs of one search direction and metric, packed per node so the search
+ * loop reads them in sequence (built on a backend's first search of that kind).
+ * Closed directions and self-loops are left out.
+ */
+typedef struct CpSearchArc
+{
+	uint32		node;			/* the node the arc leads to */
+	float		w;				/* the bounded metric */
+	float		other;			/* the other metric */
+} CpSearchArc;
+
+typedef struct CpSearchAdj
+{
+	uint32	   *start;			/* nnodes + 1; NULL until built */
+	CpSearchArc *arcs;
+} CpSearchAdj;
+
 typedef struct CpNetwork
 {
 	const CpNetHeader *hdr;
@@ -101,6 +119,7 @@ typedef struct CpNetwork
 	const double *vy;
 	CpSnapGrid	grid;
 	CpSearchSpace space;
+	CpSearchAdj search_adj[2][2];	/* [metric][toward_seeds] */
 	MemoryContext cxt;			/* owns the blob, the grid and the scratch */
 } CpNetwork;
 
@@ -155,6 +174,15 @@ extern void cp_network_check(const CpNetwork *net);
 /* network_snap.c */
 extern void cp_snap_grid_build(CpNetwork *net);
 extern CpSnap cp_snap_point(const CpNetwork *net, double x, double y, double max_dist);
+/*
+ * Indices of the points not skipped (skip may be NULL), in the order of the
+ * snapping grid's cells: snapping them in that order stays in the CPU caches.
+ */
+extern uint32 *cp_snap_order(const CpNetwork *net, const double *x, const double *y,
+							 const bool *skip, uint32 n, uint32 *count);
+/* Many points, visited in grid order (cache-friendly); out[i] untouched where skip[i]. */
+extern void cp_snap_points(const CpNetwork *net, const double *x, const double *y, const bool *skip,
+						   uint32 n, double max_dist, CpSnap *out);
 extern bool cp_geom_point_in_srid(const uint8 *wkb, size_t len, int32 to_srid, double *x, double *y);
 extern bool cp_geom_to_network_point(const CpNetwork *net, const uint8 *wkb, size_t len,
 									 double *x, double *y);

@@ -91,19 +91,32 @@ heap_pop(Heap *h)
 	return top;
 }
 
-float
-cp_piece_weight(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
+/* Inlined in the search loops (a call per relaxed piece showed in profiles). */
+static inline float
+piece_weight(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
 {
 	if (metric == CP_METRIC_DISTANCE)
 		return forward ? net->cost_fwd[piece] : net->cost_bwd[piece];
 	return forward ? net->time_fwd[piece] : net->time_bwd[piece];
 }
 
+static inline float
+piece_other(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
+{
+	return piece_weight(net, piece, forward,
+						metric == CP_METRIC_DISTANCE ? CP_METRIC_TIME : CP_METRIC_DISTANCE);
+}
+
+float
+cp_piece_weight(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
+{
+	return piece_weight(net, piece, forward, metric);
+}
+
 float
 cp_piece_other(const CpNetwork *net, uint32 piece, bool forward, CpMetric metric)
 {
-	return cp_piece_weight(net, piece, forward,
-						   metric == CP_METRIC_DISTANCE ? CP_METRIC_TIME : CP_METRIC_DISTANCE);
+	return piece_other(net, piece, forward, metric);
 }
 
 /* Forget the last search: only touched nodes are reset. */
@@ -160,15 +173,23 @@ offer(CpNetwork *net, Heap *h, uint32 node, double key, double secondary, int32 
 {
 	CpSearchSpace *s = &net->space;
 
-	if (key > bound || s->nsettled[node] >= k)
+	if (key > bound)
 		return;
 	if (k == 1)
 	{
+		/*
+		 * A settled node's tentative key is its final one, never above a key
+		 * offered later (keys pop in order, weights are not negative): this
+		 * one test also stands for nsettled, one cache miss less per arc.
+		 */
 		if (key >= s->tentative[node])
 			return;
-		touch(s, node);
+		if (isinf(s->tentative[node]))
+			s->touched[s->ntouched++] = node;
 		s->tentative[node] = key;
 	}
+	else if (s->nsettled[node] >= k)
+		return;
 	heap_push(h, (HeapItem) {key, secondary, node, origin});
 }
 
@@ -181,10 +202,10 @@ seed_point(CpNetwork *net, Heap *h, const CpSeed *seed, int k, double bound, CpM
 	double		f = seed->fraction;
 	/* toward: node -> seed. From the source that is forward along the piece. */
 	bool		src_dir_forward = toward;
-	float		ws = cp_piece_weight(net, p, src_dir_forward, metric);
-	float		os = cp_piece_other(net, p, src_dir_forward, metric);
-	float		wt = cp_piece_weight(net, p, !src_dir_forward, metric);
-	float		ot = cp_piece_other(net, p, !src_dir_forward, metric);
+	float		ws = piece_weight(net, p, src_dir_forward, metric);
+	float		os = piece_other(net, p, src_dir_forward, metric);
+	float		wt = piece_weight(net, p, !src_dir_forward, metric);
+	float		ot = piece_other(net, p, !src_dir_forward, metric);
 
 	/* a point at an end of the piece is that node, whichever way the piece is open */
 	if (f == 0)
@@ -220,10 +241,54 @@ all_settled(const CpSearchSpace *s, const uint32 *nodes, int n, int k)
 	return true;
 }
 
+/*
+ * The packed arcs of a direction and metric, in the order of the node's
+ * adjacency (so the search offers, and breaks ties, exactly as over the blob).
+ */
+static const CpSearchAdj *
+search_adj(CpNetwork *net, CpMetric metric, bool toward_seeds)
+{
+	CpSearchAdj *sa = &net->search_adj[metric == CP_METRIC_TIME][toward_seeds ? 1 : 0];
+	uint32	   *start;
+	CpSearchArc *arcs;
+	uint32		u,
+				a,
+				n = 0;
+
+	if (sa->start != NULL)
+		return sa;
+	start = MemoryContextAllocHuge(net->cxt, sizeof(uint32) * ((Size) net->nnodes + 1));
+	arcs = MemoryContextAllocHuge(net->cxt, sizeof(CpSearchArc) * Max((Size) net->adj_start[net->nnodes], 1));
+	for (u = 0; u < net->nnodes; u++)
+	{
+		if ((u & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		start[u] = n;
+		for (a = net->adj_start[u]; a < net->adj_start[u + 1]; a++)
+		{
+			uint32		p = net->adj[a] >> 1;
+			bool		u_is_target = net->adj[a] & 1;
+			uint32		v = u_is_target ? net->source[p] : net->target[p];
+			/* walking u -> v is forward when u is the source; reversed search walks v -> u */
+			bool		forward = toward_seeds ? u_is_target : !u_is_target;
+			float		w = piece_weight(net, p, forward, metric);
+
+			if (w < 0 || v == u)
+				continue;
+			arcs[n++] = (CpSearchArc) {v, w, piece_other(net, p, forward, metric)};
+		}
+	}
+	start[net->nnodes] = n;
+	sa->arcs = arcs;
+	sa->start = start;			/* last: an interrupted build is never used half done */
+	return sa;
+}
+
 void
 cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k, double bound, CpMetric metric,
 		  bool toward_seeds, const uint32 *stop_nodes, int nstop)
 {
+	const CpSearchAdj *sa = search_adj(net, metric, toward_seeds);
 	CpSearchSpace *s;
 	Heap		h;
 	int			i;
@@ -255,19 +320,15 @@ cp_search(CpNetwork *net, const CpSeed *seeds, int nseeds, int k, double bound, 
 		s->nsettled[u]++;
 		if (nstop > 0 && all_settled(s, stop_nodes, nstop, k))
 			break;				/* the destination's labels are final */
-		for (a = net->adj_start[u]; a < net->adj_start[u + 1]; a++)
+		/* the arcs' far ends are anywhere in memory: ask for all of them before the first offer */
+		for (a = sa->start[u]; a < sa->start[u + 1]; a++)
+			__builtin_prefetch(k == 1 ? (const void *) &s->tentative[sa->arcs[a].node] :
+							   (const void *) &s->nsettled[sa->arcs[a].node]);
+		for (a = sa->start[u]; a < sa->start[u + 1]; a++)
 		{
-			uint32		p = net->adj[a] >> 1;
-			bool		u_is_target = net->adj[a] & 1;
-			uint32		v = u_is_target ? net->source[p] : net->target[p];
-			/* walking u -> v is forward when u is the source; reversed search walks v -> u */
-			bool		forward = toward_seeds ? u_is_target : !u_is_target;
-			float		w = cp_piece_weight(net, p, forward, metric);
+			const CpSearchArc *arc = &sa->arcs[a];
 
-			if (w < 0 || v == u)
-				continue;
-			offer(net, &h, v, it.key + w, it.secondary + cp_piece_other(net, p, forward, metric),
-				  it.origin, k, bound);
+			offer(net, &h, arc->node, it.key + arc->w, it.secondary + arc->other, it.origin, k, bound);
 		}
 	}
 	pfree(h.items);
@@ -295,11 +356,17 @@ cp_search_trim(CpNetwork *net)
 	}
 }
 
-int
-cp_search_node_labels(const CpNetwork *net, uint32 node, const CpReach **labels)
+static inline int
+node_labels_of(const CpNetwork *net, uint32 node, const CpReach **labels)
 {
 	*labels = &net->space.labels[(Size) node * net->space.k];
 	return net->space.nsettled[node];
+}
+
+int
+cp_search_node_labels(const CpNetwork *net, uint32 node, const CpReach **labels)
+{
+	return node_labels_of(net, node, labels);
 }
 
 static int
@@ -359,7 +426,7 @@ static void
 via_node(const CpNetwork *net, uint32 node, double w, double ow, Candidates *c)
 {
 	const CpReach *labels;
-	int			cnt = cp_search_node_labels(net, node, &labels);
+	int			cnt = node_labels_of(net, node, &labels);
 	int			i;
 
 	for (i = 0; i < cnt; i++)
@@ -373,14 +440,14 @@ cp_search_reach_point(const CpNetwork *net, const CpSeed *seeds, int nseeds, uin
 {
 	/* toward: point -> source walks backward along the piece */
 	bool		to_source_forward = !toward_seeds;
-	float		ws = cp_piece_weight(net, piece, to_source_forward, metric);
-	float		os = cp_piece_other(net, piece, to_source_forward, metric);
-	float		wt = cp_piece_weight(net, piece, !to_source_forward, metric);
-	float		ot = cp_piece_other(net, piece, !to_source_forward, metric);
-	float		wf = cp_piece_weight(net, piece, true, metric);
-	float		of = cp_piece_other(net, piece, true, metric);
-	float		wb = cp_piece_weight(net, piece, false, metric);
-	float		ob = cp_piece_other(net, piece, false, metric);
+	float		ws = piece_weight(net, piece, to_source_forward, metric);
+	float		os = piece_other(net, piece, to_source_forward, metric);
+	float		wt = piece_weight(net, piece, !to_source_forward, metric);
+	float		ot = piece_other(net, piece, !to_source_forward, metric);
+	float		wf = piece_weight(net, piece, true, metric);
+	float		of = piece_other(net, piece, true, metric);
+	float		wb = piece_weight(net, piece, false, metric);
+	float		ob = piece_other(net, piece, false, metric);
 	CpReach		best;
 	Candidates	cand = {&best, 0, k == 1};
 	int			lo = 0,

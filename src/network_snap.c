@@ -176,6 +176,18 @@ scan_cell(const CpNetwork *net, int32 cx, int32 cy, double x, double y, double *
 
 	if (cx < 0 || cy < 0 || cx >= g->nx || cy >= g->ny)
 		return;
+	if (best->found)
+	{
+		/* a segment nearer than the best has its nearest point in a cell nearer than that */
+		double		lx = g->x0 + cx * g->cell,
+					ly = g->y0 + cy * g->cell;
+		double		dx = Max(Max(lx - x, x - (lx + g->cell)), 0.0),
+					dy = Max(Max(ly - y, y - (ly + g->cell)), 0.0);
+		double		d = sqrt(dx * dx + dy * dy) - 1e-6 * g->cell;
+
+		if (d > 0 && d * d > *best2)
+			return;
+	}
 	c = (Size) cy * g->nx + cx;
 	for (i = g->cell_start[c]; i < g->cell_start[c + 1]; i++)
 	{
@@ -209,7 +221,8 @@ cp_snap_point(const CpNetwork *net, double x, double y, double max_dist)
 				cy;
 	int32		r,
 				rmax;
-	double		outside;
+	double		outside,
+				inset;
 
 	memset(&best, 0, sizeof(best));
 	/* how far the point lies outside the grid: rings start counting there */
@@ -222,6 +235,10 @@ cp_snap_point(const CpNetwork *net, double x, double y, double max_dist)
 	cx = (int32) floor((x - g->x0) / g->cell);
 	cy = (int32) floor((y - g->y0) / g->cell);
 	rmax = (int32) Max(Max(Abs(cx), Abs(cx - g->nx)), Max(Abs(cy), Abs(cy - g->ny))) + 1;
+	/* distance to the edge of the point's own cell, less a rounding margin */
+	inset = Min(Min(x - (g->x0 + cx * g->cell), g->x0 + (cx + 1) * g->cell - x),
+				Min(y - (g->y0 + cy * g->cell), g->y0 + (cy + 1) * g->cell - y));
+	inset = Max(inset - 1e-6 * g->cell, 0.0);
 	/* rings nearer than the grid's edge hold no cell of it: a far point starts there */
 	for (r = outside > g->cell ? (int32) (outside / g->cell) - 1 : 0; r <= rmax; r++)
 	{
@@ -243,10 +260,14 @@ cp_snap_point(const CpNetwork *net, double x, double y, double max_dist)
 					scan_cell(net, cx + r, cy + i, x, y, &best2, &best, &best_vertex, &best_t);
 				}
 			}
-		/* cells beyond ring r are at least r cells away */
-		if (best.found && sqrt(best2) <= r * g->cell)
+		/*
+		 * A segment in no cell of rings 0..r lies wholly outside their square,
+		 * at least r cells plus the inset away; strictly nearer means no tie
+		 * with an unseen segment either.
+		 */
+		if (best.found && sqrt(best2) < r * g->cell + inset)
 			break;
-		if ((r - 1) * g->cell > max_dist)
+		if (r * g->cell + inset > max_dist)
 			break;
 	}
 	if (!best.found || sqrt(best2) > max_dist)
@@ -259,6 +280,92 @@ cp_snap_point(const CpNetwork *net, double x, double y, double max_dist)
 	best.x = net->vx[best_vertex] + best_t * (net->vx[best_vertex + 1] - net->vx[best_vertex]);
 	best.y = net->vy[best_vertex] + best_t * (net->vy[best_vertex + 1] - net->vy[best_vertex]);
 	return best;
+}
+
+/* Below this many points the visiting order is not worth a sort. */
+#define SNAP_SORT_MIN 1024
+
+/* Grid cell of a point, clamped to the grid: the key of the visiting order. */
+static uint32
+cell_key(const CpSnapGrid *g, double x, double y)
+{
+	double		fx = (x - g->x0) / g->cell,
+				fy = (y - g->y0) / g->cell;
+	int32		cx = fx < 0 ? 0 : (fx >= g->nx ? g->nx - 1 : (int32) fx),
+				cy = fy < 0 ? 0 : (fy >= g->ny ? g->ny - 1 : (int32) fy);
+
+	return (uint32) cy * (uint32) g->nx + (uint32) cx;
+}
+
+/*
+ * Points in the order of the grid's cells (counting sort), so consecutive
+ * snaps read the same cells and vertices: in input order, a large set jumps
+ * at random over an index bigger than the CPU caches.
+ */
+uint32 *
+cp_snap_order(const CpNetwork *net, const double *x, const double *y, const bool *skip, uint32 n,
+			  uint32 *count)
+{
+	const CpSnapGrid *g = &net->grid;
+	Size		ncells = (Size) g->nx * g->ny;
+	uint32	   *order = palloc_extended(sizeof(uint32) * Max(n, 1), MCXT_ALLOC_HUGE);
+	uint32	   *start;
+	uint32		i,
+				m = 0;
+
+	if (n < SNAP_SORT_MIN || ncells > (Size) n * 64)
+	{
+		for (i = 0; i < n; i++)
+			if (skip == NULL || !skip[i])
+				order[m++] = i;
+		*count = m;
+		return order;
+	}
+	start = palloc0_array(uint32, ncells + 1);
+	for (i = 0; i < n; i++)
+		if (skip == NULL || !skip[i])
+			start[cell_key(g, x[i], y[i]) + 1]++;
+	CHECK_FOR_INTERRUPTS();
+	for (i = 0; i < ncells; i++)
+		start[i + 1] += start[i];
+	m = start[ncells];
+	for (i = 0; i < n; i++)
+		if (skip == NULL || !skip[i])
+			order[start[cell_key(g, x[i], y[i])]++] = i;
+	*count = m;
+	pfree(start);
+	return order;
+}
+
+/*
+ * Snap many points at once (same answers as cp_snap_point, point by point);
+ * out[i] for a point with skip[i] set is left alone. skip may be NULL.
+ */
+void
+cp_snap_points(const CpNetwork *net, const double *x, const double *y, const bool *skip,
+			   uint32 n, double max_dist, CpSnap *out)
+{
+	uint32		m;
+	uint32	   *order = cp_snap_order(net, x, y, skip, n, &m);
+	double	   *xs = palloc_extended(sizeof(double) * Max(m, 1), MCXT_ALLOC_HUGE);
+	double	   *ys = palloc_extended(sizeof(double) * Max(m, 1), MCXT_ALLOC_HUGE);
+	uint32		j;
+
+	/* gathered first: the snapping loop then reads its input in sequence */
+	for (j = 0; j < m; j++)
+	{
+		xs[j] = x[order[j]];
+		ys[j] = y[order[j]];
+	}
+	for (j = 0; j < m; j++)
+	{
+		if ((j & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		out[order[j]] = cp_snap_point(net, xs[j], ys[j], max_dist);
+	}
+	pfree(xs);
+	pfree(ys);
+	pfree(order);
 }
 
 /* Fraction along the input edge (all its pieces) of a snapped point. */
@@ -302,12 +409,8 @@ cp_geom_point_in_srid(const uint8 *wkb, size_t len, int32 to_srid, double *x, do
 	cp_ewkb_peek(wkb, len, &type, &srid, &has_z);
 	if (type == CP_WKB_POINT)
 	{
-		CpGeom	   *g = cp_ewkb_decode(wkb, len);
-
-		if (g->npoints == 0)
+		if (!cp_ewkb_point_xy(wkb, len, x, y))
 			return false;
-		*x = g->x[0];
-		*y = g->y[0];
 	}
 	else
 	{

@@ -17,6 +17,18 @@
 #include "ewkb.h"
 #include "network.h"
 #include "query_reader.h"
+#include "portability/instr_time.h"
+
+/* Milliseconds since 'start' (the DEBUG1 breakdowns of the long calls). */
+static double
+ms_since(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_MILLISEC(now);
+}
 
 PG_FUNCTION_INFO_V1(cp_network_compile_sql);
 PG_FUNCTION_INFO_V1(cp_network_summary_sql);
@@ -161,20 +173,35 @@ cp_snap_sql(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* Points read from an (id, geom) query and snapped onto the network. */
+/*
+ * Points read from an (id, geom) query and snapped onto the network. The
+ * snaps are kept in the snapping grid's order (cp_snap_order): snapping and
+ * reading the search's labels then walk memory in sequence, not at random.
+ */
 typedef struct SnappedSet
 {
 	CpNetwork  *net;
 	double		max_snap;
-	int			n;
+	int			n;				/* rows kept, in input order */
 	int			cap;
 	int64	   *id;
-	CpSnap	   *snap;
+	bool	   *missing;		/* no point (kept rows of targets) */
+	double	   *x;				/* while reading: the point in the network's CRS */
+	double	   *y;
+	uint32		m;				/* placed points */
+	uint32	   *order;			/* [m]: input index of the j-th placed point */
+	uint32	   *rank;			/* [n]: j of an input row, SET_NO_POINT when missing */
+	CpSnap	   *snap;			/* [m], in grid order */
 	bool		keep_missing;	/* targets: a row without geometry still gets an answer */
 	int64		null_geoms;
 	int64		empty_geoms;
 	int64		unsnapped;
 } SnappedSet;
+
+#define SET_NO_POINT PG_UINT32_MAX
+
+/* How far ahead a loop gathering from random places asks for its data. */
+#define PREFETCH_AHEAD 16
 
 static void
 grow_set(SnappedSet *set)
@@ -183,7 +210,9 @@ grow_set(SnappedSet *set)
 	{
 		set->cap *= 2;
 		set->id = repalloc_huge(set->id, sizeof(int64) * set->cap);
-		set->snap = repalloc_huge(set->snap, sizeof(CpSnap) * set->cap);
+		set->x = repalloc_huge(set->x, sizeof(double) * set->cap);
+		set->y = repalloc_huge(set->y, sizeof(double) * set->cap);
+		set->missing = repalloc_huge(set->missing, sizeof(bool) * set->cap);
 	}
 }
 
@@ -195,16 +224,15 @@ missing_row(SnappedSet *set, int64 id)
 		return;
 	grow_set(set);
 	set->id[set->n] = id;
-	memset(&set->snap[set->n], 0, sizeof(CpSnap));
+	set->missing[set->n] = true;
 	set->n++;
 }
 
+/* Rows are only read here; they are snapped together afterwards (snap_set). */
 static void
 read_point_row(const CpRowValue *v, void *arg)
 {
 	SnappedSet *set = arg;
-	double		x,
-				y;
 
 	if (v[0].isnull)
 		ereport(ERROR,
@@ -217,18 +245,60 @@ read_point_row(const CpRowValue *v, void *arg)
 		missing_row(set, v[0].i);
 		return;
 	}
-	if (!cp_geom_to_network_point(set->net, v[1].wkb, v[1].wkb_len, &x, &y))
+	grow_set(set);
+	if (!cp_geom_to_network_point(set->net, v[1].wkb, v[1].wkb_len, &set->x[set->n], &set->y[set->n]))
 	{
 		set->empty_geoms++;
 		missing_row(set, v[0].i);
 		return;
 	}
-	grow_set(set);
 	set->id[set->n] = v[0].i;
-	set->snap[set->n] = cp_snap_point(set->net, x, y, set->max_snap);
-	if (!set->snap[set->n].found)
-		set->unsnapped++;
+	set->missing[set->n] = false;
 	set->n++;
+}
+
+/* Snap every placed point, in grid order; missing rows get no snap. */
+static void
+snap_set(SnappedSet *set)
+{
+	double	   *xs,
+			   *ys;
+	uint32		i,
+				j;
+
+	set->order = cp_snap_order(set->net, set->x, set->y, set->missing, set->n, &set->m);
+	set->rank = palloc_extended(sizeof(uint32) * Max(set->n, 1), MCXT_ALLOC_HUGE);
+	for (i = 0; i < set->n; i++)
+		set->rank[i] = SET_NO_POINT;
+	/* gathered first, so the snapping loop reads its input in sequence */
+	xs = palloc_extended(sizeof(double) * Max(set->m, 1), MCXT_ALLOC_HUGE);
+	ys = palloc_extended(sizeof(double) * Max(set->m, 1), MCXT_ALLOC_HUGE);
+	for (j = 0; j < set->m; j++)
+	{
+		/* random reads: ask for them early (PREFETCH_AHEAD points ahead) */
+		if (j + PREFETCH_AHEAD < set->m)
+		{
+			__builtin_prefetch(&set->x[set->order[j + PREFETCH_AHEAD]]);
+			__builtin_prefetch(&set->y[set->order[j + PREFETCH_AHEAD]]);
+		}
+		set->rank[set->order[j]] = j;
+		xs[j] = set->x[set->order[j]];
+		ys[j] = set->y[set->order[j]];
+	}
+	pfree(set->x);
+	pfree(set->y);
+	set->x = set->y = NULL;
+	set->snap = palloc_extended(sizeof(CpSnap) * Max(set->m, 1), MCXT_ALLOC_HUGE);
+	for (j = 0; j < set->m; j++)
+	{
+		if ((j & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		set->snap[j] = cp_snap_point(set->net, xs[j], ys[j], set->max_snap);
+		if (!set->snap[j].found)
+			set->unsnapped++;
+	}
+	pfree(xs);
+	pfree(ys);
 }
 
 static void
@@ -236,15 +306,24 @@ read_points(SnappedSet *set, CpNetwork *net, const char *sql, const char *what, 
 			bool keep_missing)
 {
 	CpColumn	cols[2] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true}};
+	instr_time	start;
+	double		read_ms;
 
 	memset(set, 0, sizeof(*set));
 	set->net = net;
 	set->max_snap = max_snap;
 	set->cap = 256;
 	set->id = palloc(sizeof(int64) * set->cap);
-	set->snap = palloc(sizeof(CpSnap) * set->cap);
+	set->x = palloc(sizeof(double) * set->cap);
+	set->y = palloc(sizeof(double) * set->cap);
+	set->missing = palloc(sizeof(bool) * set->cap);
 	set->keep_missing = keep_missing;
+	INSTR_TIME_SET_CURRENT(start);
 	cp_read_query(sql, what, cols, 2, read_point_row, set);
+	read_ms = ms_since(start);
+	snap_set(set);
+	elog(DEBUG1, "%s: %d rows read in %.1f ms, snapped in %.1f ms", what, set->n, read_ms,
+		 ms_since(start) - read_ms);
 	if (set->null_geoms + set->empty_geoms > 0)
 		ereport(NOTICE,
 				(errmsg("%s %lld %s with NULL or empty geometry",
@@ -293,6 +372,49 @@ metric_arg(bool by_time)
 	return by_time ? CP_METRIC_TIME : CP_METRIC_DISTANCE;
 }
 
+/* Reaches of all targets at once up to this size (k = 1: 1.4 million targets) */
+#define NEAREST_REACH_BATCH_BYTES (32.0 * 1024 * 1024)
+
+/* Reaches of one snapped target (none when it lies too far from the network). */
+static int
+reach_of(const CpNetwork *net, const CpSeed *seeds, int nseeds, const CpSnap *snap, int k,
+		 double bound, CpMetric metric, CpReach *out)
+{
+	if (!snap->found)
+		return 0;
+	return cp_search_reach_point(net, seeds, nseeds, snap->piece, snap->fraction, k, bound,
+								 metric, true, out);
+}
+
+/* The rows of one target: its reaches in rank order, or one row of NULLs. */
+static void
+emit_target(ReturnSetInfo *rsinfo, int64 id, const SnappedSet *origins, const CpReach *reach,
+			int n, bool by_time, double speed)
+{
+	Datum		values[5];
+	bool		nulls[5] = {0};
+	int			r;
+
+	values[0] = Int64GetDatum(id);
+	if (n == 0)
+	{
+		nulls[1] = nulls[2] = nulls[3] = nulls[4] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		return;
+	}
+	for (r = 0; r < n; r++)
+	{
+		double		dist = by_time ? reach[r].secondary : reach[r].primary;
+		double		time = by_time ? reach[r].primary : reach[r].secondary;
+
+		values[1] = Int64GetDatum(origins->id[reach[r].origin]);
+		values[2] = Int32GetDatum(r + 1);
+		values[3] = Float8GetDatum(dist);
+		values[4] = Float8GetDatum(time / speed);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
 /*
  * cp._nearest(network, origins_sql, targets_sql, max_cost, k, speed_m_per_min,
  *             by_time, max_snap_m): k nearest origins of every target.
@@ -315,8 +437,14 @@ cp_nearest_sql(PG_FUNCTION_ARGS)
 				targets;
 	CpSeed	   *seeds;
 	CpReach    *reach;
+	int		   *nreach = NULL;
+	bool		batch;
+	instr_time	start;
+	double		inputs_ms,
+				search_ms;
 	int			nseeds = 0,
 				i;
+	uint32		j;
 
 	if (isnan(max_cost) || max_cost < 0)
 		ereport(ERROR,
@@ -337,50 +465,61 @@ cp_nearest_sql(PG_FUNCTION_ARGS)
 	/* time weights are metres at flat walking pace, so minutes become metres */
 	bound = by_time ? max_cost * speed : max_cost;
 
+	INSTR_TIME_SET_CURRENT(start);
 	read_points(&origins, net, origins_sql, "origins", max_snap, false);
 	read_points(&targets, net, targets_sql, "targets", max_snap, true);
+	inputs_ms = ms_since(start);
 	check_unique_ids(&targets, "targets");
 
-	seeds = palloc_extended(sizeof(CpSeed) * Max(origins.n, 1), MCXT_ALLOC_HUGE);
-	for (i = 0; i < origins.n; i++)
-		if (origins.snap[i].found)
-			seeds[nseeds++] = (CpSeed) {origins.snap[i].piece, origins.snap[i].fraction, i};
+	seeds = palloc_extended(sizeof(CpSeed) * Max(origins.m, 1), MCXT_ALLOC_HUGE);
+	/* a seed's origin is the input index: ties go to the earlier origin, as always */
+	for (j = 0; j < origins.m; j++)
+		if (origins.snap[j].found)
+			seeds[nseeds++] = (CpSeed) {origins.snap[j].piece, origins.snap[j].fraction,
+										(int32) origins.order[j]};
 	cp_seeds_sort(seeds, nseeds);
 	cp_search(net, seeds, nseeds, k, bound, metric, true, NULL, 0);
+	search_ms = ms_since(start) - inputs_ms;
 
 	InitMaterializedSRF(fcinfo, 0);
-	reach = palloc(sizeof(CpReach) * k);
-	for (i = 0; i < targets.n; i++)
+	/* all reaches first, in grid order, when they fit in a modest array */
+	batch = (double) Max(targets.m, 1) * k * sizeof(CpReach) <= NEAREST_REACH_BATCH_BYTES;
+	if (batch)
 	{
-		Datum		values[5];
-		bool		nulls[5] = {0};
-		int			n = 0,
-					r;
-
-		CHECK_FOR_INTERRUPTS();	/* a target emits up to k rows */
-		if (targets.snap[i].found)
-			n = cp_search_reach_point(net, seeds, nseeds, targets.snap[i].piece,
-									  targets.snap[i].fraction, k, bound, metric, true, reach);
-		values[0] = Int64GetDatum(targets.id[i]);
-		if (n == 0)
+		reach = palloc_extended(sizeof(CpReach) * Max(targets.m, 1) * k, MCXT_ALLOC_HUGE);
+		nreach = palloc_extended(sizeof(int) * Max(targets.m, 1), MCXT_ALLOC_HUGE);
+		for (j = 0; j < targets.m; j++)
 		{
-			nulls[1] = nulls[2] = nulls[3] = nulls[4] = true;
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			continue;
-		}
-		for (r = 0; r < n; r++)
-		{
-			double		dist = by_time ? reach[r].secondary : reach[r].primary;
-			double		time = by_time ? reach[r].primary : reach[r].secondary;
-
-			values[1] = Int64GetDatum(origins.id[reach[r].origin]);
-			values[2] = Int32GetDatum(r + 1);
-			values[3] = Float8GetDatum(dist);
-			values[4] = Float8GetDatum(time / speed);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			if ((j & 0xfff) == 0)
+				CHECK_FOR_INTERRUPTS();
+			nreach[j] = reach_of(net, seeds, nseeds, &targets.snap[j], k, bound, metric,
+								 &reach[(Size) j * k]);
 		}
 	}
+	else
+		reach = palloc(sizeof(CpReach) * k);
+	for (i = 0; i < targets.n; i++)
+	{
+		uint32		t = targets.rank[i];
+		const CpReach *r = reach;
+		int			n = 0;
+
+		CHECK_FOR_INTERRUPTS();	/* a target emits up to k rows */
+		if (batch && i + PREFETCH_AHEAD < targets.n &&
+			targets.rank[i + PREFETCH_AHEAD] != SET_NO_POINT)
+			__builtin_prefetch(&reach[(Size) targets.rank[i + PREFETCH_AHEAD] * k]);
+		if (t != SET_NO_POINT && batch)
+		{
+			r = &reach[(Size) t * k];
+			n = nreach[t];
+		}
+		else if (t != SET_NO_POINT)
+			n = reach_of(net, seeds, nseeds, &targets.snap[t], k, bound, metric, reach);
+		emit_target(rsinfo, targets.id[i], &origins, r, n, by_time, speed);
+	}
 	cp_search_trim(net);
+	elog(DEBUG1, "cp.nearest: inputs %.1f ms, search %.1f ms, reach and rows %.1f ms",
+		 inputs_ms, search_ms, ms_since(start) - inputs_ms - search_ms);
 	return (Datum) 0;
 }
 

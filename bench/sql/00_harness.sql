@@ -120,3 +120,21 @@ RETURNS SETOF record LANGUAGE sql STABLE AS $$ SELECT i, i, 1, 1.0::float8, 1.0:
 CREATE FUNCTION bench.rows_via_sql_fn(n bigint)
 RETURNS TABLE (a bigint, b bigint, c integer, d float8, e float8) LANGUAGE sql VOLATILE AS
 $$ SELECT * FROM bench.rows_inner(n) $$;
+
+-- The floor of cp.nearest: what any implementation with its API pays, in plain SQL.
+-- It reads the same target rows through the caller's query text (id and the
+-- geometry's EWKB, as cp.nearest reads them) and returns one row per target of
+-- cp.nearest's shape through the same kind of wrapper (a LANGUAGE sql function
+-- with cp.nearest's attributes over a set-returning function). No snapping, no search.
+CREATE FUNCTION bench.floor_inner(targets_sql text)
+RETURNS TABLE (target_id bigint, origin_id bigint, rank integer, distance_m float8, minutes float8)
+LANGUAGE plpgsql VOLATILE STRICT AS $$
+BEGIN
+  RETURN QUERY EXECUTE format('SELECT t.id::bigint, t.id::bigint, 1, length(ST_AsEWKB(t.geom))::float8, 0::float8 FROM (%s) t',
+                              targets_sql);
+END
+$$;
+CREATE FUNCTION bench.floor_nearest(targets_sql text)
+RETURNS TABLE (target_id bigint, origin_id bigint, rank integer, distance_m float8, minutes float8)
+LANGUAGE sql VOLATILE STRICT SET search_path FROM CURRENT AS
+$$ SELECT * FROM bench.floor_inner(targets_sql) $$;

@@ -82,18 +82,26 @@ SET jit = off;
 -- 'ours first call'); the timed figures are warm.
 \set ours_sql 'CREATE TEMP TABLE cp_result AS SELECT * FROM cp.nearest(''grid'', ''SELECT id, geom FROM grid_facilities'', ''SELECT id, geom FROM grid_buildings'', ' :cutoff ', 1)'
 \set ours_count 'SELECT count(*) FROM cp.nearest(''grid'', ''SELECT id, geom FROM grid_facilities'', ''SELECT id, geom FROM grid_buildings'', ' :cutoff ', 1)'
+-- The floor (bench.floor_nearest): the same target rows read and as many rows returned, in plain SQL.
+\set floor_sql 'CREATE TEMP TABLE floor_result AS SELECT * FROM bench.floor_nearest(''SELECT id, geom FROM grid_buildings'')'
+\set floor_count 'SELECT count(*) FROM bench.floor_nearest(''SELECT id, geom FROM grid_buildings'')'
 SELECT bench.timeit('vs_pgrouting', 'ours first call (cache load)', :'ours_sql',
                     setup => 'DROP TABLE IF EXISTS cp_result');
 -- pgRouting: one untimed run to warm buffers and load its library.
 SELECT bench.pgr_pipeline(:cutoff);
 DELETE FROM bench.results WHERE section = 'vs_pgrouting' AND label LIKE 'pgr %';
+SELECT count(*) FROM bench.floor_nearest('SELECT id, geom FROM grid_buildings');  -- the floor, untimed once
 -- Timed rounds, interleaved so that any load from elsewhere on the machine
 -- hits both sides alike: one pgRouting pipeline, then `runs_ours` calls of
--- ours written to a table and `runs_ours` calls with count(*) only.
+-- ours written to a table and `runs_ours` calls with count(*) only, each
+-- followed by the floor measured the same way.
 SELECT format('SELECT bench.pgr_pipeline(%s)', :cutoff),
        format('SELECT bench.timeit(%L, %L, %L, %s, setup => %L)', 'vs_pgrouting',
               'ours total (cp.nearest, k = 1)', :'ours_sql', :runs_ours, 'DROP TABLE IF EXISTS cp_result'),
-       format('SELECT bench.timeit(%L, %L, %L, %s)', 'vs_pgrouting', 'ours, count(*) only', :'ours_count', :runs_ours)
+       format('SELECT bench.timeit(%L, %L, %L, %s, setup => %L)', 'vs_pgrouting',
+              'floor: plain SQL, same rows in and out', :'floor_sql', :runs_ours, 'DROP TABLE IF EXISTS floor_result'),
+       format('SELECT bench.timeit(%L, %L, %L, %s)', 'vs_pgrouting', 'ours, count(*) only', :'ours_count', :runs_ours),
+       format('SELECT bench.timeit(%L, %L, %L, %s)', 'vs_pgrouting', 'floor, count(*) only', :'floor_count', :runs_ours)
   FROM generate_series(1, :runs_pgr) \gexec
 
 -- Agreement between the two answers (they differ by design: pgRouting snaps

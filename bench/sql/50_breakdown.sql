@@ -21,6 +21,10 @@ SELECT bench.timeit('breakdown', 'e. plain SQL: read the buildings query (id, EW
   'SELECT count(id), sum(length(ST_AsEWKB(geom))) FROM grid_buildings', :runs_ours);
 SELECT bench.timeit('breakdown', 'f. plain SQL: 90 000-row set through a SQL function wrapper',
   $$SELECT count(*) FROM (SELECT * FROM bench.rows_via_sql_fn((SELECT count(*) FROM grid_buildings))) s$$, :runs_ours);
+SELECT bench.timeit('breakdown', 'l. the floor: plain SQL reading the same rows, returning as many (bench.floor_nearest)',
+  format('SELECT count(*) FROM bench.floor_nearest(%s)', :'bld'), :runs_ours);
+SELECT bench.timeit('breakdown', 'm. the floor without its SQL wrapper (bench.floor_inner)',
+  format('SELECT count(*) FROM bench.floor_inner(%s)', :'bld'), :runs_ours);
 
 \set near_a 'ST_SetSRID(ST_MakePoint(400000 + 5050, 3300000 + 5020), 32650)'
 \set near_b 'ST_SetSRID(ST_MakePoint(400000 + 5150, 3300000 + 5020), 32650)'
