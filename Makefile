@@ -31,6 +31,10 @@ include $(PGXS)
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/parts/*.sql)) $(EXTENSION).control
 	cat $(sort $(wildcard sql/parts/*.sql)) > $@
 
+# PGXS tracks no header dependencies: a changed struct in a header must rebuild every
+# object, or a stale one reads the old layout (a crash, not a compile error).
+$(OBJS): $(wildcard src/*.h)
+
 # A version string baked into the module: rebuild when the control file changes.
 src/community_planning.o: $(EXTENSION).control
 

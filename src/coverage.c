@@ -60,6 +60,8 @@ typedef struct Residents
 {
 	CpUnits    *u;
 	CpSnap	   *snap;
+	uint32	   *order;			/* placed residents in the snapping grid's order */
+	uint32		norder;
 } Residents;
 
 static int
@@ -105,10 +107,14 @@ split_facilities(const CpFacilities *f, CpNetwork *net, double max_snap, Categor
 		cat->id[cat->n] = f->id[i];
 		cat->x[cat->n] = f->x[i];
 		cat->y[cat->n] = f->y[i];
-		cat->snap[cat->n] = cp_snap_point(net, f->x[i], f->y[i], max_snap);
-		if (!cat->snap[cat->n].found)
-			unsnapped++;
 		cat->n++;
+	}
+	for (c = 0; c < ncats; c++)
+	{
+		cp_snap_points(net, cats[c].x, cats[c].y, NULL, cats[c].n, max_snap, cats[c].snap);
+		for (i = 0; i < cats[c].n; i++)
+			if (!cats[c].snap[i].found)
+				unsnapped++;
 	}
 	return unsnapped;
 }
@@ -119,21 +125,21 @@ snap_residents(Residents *r, CpNetwork *net, double max_snap)
 	int64		unsnapped = 0;
 	int			i;
 
-	r->snap = palloc_extended(sizeof(CpSnap) * Max(r->u->n, 1), MCXT_ALLOC_HUGE);
+	bool	   *skip = palloc_extended(sizeof(bool) * Max(r->u->n, 1), MCXT_ALLOC_HUGE);
+	uint32		nplaced;
+
+	/* residents without a point count in the population and are never covered */
+	r->snap = palloc_extended(sizeof(CpSnap) * Max(r->u->n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	for (i = 0; i < r->u->n; i++)
-	{
-		if ((i & 0xfff) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (!r->u->placed[i])
-		{
-			/* counted in the population, never covered: as a resident the search cannot place */
-			memset(&r->snap[i], 0, sizeof(CpSnap));
-			continue;
-		}
-		r->snap[i] = cp_snap_point(net, r->u->x[i], r->u->y[i], max_snap);
-		if (!r->snap[i].found)
+		skip[i] = !r->u->placed[i];
+	cp_snap_points(net, r->u->x, r->u->y, skip, r->u->n, max_snap, r->snap);
+	/* the label reads of every category go in the same cache-friendly order */
+	r->order = cp_snap_order(net, r->u->x, r->u->y, skip, r->u->n, &nplaced);
+	r->norder = nplaced;
+	for (i = 0; i < r->u->n; i++)
+		if (r->u->placed[i] && !r->snap[i].found)
 			unsnapped++;
-	}
+	pfree(skip);
 	return unsnapped;
 }
 
@@ -278,6 +284,7 @@ search_category(CpNetwork *net, const Category *c, const Residents *r, CpMetric 
 	double		bound = c->radius + COVERAGE_SLACK_M;
 	int			nseeds = 0,
 				i;
+	uint32		j;
 	CpReach		reach = {0};
 
 	for (i = 0; i < c->n; i++)
@@ -287,11 +294,13 @@ search_category(CpNetwork *net, const Category *c, const Residents *r, CpMetric 
 	if (nseeds > 0)
 		cp_search(net, seeds, nseeds, 1, bound, metric, true, NULL, 0);
 	for (i = 0; i < r->u->n; i++)
-	{
 		fac_out[i] = -1;
-		if ((i & 0xfff) == 0)
+	for (j = 0; j < r->norder && nseeds > 0; j++)
+	{
+		i = r->order[j];		/* neighbours one after the other: their labels share cache lines */
+		if ((j & 0xfff) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (nseeds == 0 || !r->snap[i].found)
+		if (!r->snap[i].found)
 			continue;
 		if (cp_search_reach_point(net, seeds, nseeds, r->snap[i].piece, r->snap[i].fraction,
 								  1, bound, metric, true, &reach) > 0)
