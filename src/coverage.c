@@ -60,8 +60,6 @@ typedef struct Residents
 {
 	CpUnits    *u;
 	CpSnap	   *snap;
-	uint32	   *order;			/* placed residents in the snapping grid's order */
-	uint32		norder;
 } Residents;
 
 static int
@@ -119,6 +117,47 @@ split_facilities(const CpFacilities *f, CpNetwork *net, double max_snap, Categor
 	return unsnapped;
 }
 
+/* Residents (and their snaps) rearranged so that resident j is the one at order[j]. */
+static void
+permute_residents(Residents *r, const uint32 *order)
+{
+	CpUnits    *u = r->u;
+	int			n = u->n,
+				j;
+	int64	   *id = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+	double	   *pop = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+	bool	   *placed = palloc_extended(sizeof(bool) * Max(n, 1), MCXT_ALLOC_HUGE);
+	double	   *x = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+	double	   *y = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+	CpSnap	   *snap = palloc_extended(sizeof(CpSnap) * Max(n, 1), MCXT_ALLOC_HUGE);
+
+	for (j = 0; j < n; j++)
+	{
+		uint32		i = order[j];
+
+		if ((j & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		id[j] = u->id[i];
+		pop[j] = u->population[i];
+		placed[j] = u->placed[i];
+		x[j] = u->x[i];
+		y[j] = u->y[i];
+		snap[j] = r->snap[i];
+	}
+	pfree(u->id);
+	pfree(u->population);
+	pfree(u->placed);
+	pfree(u->x);
+	pfree(u->y);
+	pfree(r->snap);
+	u->id = id;
+	u->population = pop;
+	u->placed = placed;
+	u->x = x;
+	u->y = y;
+	r->snap = snap;
+}
+
 static int64
 snap_residents(Residents *r, CpNetwork *net, double max_snap)
 {
@@ -126,6 +165,7 @@ snap_residents(Residents *r, CpNetwork *net, double max_snap)
 	int			i;
 
 	bool	   *skip = palloc_extended(sizeof(bool) * Max(r->u->n, 1), MCXT_ALLOC_HUGE);
+	uint32	   *order;
 	uint32		nplaced;
 
 	/* residents without a point count in the population and are never covered */
@@ -133,12 +173,21 @@ snap_residents(Residents *r, CpNetwork *net, double max_snap)
 	for (i = 0; i < r->u->n; i++)
 		skip[i] = !r->u->placed[i];
 	cp_snap_points(net, r->u->x, r->u->y, skip, r->u->n, max_snap, r->snap);
-	/* the label reads of every category go in the same cache-friendly order */
-	r->order = cp_snap_order(net, r->u->x, r->u->y, skip, r->u->n, &nplaced);
-	r->norder = nplaced;
 	for (i = 0; i < r->u->n; i++)
 		if (r->u->placed[i] && !r->snap[i].found)
 			unsnapped++;
+	/*
+	 * From here on residents are kept in the snapping grid's order (those
+	 * without a point last): every category's label reads then walk the
+	 * network's memory in sequence instead of at random, and the results per
+	 * resident are written in sequence. Output is sorted by SQL.
+	 */
+	order = cp_snap_order(net, r->u->x, r->u->y, skip, r->u->n, &nplaced);
+	for (i = 0; i < r->u->n; i++)
+		if (skip[i])
+			order[nplaced++] = i;
+	permute_residents(r, order);
+	pfree(order);
 	pfree(skip);
 	return unsnapped;
 }
@@ -284,7 +333,6 @@ search_category(CpNetwork *net, const Category *c, const Residents *r, CpMetric 
 	double		bound = c->radius + COVERAGE_SLACK_M;
 	int			nseeds = 0,
 				i;
-	uint32		j;
 	CpReach		reach = {0};
 
 	for (i = 0; i < c->n; i++)
@@ -294,13 +342,11 @@ search_category(CpNetwork *net, const Category *c, const Residents *r, CpMetric 
 	if (nseeds > 0)
 		cp_search(net, seeds, nseeds, 1, bound, metric, true, NULL, 0);
 	for (i = 0; i < r->u->n; i++)
-		fac_out[i] = -1;
-	for (j = 0; j < r->norder && nseeds > 0; j++)
 	{
-		i = r->order[j];		/* neighbours one after the other: their labels share cache lines */
-		if ((j & 0xfff) == 0)
+		fac_out[i] = -1;
+		if ((i & 0xfff) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (!r->snap[i].found)
+		if (nseeds == 0 || !r->snap[i].found)
 			continue;
 		if (cp_search_reach_point(net, seeds, nseeds, r->snap[i].piece, r->snap[i].fraction,
 								  1, bound, metric, true, &reach) > 0)
