@@ -469,9 +469,8 @@ BEGIN
   IF outline IS NULL THEN
     RETURN;
   END IF;
-  IF cp.heritage_srid() IS NOT NULL AND ST_SRID(outline) <> cp.heritage_srid() THEN
-    area := ST_Transform(outline, cp.heritage_srid());
-  END IF;
+  -- the checked way into another CRS (SRID 0, NaN, curves: 22023 / 0A000, never XX000)
+  area := cp._geometry_ewkb(outline, CASE WHEN ST_SRID(outline) <> cp.heritage_srid() THEN cp.heritage_srid() END)::geometry;
   SELECT * INTO r FROM cp.heritage_protection_rate(area);
   value := CASE WHEN r.listed > 0 THEN trim_scale(100 * r.protected::numeric / r.listed) END;
   inputs := pg_catalog.jsonb_build_object(
