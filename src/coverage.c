@@ -51,8 +51,10 @@ typedef struct Category
 	double		y0;
 	int32		nx;
 	int32		ny;
+	double		inv_cell;
 	int32	   *cell_start;
-	int32	   *cell_fac;
+	double	   *cell_x;			/* facility coordinates in cell order */
+	double	   *cell_y;
 } Category;
 
 /* Residents as read (units.c) with their snap points on the network. */
@@ -192,7 +194,7 @@ snap_residents(Residents *r, CpNetwork *net, double max_snap)
 	return unsnapped;
 }
 
-/* Facilities by grid cell (side = radius): counting sort into cell_start/cell_fac. */
+/* Facilities by grid cell (side = radius): counting sort into cell_start and cell-ordered coordinates. */
 static void
 build_crowfly_grid(Category *c)
 {
@@ -222,7 +224,9 @@ build_crowfly_grid(Category *c)
 	c->ny = (int32) floor((y1 - c->y0) / c->cell) + 1;
 	ncells = (int64) c->nx * c->ny;
 	c->cell_start = palloc0(sizeof(int32) * (ncells + 1));
-	c->cell_fac = palloc(sizeof(int32) * c->n);
+	c->cell_x = palloc(sizeof(double) * c->n);
+	c->cell_y = palloc(sizeof(double) * c->n);
+	c->inv_cell = 1.0 / c->cell;
 	cell = palloc(sizeof(int32) * c->n);
 	for (i = 0; i < c->n; i++)
 	{
@@ -239,15 +243,24 @@ build_crowfly_grid(Category *c)
 
 		memcpy(fill, c->cell_start, sizeof(int32) * ncells);
 		for (i = 0; i < c->n; i++)
-			c->cell_fac[fill[cell[i]]++] = i;
+		{
+			int32		at = fill[cell[i]]++;
+
+			c->cell_x[at] = c->x[i];
+			c->cell_y[at] = c->y[i];
+		}
 		pfree(fill);
 	}
 	pfree(cell);
 }
 
-/* Crow-fly distance to the nearest facility within the radius; -1 when none. */
+/*
+ * Crow-fly distance to the nearest facility within the radius; -1 when none.
+ * any: the first one found within the radius will do (sums per community need
+ * only whether there is one), so the scan stops there.
+ */
 static double
-crowfly_nearest(const Category *c, double x, double y)
+crowfly_nearest(const Category *c, double x, double y, bool any)
 {
 	double		limit = c->radius + COVERAGE_SLACK_M;
 	double		best2 = limit * limit;
@@ -261,8 +274,8 @@ crowfly_nearest(const Category *c, double x, double y)
 
 	if (c->n == 0)
 		return -1;
-	fx = floor((x - c->x0) / c->cell);
-	fy = floor((y - c->y0) / c->cell);
+	fx = floor((x - c->x0) * c->inv_cell);
+	fy = floor((y - c->y0) * c->inv_cell);
 	/* more than a cell outside the grid: nothing within the radius */
 	if (fx < -1 || fy < -1 || fx > c->nx || fy > c->ny)
 		return -1;
@@ -276,15 +289,16 @@ crowfly_nearest(const Category *c, double x, double y)
 
 			for (j = c->cell_start[cell]; j < c->cell_start[cell + 1]; j++)
 			{
-				int32		f = c->cell_fac[j];
-				double		dx = c->x[f] - x,
-							dy = c->y[f] - y,
+				double		dx = c->cell_x[j] - x,
+							dy = c->cell_y[j] - y,
 							d2 = dx * dx + dy * dy;
 
 				if (d2 <= best2)
 				{
 					best2 = d2;
 					found = true;
+					if (any)
+						return sqrt(best2);
 				}
 			}
 		}
@@ -627,7 +641,7 @@ cp_coverage_run_sql(PG_FUNCTION_ARGS)
 		{
 			if ((i & 0xfff) == 0)
 				CHECK_FOR_INTERRUPTS();
-			crow[c][i] = res.u->placed[i] ? crowfly_nearest(&cats[c], res.u->x[i], res.u->y[i]) : -1;
+			crow[c][i] = res.u->placed[i] ? crowfly_nearest(&cats[c], res.u->x[i], res.u->y[i], !per_resident) : -1;
 		}
 	}
 
