@@ -272,7 +272,7 @@ buf_get(CpStampCache *c, ContourBuf which, Size size, bool zero)
 
 /* Give a working array back (kept by the cache). */
 static void
-buf_put(CpStampCache *c, void *p)
+buf_put(const CpStampCache *c, void *p)
 {
 	if (c == NULL)
 		pfree(p);
