@@ -83,6 +83,16 @@ cp_check_call_memory(const char *what, double bytes, const char *hint)
 				 errhint("%s", hint)));
 }
 
+double
+cp_ms_since(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_MILLISEC(now);
+}
+
 /* A numeric argument: finite and within [lo, hi], else 22023 naming it. */
 void
 cp_check_arg(const char *name, double value, double lo, double hi, const char *unit)

@@ -12,6 +12,8 @@
 
 #include "postgres.h"
 
+#include "portability/instr_time.h"
+
 #define CP_NET_MAGIC 0x544e5043u	/* "CPNT" */
 #define CP_NET_FORMAT 1
 
@@ -141,6 +143,8 @@ typedef struct CpSnap
 extern int	cp_max_call_memory_mb;
 extern void cp_check_call_memory(const char *what, double bytes, const char *hint);
 extern void cp_check_arg(const char *name, double value, double lo, double hi, const char *unit);
+/* Milliseconds since start (the DEBUG1 breakdowns of the long calls). */
+extern double cp_ms_since(instr_time start);
 
 /*
  * Documented ranges of numeric arguments (docs/install.md, "Limits and

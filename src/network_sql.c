@@ -19,17 +19,6 @@
 #include "query_reader.h"
 #include "portability/instr_time.h"
 
-/* Milliseconds since 'start' (the DEBUG1 breakdowns of the long calls). */
-static double
-ms_since(instr_time start)
-{
-	instr_time	now;
-
-	INSTR_TIME_SET_CURRENT(now);
-	INSTR_TIME_SUBTRACT(now, start);
-	return INSTR_TIME_GET_MILLISEC(now);
-}
-
 PG_FUNCTION_INFO_V1(cp_network_compile_sql);
 PG_FUNCTION_INFO_V1(cp_network_summary_sql);
 PG_FUNCTION_INFO_V1(cp_network_edges_sql);
@@ -320,10 +309,10 @@ read_points(SnappedSet *set, CpNetwork *net, const char *sql, const char *what, 
 	set->keep_missing = keep_missing;
 	INSTR_TIME_SET_CURRENT(start);
 	cp_read_query(sql, what, cols, 2, read_point_row, set);
-	read_ms = ms_since(start);
+	read_ms = cp_ms_since(start);
 	snap_set(set);
 	elog(DEBUG1, "%s: %d rows read in %.1f ms, snapped in %.1f ms", what, set->n, read_ms,
-		 ms_since(start) - read_ms);
+		 cp_ms_since(start) - read_ms);
 	if (set->null_geoms + set->empty_geoms > 0)
 		ereport(NOTICE,
 				(errmsg("%s %lld %s with NULL or empty geometry",
@@ -468,7 +457,7 @@ cp_nearest_sql(PG_FUNCTION_ARGS)
 	INSTR_TIME_SET_CURRENT(start);
 	read_points(&origins, net, origins_sql, "origins", max_snap, false);
 	read_points(&targets, net, targets_sql, "targets", max_snap, true);
-	inputs_ms = ms_since(start);
+	inputs_ms = cp_ms_since(start);
 	check_unique_ids(&targets, "targets");
 
 	seeds = palloc_extended(sizeof(CpSeed) * Max(origins.m, 1), MCXT_ALLOC_HUGE);
@@ -479,7 +468,7 @@ cp_nearest_sql(PG_FUNCTION_ARGS)
 										(int32) origins.order[j]};
 	cp_seeds_sort(seeds, nseeds);
 	cp_search(net, seeds, nseeds, k, bound, metric, true, NULL, 0);
-	search_ms = ms_since(start) - inputs_ms;
+	search_ms = cp_ms_since(start) - inputs_ms;
 
 	InitMaterializedSRF(fcinfo, 0);
 	/* all reaches first, in grid order, when they fit in a modest array */
@@ -519,7 +508,7 @@ cp_nearest_sql(PG_FUNCTION_ARGS)
 	}
 	cp_search_trim(net);
 	elog(DEBUG1, "cp.nearest: inputs %.1f ms, search %.1f ms, reach and rows %.1f ms",
-		 inputs_ms, search_ms, ms_since(start) - inputs_ms - search_ms);
+		 inputs_ms, search_ms, cp_ms_since(start) - inputs_ms - search_ms);
 	return (Datum) 0;
 }
 

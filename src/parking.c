@@ -29,6 +29,7 @@
 #include "network.h"
 #include "parking.h"
 #include "query_reader.h"
+#include "reach.h"
 
 PG_FUNCTION_INFO_V1(cp_parking_allocate_sql);
 
@@ -176,10 +177,8 @@ typedef struct Allocation
 	int			nbld;
 	const Site *lots;
 	int			nlots;
-	uint32	   *bstart;			/* buildings by piece (CSR): bon[bstart[p] .. bstart[p + 1]) */
-	int32	   *bon;
-	int32	   *stamp;			/* per piece: the last search that read it */
-	int32		nsearch;
+	CpUnitsByPiece by_piece;	/* usable buildings by the piece they are snapped to */
+	int32		lot;			/* the car park being searched */
 	double	   *need;			/* per building: spaces still missing */
 	double	   *left;			/* per car park: spaces still free */
 	double		lo;				/* the band: lo < distance <= hi */
@@ -207,30 +206,23 @@ pair_add(Allocation *al, double distance, int32 b, int32 p)
 	al->pairs[al->npairs++] = (Pair) {distance, b, p};
 }
 
-/*
- * The buildings on one piece, still short of spaces, that walk to car park
- * 'lot' at a distance in the band, once per search: the stamp keeps a piece
- * reached from both ends from being read twice.
- */
-static void
-visit_piece(Allocation *al, int32 lot, const CpSeed *seed, uint32 piece)
+/* A building already served is not paired again (its distance is not even read). */
+static bool
+building_served(int32 b, void *arg)
 {
-	uint32		j;
+	const Allocation *al = arg;
 
-	if (al->stamp[piece] == al->nsearch)
-		return;
-	al->stamp[piece] = al->nsearch;
-	for (j = al->bstart[piece]; j < al->bstart[piece + 1]; j++)
-	{
-		int32		b = al->bon[j];
-		CpReach		r;
+	return !(al->need[b] > 0);
+}
 
-		if (al->need[b] > 0 &&
-			cp_search_reach_point(al->net, seed, 1, piece, al->bld[b].fraction, 1, al->hi,
-								  CP_METRIC_DISTANCE, true, &r) > 0 &&
-			r.primary > al->lo)
-			pair_add(al, r.primary, b, lot);
-	}
+/* A building still short of spaces that walks to the car park being searched: a pair in the band. */
+static void
+building_reached(int32 b, double distance, void *arg)
+{
+	Allocation *al = arg;
+
+	if (distance > al->lo)
+		pair_add(al, distance, b, al->lot);
 }
 
 /*
@@ -242,7 +234,6 @@ visit_piece(Allocation *al, int32 lot, const CpSeed *seed, uint32 piece)
 static void
 find_band_pairs(Allocation *al)
 {
-	const CpSearchSpace *space = &al->net->space;
 	int			i;
 
 	al->npairs = 0;
@@ -250,64 +241,36 @@ find_band_pairs(Allocation *al)
 	{
 		const Site *lot = &al->lots[i];
 		CpSeed		seed;
-		uint32		t;
 
 		CHECK_FOR_INTERRUPTS();
 		if (!(al->left[i] > 0))
 			continue;
 		seed = (CpSeed) {lot->piece, lot->fraction, 0};
-		cp_search(al->net, &seed, 1, 1, al->hi, CP_METRIC_DISTANCE, true, NULL, 0);
-		al->nsearch++;
+		al->lot = i;
 		al->searches++;
-
-		/*
-		 * The pieces to look at: the car park's own (its ends may lie beyond
-		 * the bound) and every piece at a settled node.
-		 */
-		visit_piece(al, i, &seed, lot->piece);
-		for (t = 0; t < space->ntouched; t++)
-		{
-			uint32		u = space->touched[t],
-						a;
-
-			if ((t & 0xfff) == 0)
-				CHECK_FOR_INTERRUPTS();
-			if (space->nsettled[u] == 0)
-				continue;
-			for (a = al->net->adj_start[u]; a < al->net->adj_start[u + 1]; a++)
-				visit_piece(al, i, &seed, al->net->adj[a] >> 1);
-		}
+		cp_reach_units(&al->by_piece, &seed, al->hi, building_served, building_reached, al);
 	}
 	al->total_pairs += al->npairs;
 }
 
 /* Buildings by piece (CSR), so a search visits only the buildings on the pieces it reached. */
+/* Usable buildings (demand left, snapped) in reach.c's index. */
+static bool
+place_building(int32 b, uint32 *piece, double *fraction, void *arg)
+{
+	const Allocation *al = arg;
+
+	if (!al->bld[b].usable)
+		return false;
+	*piece = al->bld[b].piece;
+	*fraction = al->bld[b].fraction;
+	return true;
+}
+
 static void
 index_buildings(Allocation *al)
 {
-	const Site *bld = al->bld;
-	uint32		npieces = al->net->npieces;
-	uint32	   *fill;
-	int			nusable = 0,
-				i;
-
-	al->bstart = palloc_extended(sizeof(uint32) * ((Size) npieces + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	for (i = 0; i < al->nbld; i++)
-		if (bld[i].usable)
-		{
-			al->bstart[bld[i].piece + 1]++;
-			nusable++;
-		}
-	for (i = 0; i < (int) npieces; i++)
-		al->bstart[i + 1] += al->bstart[i];
-	al->bon = palloc_extended(sizeof(int32) * Max(nusable, 1), MCXT_ALLOC_HUGE);
-	fill = palloc_extended(sizeof(uint32) * Max(npieces, 1), MCXT_ALLOC_HUGE);
-	memcpy(fill, al->bstart, sizeof(uint32) * npieces);
-	for (i = 0; i < al->nbld; i++)
-		if (bld[i].usable)
-			al->bon[fill[bld[i].piece]++] = i;
-	pfree(fill);
-	al->stamp = palloc_extended(sizeof(int32) * Max(npieces, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	(void) cp_units_by_piece(&al->by_piece, al->net, al->nbld, place_building, al);
 }
 
 /*
@@ -372,16 +335,6 @@ sort_band_pairs(Allocation *al)
 	pfree(start);
 	al->pairs = sorted;
 	al->cap = n;
-}
-
-static double
-ms_since(instr_time start)
-{
-	instr_time	now;
-
-	INSTR_TIME_SET_CURRENT(now);
-	INSTR_TIME_SUBTRACT(now, start);
-	return INSTR_TIME_GET_MILLISEC(now);
 }
 
 void
@@ -473,7 +426,7 @@ cp_parking_allocate(CpNetwork *net, const CpParkSite *bld, int nbld, const CpPar
 			}
 		}
 		elog(DEBUG1, "parking: band up to %g m: %zu pairs, %zu served so far, at %.0f ms",
-			 al.hi, al.npairs, served, ms_since(start));
+			 al.hi, al.npairs, served, cp_ms_since(start));
 		if (al.hi >= walk_m)
 			break;
 		al.lo = al.hi;
@@ -481,10 +434,8 @@ cp_parking_allocate(CpNetwork *net, const CpParkSite *bld, int nbld, const CpPar
 		al.hi = al.hi * 2 > al.hi ? Min(al.hi * 2, walk_m) : walk_m;
 	}
 	elog(DEBUG1, "parking: %zu searches, %zu pairs made", al.searches, al.total_pairs);
-	elog(DEBUG1, "parking: %zu pairs share spaces, allocated in %.0f ms", served, ms_since(start));
-	pfree(al.bstart);
-	pfree(al.bon);
-	pfree(al.stamp);
+	elog(DEBUG1, "parking: %zu pairs share spaces, allocated in %.0f ms", served, cp_ms_since(start));
+	cp_units_by_piece_free(&al.by_piece);
 	pfree(al.need);
 	pfree(al.left);
 	pfree(al.pairs);
@@ -541,7 +492,7 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 	read_sites(&bld, net, buildings_sql, "buildings", "buildings", "building", "demand", max_snap);
 	read_sites(&lots, net, parking_sql, "parking", "car parks", "car park", "capacity", max_snap);
 	elog(DEBUG1, "parking: %d buildings and %d car parks read and snapped in %.0f ms",
-		 bld.n, lots.n, ms_since(start));
+		 bld.n, lots.n, cp_ms_since(start));
 	InitMaterializedSRF(fcinfo, 0);
 	out.rsinfo = rsinfo;
 	out.bld = &bld;

@@ -132,16 +132,6 @@ typedef struct Eval
 	int32	   *lot_pairs;
 } Eval;
 
-static double
-ms_since(instr_time start)
-{
-	instr_time	now;
-
-	INSTR_TIME_SET_CURRENT(now);
-	INSTR_TIME_SUBTRACT(now, start);
-	return INSTR_TIME_GET_MILLISEC(now);
-}
-
 static char *
 float_text(bool known, double v)
 {
@@ -905,7 +895,7 @@ cp_parking_eval_sql(PG_FUNCTION_ARGS)
 	q.arg = &ev;
 	read_caller_query(&q, "It must return the columns id, geom, use, households, floor_area.");
 	check_buildings(&ev, standard, community_type);
-	elog(DEBUG1, "parking: %d buildings read, demand and points in %.0f ms", ev.nbld, ms_since(start));
+	elog(DEBUG1, "parking: %d buildings read, demand and points in %.0f ms", ev.nbld, cp_ms_since(start));
 
 	q.sql = psprintf("SELECT id::bigint AS id, geom, capacity::float8 AS capacity FROM (\n%s\n) q", parking_sql);
 	q.what = "parking";
@@ -914,7 +904,7 @@ cp_parking_eval_sql(PG_FUNCTION_ARGS)
 	q.callback = read_lot;
 	read_caller_query(&q, "It must return the columns id, geom, capacity (NULL where unknown).");
 	check_lots(&ev);
-	elog(DEBUG1, "parking: %d car parks read, capacity and points at %.0f ms", ev.nlot, ms_since(start));
+	elog(DEBUG1, "parking: %d car parks read, capacity and points at %.0f ms", ev.nlot, cp_ms_since(start));
 
 	if (ev.no_use > 0)
 		ereport(NOTICE,
@@ -930,7 +920,7 @@ cp_parking_eval_sql(PG_FUNCTION_ARGS)
 
 	bsites = snap_sites(net, max_snap, ev.nbld, "buildings", bld_row, ev.bld);
 	lsites = snap_sites(net, max_snap, ev.nlot, "car parks", lot_row, ev.lot);
-	elog(DEBUG1, "parking: snapped at %.0f ms", ms_since(start));
+	elog(DEBUG1, "parking: snapped at %.0f ms", cp_ms_since(start));
 
 	InitMaterializedSRF(fcinfo, 0);
 	ev.rsinfo = rsinfo;
@@ -942,7 +932,7 @@ cp_parking_eval_sql(PG_FUNCTION_ARGS)
 		ev.lot_pairs = palloc_extended(sizeof(int32) * Max(ev.nlot, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	}
 	cp_parking_allocate(net, bsites, ev.nbld, lsites, ev.nlot, walk_m, serve_pair, &ev);
-	elog(DEBUG1, "parking: allocated at %.0f ms", ms_since(start));
+	elog(DEBUG1, "parking: allocated at %.0f ms", cp_ms_since(start));
 	if (ev.per == PER_BUILDINGS)
 		put_buildings(&ev);
 	else if (ev.per == PER_LOTS)
@@ -950,8 +940,8 @@ cp_parking_eval_sql(PG_FUNCTION_ARGS)
 	else if (ev.per == PER_COMMUNITIES)
 	{
 		put_communities(&ev, communities_sql, ev.srid);
-		elog(DEBUG1, "parking: per community at %.0f ms", ms_since(start));
+		elog(DEBUG1, "parking: per community at %.0f ms", cp_ms_since(start));
 	}
-	elog(DEBUG1, "parking: done in %.0f ms", ms_since(start));
+	elog(DEBUG1, "parking: done in %.0f ms", cp_ms_since(start));
 	return (Datum) 0;
 }

@@ -50,6 +50,7 @@
 
 #include "communities.h"
 #include "network.h"
+#include "reach.h"
 #include "units.h"
 
 PG_FUNCTION_INFO_V1(cp_supply_eval_sql);
@@ -76,10 +77,7 @@ typedef struct Supply
 	/* residents: snapped units with population, indexed by piece (CSR) */
 	const CpUnits *res;
 	CpSnap	   *rsnap;
-	uint32	   *rstart;			/* npieces + 1 */
-	int32	   *ron;
-	int32	   *stamp;			/* per piece: the last search that read it */
-	int32		nsearch;
+	CpUnitsByPiece by_piece;	/* residents with people, by the piece they are snapped to */
 	/* facilities of the category that take part (snapped, amount > 0) */
 	int			nfac;
 	int32	   *fidx;			/* index into CpFacilities */
@@ -192,19 +190,28 @@ text_array_cstrings(ArrayType *a, const char *what, int *n)
 	return out;
 }
 
+/* Residents with people take part in both steps (reach.c's index). */
+static bool
+place_resident(int32 i, uint32 *piece, double *fraction, void *arg)
+{
+	const Supply *s = arg;
+
+	if (!s->rsnap[i].found || !(s->res->population[i] > 0))
+		return false;
+	*piece = s->rsnap[i].piece;
+	*fraction = s->rsnap[i].fraction;
+	return true;
+}
+
 /* Snap residents with population and index them by piece; count the unsnapped. */
 static int64
 index_residents(Supply *s, double max_snap)
 {
 	const CpUnits *r = s->res;
-	uint32		npieces = s->net->npieces;
-	uint32	   *fill;
 	int64		unsnapped = 0;
-	int			nuse = 0,
-				i;
+	int			i;
 
 	s->rsnap = palloc_extended(sizeof(CpSnap) * Max(r->n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	s->rstart = palloc_extended(sizeof(uint32) * ((Size) npieces + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	for (i = 0; i < r->n; i++)
 	{
 		if ((i & 0xfff) == 0)
@@ -214,27 +221,9 @@ index_residents(Supply *s, double max_snap)
 			continue;
 		s->rsnap[i] = cp_snap_point(s->net, r->x[i], r->y[i], max_snap);
 		if (!s->rsnap[i].found)
-		{
 			unsnapped++;
-			continue;
-		}
-		s->rstart[s->rsnap[i].piece + 1]++;
-		nuse++;
 	}
-	for (i = 0; i < (int) npieces; i++)
-		s->rstart[i + 1] += s->rstart[i];
-	s->ron = palloc_extended(sizeof(int32) * Max(nuse, 1), MCXT_ALLOC_HUGE);
-	fill = palloc_extended(sizeof(uint32) * Max(npieces, 1), MCXT_ALLOC_HUGE);
-	memcpy(fill, s->rstart, sizeof(uint32) * npieces);
-	for (i = 0; i < r->n; i++)
-	{
-		if ((i & 0xfff) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (s->rsnap[i].found)
-			s->ron[fill[s->rsnap[i].piece]++] = i;
-	}
-	pfree(fill);
-	s->stamp = palloc_extended(sizeof(int32) * Max(npieces, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	(void) cp_units_by_piece(&s->by_piece, s->net, r->n, place_resident, s);
 	return unsnapped;
 }
 
@@ -266,74 +255,35 @@ pair_add(Supply *s, int32 i, double w)
 }
 
 /*
- * The residents on one piece within reach of the facility being searched,
- * once per search (a piece reached from both ends is read once): step 1 adds
+ * A resident unit within reach of the facility being searched: step 1 adds
  * P_i W(d) to the denominator, step 2 adds R_j W(d) to A_i.
  */
 static void
-visit_piece(Supply *s, const CpSeed *seed, uint32 piece)
+resident_reached(int32 i, double distance, void *arg)
 {
-	uint32		j;
+	Supply	   *s = arg;
+	double		w = decay_weight(s, distance);
 
-	if (s->stamp[piece] == s->nsearch)
+	if (!(w > 0))
 		return;
-	s->stamp[piece] = s->nsearch;
-	for (j = s->rstart[piece]; j < s->rstart[piece + 1]; j++)
+	if (s->second_step)
+		s->per_person[i] += s->ratio[s->cur] * w;
+	else
 	{
-		int32		i = s->ron[j];
-		CpReach		r;
-		double		w;
-
-		if (((j - s->rstart[piece]) & 0xfff) == 0xfff)
-			CHECK_FOR_INTERRUPTS();	/* a piece may carry a whole estate */
-
-		if (cp_search_reach_point(s->net, seed, 1, piece, s->rsnap[i].fraction, 1, s->bound,
-								  CP_METRIC_DISTANCE, true, &r) == 0)
-			continue;
-		w = decay_weight(s, r.primary);
-		if (!(w > 0))
-			continue;
-		if (s->second_step)
-			s->per_person[i] += s->ratio[s->cur] * w;
-		else
-		{
-			s->denom += s->res->population[i] * w;
-			pair_add(s, i, w);
-		}
+		s->denom += s->res->population[i] * w;
+		pair_add(s, i, w);
 	}
 }
 
-/* One bounded search from facility f (toward it) and a visit of every piece it reached. */
+/* One bounded search from facility f (toward it) and every resident unit it reaches. */
 static void
 search_facility(Supply *s, int f)
 {
-	const CpSearchSpace *space = &s->net->space;
 	CpSeed		seed = {s->fsnap[f].piece, s->fsnap[f].fraction, 0};
-	uint32		t;
 
 	CHECK_FOR_INTERRUPTS();
 	s->cur = f;
-	cp_search(s->net, &seed, 1, 1, s->bound, CP_METRIC_DISTANCE, true, NULL, 0);
-	/* a new stamp per search; wrap-around is safe only after a reset */
-	if (++s->nsearch == PG_INT32_MAX)
-	{
-		memset(s->stamp, 0, sizeof(int32) * Max(s->net->npieces, 1));
-		s->nsearch = 1;
-	}
-	/* the facility's own piece (its ends may lie beyond the bound), then every piece at a settled node */
-	visit_piece(s, &seed, seed.piece);
-	for (t = 0; t < space->ntouched; t++)
-	{
-		uint32		u = space->touched[t],
-					a;
-
-		if ((t & 0xfff) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (space->nsettled[u] == 0)
-			continue;
-		for (a = s->net->adj_start[u]; a < s->net->adj_start[u + 1]; a++)
-			visit_piece(s, &seed, s->net->adj[a] >> 1);
-	}
+	cp_reach_units(&s->by_piece, &seed, s->bound, NULL, resident_reached, s);
 }
 
 /* Both steps: R_j for every facility, then A_i for every resident unit. */
@@ -522,7 +472,7 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 
 	/* per resident: snap, piece index, A_i; per facility: snap, R_j; per piece: start and stamp */
 	cp_check_call_memory(psprintf("a two-step floating catchment of %d resident units and %d facilities", res->n, fac->n),
-						 (double) res->n * (sizeof(CpSnap) + sizeof(int32) + sizeof(double)) +
+						 (double) res->n * (sizeof(CpSnap) + sizeof(int32) + 2 * sizeof(double)) +
 						 (double) fac->n * (sizeof(CpSnap) + sizeof(int32) + sizeof(double) + sizeof(Size)) +
 						 (double) s.net->npieces * 2 * sizeof(uint32),
 						 "Use fewer resident units or facilities per call (a district at a time), or raise community_planning.max_call_memory.");
