@@ -20,6 +20,7 @@
 #include "geos_util.h"
 #include "network.h"
 #include "query_reader.h"
+#include "units.h"
 
 struct CpCommunities
 {
@@ -173,11 +174,8 @@ sort_by_id(CpCommunities *com)
 	for (i = 0; i < com->n; i++)
 	{
 		if (i > 0 && ix[i].id == ix[i - 1].id)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("communities query returned duplicate ids"),
-					 errdetail("Community %lld appears more than once.", (long long) ix[i].id),
-					 errhint("Every community needs an id of its own.")));
+			cp_duplicate_id_error("communities", "community", ix[i].id,
+								  "Every community needs an id of its own.");
 		id[i] = com->id[ix[i].at];
 		given[i] = com->given[ix[i].at];
 		geom[i] = com->geom[ix[i].at];

@@ -30,6 +30,7 @@
 #include "parking.h"
 #include "query_reader.h"
 #include "reach.h"
+#include "units.h"
 
 PG_FUNCTION_INFO_V1(cp_parking_allocate_sql);
 
@@ -137,10 +138,7 @@ read_sites(SiteSet *set, CpNetwork *net, const char *sql, const char *query, con
 	qsort(set->sites, set->n, sizeof(Site), cmp_site);
 	for (i = 1; i < set->n; i++)
 		if (set->sites[i].id == set->sites[i - 1].id)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("%s query returned duplicate ids", query),
-					 errdetail("The id %lld appears more than once.", (long long) set->sites[i].id)));
+			cp_duplicate_id_error(query, one, set->sites[i].id, NULL);
 	if (set->no_geom > 0)
 		ereport(NOTICE,
 				(errmsg("%lld %s with NULL or empty geometry take no part in the allocation",

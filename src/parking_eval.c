@@ -35,6 +35,7 @@
 #include "network.h"
 #include "parking.h"
 #include "query_reader.h"
+#include "units.h"
 
 PG_FUNCTION_INFO_V1(cp_parking_eval_sql);
 
@@ -462,10 +463,7 @@ check_buildings(Eval *ev, const char *standard, const char *community_type)
 		if ((i & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (ev->bld[i].id == ev->bld[i - 1].id)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("buildings query returned duplicate ids"),
-					 errdetail("Building %lld appears more than once.", (long long) ev->bld[i].id)));
+			cp_duplicate_id_error("buildings", "building", ev->bld[i].id, NULL);
 	}
 	for (i = 0; i < ev->nbld; i++)
 	{
@@ -500,11 +498,8 @@ check_lots(Eval *ev)
 		if ((i & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (ev->lot[i].id == ev->lot[i - 1].id)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("parking query returned duplicate ids"),
-					 errdetail("Car park %lld appears more than once.", (long long) ev->lot[i].id),
-					 errhint("A proposed car park added with UNION ALL needs an id of its own.")));
+			cp_duplicate_id_error("parking", "car park", ev->lot[i].id,
+								  "A proposed car park added with UNION ALL needs an id of its own.");
 	}
 	for (i = 0; i < ev->nlot; i++)
 	{

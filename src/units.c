@@ -24,6 +24,19 @@ cmp_int64(const void *a, const void *b)
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
+void
+cp_duplicate_id_error(const char *query, const char *one, int64 id, const char *hint)
+{
+	char	   *who = pstrdup(one);
+
+	who[0] = pg_toupper((unsigned char) who[0]);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNIQUE_VIOLATION),
+			 errmsg("%s query returned duplicate ids", query),
+			 errdetail("%s %lld appears more than once.", who, (long long) id),
+			 hint ? errhint("%s", hint) : 0));
+}
+
 /* 23505 naming the first duplicate id (by value) of a query's rows. */
 static void
 check_unique_ids(const int64 *ids, int n, const char *query, const char *one, const char *hint)
@@ -41,11 +54,7 @@ check_unique_ids(const int64 *ids, int n, const char *query, const char *one, co
 		if ((i & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (sorted[i] == sorted[i - 1])
-			ereport(ERROR,
-					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("%s query returned duplicate ids", query),
-					 errdetail("%s %lld appears more than once.", one, (long long) sorted[i]),
-					 errhint("%s", hint)));
+			cp_duplicate_id_error(query, one, sorted[i], hint);
 	}
 	pfree(sorted);
 }
@@ -122,7 +131,7 @@ cp_units_read_residents(const char *sql, int32 srid)
 	u->x = palloc(sizeof(double) * r.cap);
 	u->y = palloc(sizeof(double) * r.cap);
 	cp_read_query(sql, "residents", cols, 3, read_resident_row, &r);
-	check_unique_ids(u->id, u->n, "residents", "Resident unit",
+	check_unique_ids(u->id, u->n, "residents", "resident unit",
 					 "Every resident unit (building, grid cell) needs its own id.");
 	return u;
 }

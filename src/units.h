@@ -26,6 +26,13 @@ typedef struct CpUnits
 extern CpUnits *cp_units_read_residents(const char *sql, int32 srid);
 
 /*
+ * The one wording of a duplicate id in a caller's query (23505): "<query>
+ * query returned duplicate ids", DETAIL "<One> <id> appears more than once."
+ * (one: "building", "car park", "community", "resident unit"), hint optional.
+ */
+extern void cp_duplicate_id_error(const char *query, const char *one, int64 id, const char *hint) pg_attribute_noreturn();
+
+/*
  * Facilities (columns id, category, geom, and an amount column when one is
  * named: capacity, floor_area) of the categories asked for, read once. Every
  * check of a facilities query lives here: missing column 42703, NULL id 23502,
