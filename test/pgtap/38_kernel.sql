@@ -2,7 +2,7 @@
 -- once per call, and no analysis makes a table. A query counts its own executions
 -- through pg_temp.tick (an uncorrelated subquery in FROM runs once per execution).
 BEGIN;
-SELECT plan(14);
+SELECT plan(24);
 
 CREATE FUNCTION pg_temp.tick(what text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE AS $$
@@ -117,6 +117,35 @@ SELECT is(ARRAY[pg_temp.ticks('res'), pg_temp.ticks('fac')], ARRAY[1, 1],
           'cp.compute_indicators runs a computation''s residents and facilities query once');
 SELECT isnt((SELECT count(*) FROM cp.indicator_values WHERE community_id LIKE 'K%' AND period = '2026-01-01'), 0::bigint,
             'cp.compute_indicators stored the values');
+
+-- the computed indicators' functions, called directly (results: test/pgtap/55_scorecard.sql)
+SELECT is((SELECT count(*) FROM cp.indicator_life_circle_coverage(NULL, '{}')), 0::bigint,
+          'indicator functions are STRICT: a NULL communities query gives no rows');
+SELECT is((SELECT count(*) FROM cp.indicator_parking_gap_rate('SELECT 1', NULL)), 0::bigint,
+          'indicator functions are STRICT: NULL settings give no rows');
+SELECT is((SELECT value FROM cp.indicator_heritage_protection('K1', NULL)), NULL::numeric,
+          'heritage protection without an outline: no value');
+SELECT throws_ok($$SELECT * FROM cp.indicator_life_circle_coverage('SELECT id, geom FROM k_com',
+                   '{"network": "nowhere", "residents_sql": "SELECT * FROM k_res", "facilities_sql": "SELECT * FROM k_fac", "standard": "GB50180-2018", "profile": "walk"}')$$,
+                 '42704', NULL, 'an unknown network in the settings: 42704');
+SELECT throws_ok($$SELECT * FROM cp.indicator_elderly_care_coverage('SELECT id, geom FROM k_com',
+                   '{"network": "kernel_street", "residents_sql": "SELECT * FROM k_res", "facilities_sql": "SELECT * FROM k_fac", "standard": "GB50180-2018", "profile": "walk", "elderly_care_category": "kindergarden"}')$$,
+                 '22023', NULL, 'an elderly-care category the set does not have: 22023');
+SELECT throws_ok($$SELECT * FROM cp.indicator_parking_gap_rate('SELECT id, geom, ''old'' AS community_type FROM k_com',
+                   '{"network": "kernel_street", "buildings_sql": "SELECT 1 AS id, NULL::geometry AS geom, ''residential'' AS use, 1 AS households, 1 AS floor_area", "parking_sql": "SELECT 1 AS id, NULL::geometry AS geom, 1 AS capacity", "walk_m": -5, "parking_standard": "CP-parking-default", "m2_per_space": 30, "max_snap_m": 250}')$$,
+                 '22023', NULL, 'a negative walk_m in the settings: 22023');
+SELECT throws_ok($$SELECT * FROM cp.indicator_childcare_place_gap('SELECT id, geom FROM k_com',
+                   '{"network": "kernel_street", "residents_sql": "SELECT id, geom FROM k_res", "childcare_facilities_sql": "SELECT * FROM k_fac", "childcare_category": "kindergarten", "childcare_per_1000": 10, "standard": "GB50180-2018", "profile": "walk"}')$$,
+                 '42703', NULL, 'a residents query without population: 42703');
+SELECT throws_ok($$SELECT cp._network_missing('nowhere')$$, '42704', 'network "nowhere" does not exist',
+                 'the one "no such network" error of the SQL layer');
+SELECT ok('kindergarten' = ANY (cp._known_categories()) AND 'hospital' = ANY (cp._known_categories())
+          AND array_position(cp._known_categories(), NULL) IS NULL,
+          'known categories: every set''s and the OSM mapping''s codes, no NULL');
+SELECT is((SELECT count(*) FROM cp.indicator_cultural_space_per_capita('SELECT id, geom FROM k_com',
+             '{"network": "kernel_street", "residents_sql": "SELECT * FROM k_res", "culture_facilities_sql": "SELECT id, ''culture_activity'' AS category, geom, 250.0 AS floor_area FROM k_fac WHERE id = 10", "culture_category": "culture_activity", "standard": "GB50180-2018", "profile": "walk"}')
+            WHERE community_id = 1 AND value = 2.5), 1::bigint,
+          'cultural space: 250 m² inside community 1 for its 100 residents = 2.5 m² per resident');
 
 SELECT is(pg_temp.temp_relations(), :before::bigint,
           'no analysis above made a temporary table (no catalogue write: they run on a hot standby)');
