@@ -28,6 +28,13 @@ STANDBY_LOG=test/out/standby.log prove -v -e bash test/standby/run.sh 2>&1 | tee
 if ! grep -q '^Result: PASS' test/out/standby_tap.log; then
   status=1
 fi
+echo "== province: three district clusters rolled up through postgres_fdw by a province cluster (test/province)"
+# TAP: attach, roll-up = union of the districts, a district down, roles, drift; measurements in
+# test/out/province_measure.txt; progress and server logs in test/out/province.log
+PROVINCE_LOG=test/out/province.log prove -v -e bash test/province/run.sh 2>&1 | tee test/out/province_tap.log
+if ! grep -q '^Result: PASS' test/out/province_tap.log; then
+  status=1
+fi
 echo "== bad-input sweep: every cp function with generated bad arguments (test/sweep, docs/development.md)"
 # TAP, one test per function; crashes, hangs and XX000 fail it; progress in test/out/sweep_progress.log
 SWEEP_DB=cp_sweep SWEEP_OUT=test/out/sweep prove -v -e bash test/sweep/run.sh \
@@ -86,7 +93,7 @@ fi
 regress_ok=$(grep -cE '^(ok|test) .*\.\.\. +ok' test/out/regress.log || true)
 regress_failed=$(grep -cE '\.\.\. +FAILED' test/out/regress.log || true)
 tap_logs=(test/out/pgtap.log test/out/restore_tap.log test/out/conc_tap.log test/out/qgis_tap.log
-          test/out/sweep_tap.log test/out/standby_tap.log test/out/upgrade_tap.log)
+          test/out/sweep_tap.log test/out/standby_tap.log test/out/upgrade_tap.log test/out/province_tap.log)
 tap_total=$(grep -hoE 'Tests=[0-9]+' "${tap_logs[@]}" | awk -F= '{s+=$2} END {print s+0}')
 tap_failed=$(grep -hoE 'Failed [0-9]+/[0-9]+ subtests' "${tap_logs[@]}" | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')
 if [ "$status" -ne 0 ] && [ $((regress_failed + tap_failed)) -eq 0 ]; then tap_failed=1; fi
