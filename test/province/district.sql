@@ -2,7 +2,8 @@
 -- (osm2pgsql flex, import/community_planning.lua), its walking network, its communities (1 km cells
 -- with residents, as test/pgtap/56_scorecard_krems.sql builds them for Krems) and the computed
 -- indicators (life circle, elderly care, childcare gap, parking gap, heritage rate), then published.
--- psql variables: area (the network's name), district (published name), prefix (community ids).
+-- psql variables: area (the network's name and published district name), district and city (the
+-- communities' own columns), prefix (community ids).
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
@@ -45,11 +46,10 @@ CREATE TABLE inputs.lots AS
 SELECT row_number() OVER (ORDER BY osm_type, osm_id) AS id, geom, capacity
   FROM osm.parking WHERE access IS NULL OR access NOT IN ('private', 'no');
 
--- Communities: 1 km cells in the network's CRS with residents; the city is the district's own
--- name, so the city roll-up of the union database groups as the province roll-up does.
+-- Communities: 1 km cells in the network's CRS with residents, each district in a city of its own.
 INSERT INTO cp.communities (id, name, district, city, community_type, population, geom)
 SELECT :'prefix' || '-' || lpad(row_number() OVER (ORDER BY g.i, g.j)::text, 2, '0'),
-       :'district' || ' cell ' || g.i || '/' || g.j, :'district', :'district', 'old',
+       :'district' || ' cell ' || g.i || '/' || g.j, :'district', :'city', 'old',
        (SELECT round(sum(r.population)) FROM inputs.residents r
          WHERE ST_Intersects(g.geom, ST_Transform(ST_PointOnSurface(r.geom), :srid))),
        ST_Multi(g.geom)

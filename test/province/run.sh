@@ -51,9 +51,11 @@ bindir=$(dirname "$server")
 base=$(mktemp -d /tmp/cp-province.XXXXXX)
 chown "$owner" "$base"
 chmod 711 "$base"
-districts=(Monaco Krems Andorra)
-declare -A area=([Monaco]=monaco [Krems]=krems [Andorra]=andorra)
-declare -A prefix=([Monaco]=MC [Krems]=KR [Andorra]=AD)
+# published names (lower-case identifiers: the partition keys in the province) = the extracts' names
+districts=(monaco krems andorra)
+declare -A label=([monaco]=Monaco [krems]=Krems [andorra]=Andorra)
+declare -A city=([monaco]=Monaco [krems]='Krems an der Donau' [andorra]='Andorra la Vella')
+declare -A prefix=([monaco]=MC [krems]=KR [andorra]=AD)
 declare -A port=()
 clusters=()
 
@@ -149,13 +151,13 @@ ok "four clusters started with $server ($(for c in "${districts[@]}" province; d
 
 # 2. Each district: its extract, network, communities and computed indicators (in parallel, 2 cores).
 build_district() {
-  local d=$1 pbf="$CP_SHARED/data/${area[$1]}.osm.pbf"
+  local d=$1 pbf="$CP_SHARED/data/$1.osm.pbf"
   [ -f "$pbf" ] || { echo "missing $pbf"; return 1; }
   on "$d" -d postgres -c 'CREATE DATABASE district' &&
   on "$d" -c 'CREATE EXTENSION community_planning CASCADE' -c 'CREATE SCHEMA osm' &&
   PGHOST=$base/$d/sock PGPORT=${port[$d]} PGUSER=$owner \
     osm2pgsql --log-level=warn -O flex -S import/community_planning.lua -d district "$pbf" &&
-  on "$d" -v area="${area[$d]}" -v district="$d" -v prefix="${prefix[$d]}" -f test/province/district.sql > "$base/$d.summary"
+  on "$d" -v area="$d" -v district="${label[$d]}" -v city="${city[$d]}" -v prefix="${prefix[$d]}" -f test/province/district.sql > "$base/$d.summary"
 }
 t0=$(date +%s.%N)
 for d in "${districts[@]}"; do
@@ -227,8 +229,8 @@ check_status_all_up() {  # check_status_all_up NAME
 check_status_all_up "cp.province_status(): three reachable, no drift, each with its communities"
 
 # The province's tables hold every district's published rows, no more.
-want_c=$((ncomm[Monaco] + ncomm[Krems] + ncomm[Andorra]))
-want_v=$((nvals[Monaco] + nvals[Krems] + nvals[Andorra]))
+want_c=$((ncomm[monaco] + ncomm[krems] + ncomm[andorra]))
+want_v=$((nvals[monaco] + nvals[krems] + nvals[andorra]))
 got=$(pv -F ' ' -c 'SELECT (SELECT count(*) FROM cp.province_communities), (SELECT count(*) FROM cp.province_indicator_values)' 2>&1) || true
 check "cp.province_communities and cp.province_indicator_values hold the districts' $want_c communities and $want_v values" \
   "$got" "$want_c $want_v"
@@ -242,30 +244,33 @@ check "every partition of the two province tables is a foreign table with async_
   "$got" "6 6"
 
 # 5. The union database: the districts' own rows (read as their superuser, not through the publication),
-# district set to the district's name, outlines in 4326 (the districts use three UTM zones).
+# district set to the published name, one city for all (so the union's 'city' level is the province's
+# total row), outlines in 4326 (the districts use three UTM zones).
 make_union() {  # make_union DB DISTRICT...
   local db=$1 d; shift
   on province -d postgres -c "CREATE DATABASE $db" &&
   on province -d "$db" -c 'CREATE EXTENSION community_planning CASCADE' || return 1
   for d in "$@"; do
-    on "$d" -v d="$d" -c "\\copy (SELECT id, name, '$d', city, community_type, population, ST_Transform(geom, 4326) FROM cp.communities) TO STDOUT" |
+    on "$d" -v d="$d" -c "\\copy (SELECT id, name, '$d', 'province', community_type, population, ST_Transform(geom, 4326) FROM cp.communities) TO STDOUT" |
       on province -d "$db" -c '\copy cp.communities (id, name, district, city, community_type, population, geom) FROM STDIN' || return 1
     on "$d" -c '\copy (SELECT community_id, indicator, period, value, source, inputs, entered_by, entered_at FROM cp.indicator_values) TO STDOUT' |
       on province -d "$db" -c '\copy cp.indicator_values (community_id, indicator, period, value, source, inputs, entered_by, entered_at) FROM STDIN' || return 1
   done
   on province -d "$db" -c 'ANALYZE'
 }
-if out=$(make_union union3 "${districts[@]}" 2>&1) && out2=$(make_union union2 Monaco Andorra 2>&1); then
+if out=$(make_union union3 "${districts[@]}" 2>&1) && out2=$(make_union union2 monaco andorra 2>&1); then
   ok "union databases: union3 (the three districts' communities and values in one database), union2 (Monaco, Andorra)"
 else
   give_up "union databases built from the districts' tables" "$out" "${out2:-}"
 fi
 
-# The grouping: the province level has one group per district (docs/province.md); in the union database
-# each district is a city of its own (district.sql sets city = district), so its 'city' level is the match.
+# The grouping (cp.scorecard_rollup's comment, docs/province.md): at province level a row per district (its
+# communities' city, the published district name) and per indicator a total row with city and district NULL.
+# They are compared with the union's 'district' level (key: the district) and its 'city' level (one city:
+# the total).
 cols="indicator, unit, weighting, value, target, met, score, communities, reporting, population, without_population"
-prov_key="district"
-union_key="city"
+prov_key="coalesce(district, '(all)')"
+union_key="coalesce(district, '(all)')"
 compare() {  # compare NAME PROVINCE_SQL UNION_DB UNION_SQL: row by row, values to 1e-9
   local name=$1 psql_=$2 udb=$3 usql=$4 out
   rm -f "$base/p.csv" "$base/u.csv"
@@ -302,46 +307,52 @@ SQL
     not_ok "$name" "province $prow rows, union $urow rows, $ndiff differ ($nval with a value):" "$(tail -n +2 <<< "$out")"
   fi
 }
-rollup_u="SELECT * FROM cp.scorecard_rollup('city', 2028)"
-compare "cp.scorecard_rollup('province', 2028) equals scorecard_rollup('city', 2028) over the union of the three" \
+union_of() {  # union_of STAGE: the union database's rows matching the province level
+  echo "SELECT * FROM cp.scorecard_rollup('district', $1) UNION ALL SELECT * FROM cp.scorecard_rollup('city', $1)"
+}
+rollup_u=$(union_of 2028)
+compare "cp.scorecard_rollup('province', 2028) equals the union of the three (its district level, and city level for the total)" \
   "SELECT * FROM cp.scorecard_rollup('province', 2028)" union3 "$rollup_u"
 compare "cp.scorecard_rollup('province') (today's stage) equals the union's" \
-  "SELECT * FROM cp.scorecard_rollup('province')" union3 "SELECT * FROM cp.scorecard_rollup('city')"
+  "SELECT * FROM cp.scorecard_rollup('province')" union3 "$(union_of NULL)"
 compare "cp.province_rollup(2028) equals the union's roll-up" \
   "SELECT * FROM cp.province_rollup(2028)" union3 "$rollup_u"
+got=$(pv -F '|' -c "SELECT DISTINCT coalesce(district, '-'), coalesce(city, '-') FROM cp.scorecard_rollup('province', 2028) ORDER BY 1" 2>&1 | tr '\n' ' ') || true
+check "province rows: one group per district under its communities' city, and the total (city, district NULL)" \
+  "$got" "-|- andorra|Andorra la Vella krems|Krems an der Donau monaco|Monaco "
 got=$(pv -c "SELECT count(*) FILTER (WHERE missing_districts IS DISTINCT FROM '{}'::text[]) || ' of ' || count(*) FROM cp.province_rollup(2028)" 2>&1) || true
 check "cp.province_rollup with every district up: missing_districts empty in every row" "${got%% *}" 0 "$got"
-got=$(pv -F ' ' -c 'SELECT count(DISTINCT community_id), count(*) > 0 FROM cp.province_community_scores' 2>&1) || true
-want=$(on province -d union3 -F ' ' -c 'SELECT count(DISTINCT community_id), count(*) > 0 FROM cp.community_scores')
-check "cp.province_community_scores covers the communities the union's cp.community_scores does" "$got" "$want"
+got=$(pv -F ' ' -c 'SELECT count(*), count(DISTINCT (district, id)), count(*) FILTER (WHERE indicators > 0) FROM cp.province_community_scores' 2>&1) || true
+want=$(on province -d union3 -F ' ' -c 'SELECT count(*), count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM cp.indicator_values v WHERE v.community_id = c.id)) FROM cp.communities c')
+check "cp.province_community_scores: one row per community, those with values as in the union" "$got" "$want"
 
 # 6. A district down: the error names it; allow_missing gives the other two and says which is missing.
-stop_cluster Krems || give_up "pg_ctl stop of district Krems"
+stop_cluster krems || give_up "pg_ctl stop of district Krems"
 if pv -v VERBOSITY=verbose -c "SELECT count(*) FROM cp.scorecard_rollup('province')" > /dev/null 2> "$base/err"; then
   not_ok "Krems down: cp.scorecard_rollup('province') fails" "it returned rows: a silently smaller total"
-elif grep -q Krems "$base/err"; then
+elif grep -q krems "$base/err"; then
   ok "Krems down: cp.scorecard_rollup('province') fails naming it ($(errline "$base/err"))"
 else
   not_ok "Krems down: the error of cp.scorecard_rollup('province') names Krems" "$(cat "$base/err")"
 fi
 if pv -v VERBOSITY=verbose -c "SELECT count(*) FROM cp.province_rollup()" > /dev/null 2> "$base/err"; then
   not_ok "Krems down: cp.province_rollup() without allow_missing fails" "it returned rows"
-elif grep -q Krems "$base/err"; then
+elif grep -q krems "$base/err"; then
   ok "Krems down: cp.province_rollup() without allow_missing fails naming it"
 else
   not_ok "Krems down: the error of cp.province_rollup() names Krems" "$(cat "$base/err")"
 fi
 got=$(pv -c "SELECT string_agg(DISTINCT missing_districts::text, ' ') FROM cp.province_rollup(2028, allow_missing => true)" 2>&1) || true
-check "Krems down: cp.province_rollup(allow_missing => true) lists missing_districts {Krems} in every row" "$got" "{Krems}"
+check "Krems down: cp.province_rollup(allow_missing => true) lists missing_districts {Krems} in every row" "$got" "{krems}"
 compare "Krems down: the allow_missing roll-up equals the union roll-up of Monaco and Andorra" \
   "SELECT * FROM cp.province_rollup(2028, allow_missing => true)" union2 "$rollup_u"
 out=$(status 2>&1) || true
-if grep -qE '^Krems\|f\|.*\|.+$' <<< "$out" && [ "$(grep -c '|t|' <<< "$out")" -eq 2 ]; then
-  ok "Krems down: cp.province_status() shows it unreachable with the error ($(grep '^Krems' <<< "$out" | awk -F'|' '{print $NF}' | head -c 160))"
+if grep -qE '^krems\|f\|.*\|.+$' <<< "$out" && [ "$(grep -c '|t|' <<< "$out")" -eq 2 ]; then
+  ok "Krems down: cp.province_status() shows it unreachable with the error ($(grep '^krems' <<< "$out" | awk -F'|' '{print $NF}' | head -c 160))"
 else
   not_ok "Krems down: cp.province_status() shows it unreachable with its error, the two others reachable" "$out"
 fi
-start_cluster Krems || give_up "district Krems restarted"
+start_cluster krems || give_up "district Krems restarted"
 check_status_all_up "Krems restarted: cp.province_status() three reachable again"
 compare "Krems restarted: the province roll-up equals the union of the three again" \
   "SELECT * FROM cp.scorecard_rollup('province', 2028)" union3 "$rollup_u"
@@ -394,38 +405,38 @@ got=$(for d in "${districts[@]}"; do
                                  (SELECT count(*) FROM pg_extension WHERE extname IN ('postgres_fdw', 'dblink'))"
       done | tr '\n' ' ')
 check "no district can reach another: no foreign server, user mapping, postgres_fdw or dblink in a district" \
-  "$got" "Monaco 0 0 0 Krems 0 0 0 Andorra 0 0 0 "
+  "$got" "monaco 0 0 0 krems 0 0 0 andorra 0 0 0 "
 
 # 8. Schema drift: Andorra's publication turned into version 0 (its published_info view replaced, as its
 # superuser); the province reports drift, and attaching it again fails naming both versions.
-pubver=$(on Andorra -c 'SELECT publication_version FROM cp.published_info')
-pubtype=$(on Andorra -c "SELECT format_type(atttypid, atttypmod) FROM pg_attribute
+pubver=$(on andorra -c 'SELECT publication_version FROM cp.published_info')
+pubtype=$(on andorra -c "SELECT format_type(atttypid, atttypmod) FROM pg_attribute
                           WHERE attrelid = 'cp.published_info'::regclass AND attname = 'publication_version'")
-on Andorra -c 'ALTER VIEW cp.published_info RENAME TO published_info_real' \
+on andorra -c 'ALTER VIEW cp.published_info RENAME TO published_info_real' \
   -c "CREATE VIEW cp.published_info AS SELECT district, extension_version, 0::$pubtype AS publication_version, published_at
         FROM cp.published_info_real" \
   -c 'GRANT SELECT ON cp.published_info TO cp_province_reader' 2>> "$log" ||
   give_up "Andorra's cp.published_info replaced by one saying publication_version 0"
 out=$(status 2>&1) || true
-dr=$(grep '^Andorra|' <<< "$out" | cut -d'|' -f5)
-if drifting "$dr" && ! grep -vE '^Andorra\|' <<< "$out" | cut -d'|' -f5 | grep -qvE '^(f|false|)$'; then
-  ok "Andorra at publication 0: cp.province_status() reports its drift ($(grep '^Andorra|' <<< "$out"))"
+dr=$(grep '^andorra|' <<< "$out" | cut -d'|' -f5)
+if drifting "$dr" && ! grep -vE '^andorra\|' <<< "$out" | cut -d'|' -f5 | grep -qvE '^(f|false|)$'; then
+  ok "Andorra at publication 0: cp.province_status() reports its drift ($(grep '^andorra|' <<< "$out"))"
 else
   not_ok "Andorra at publication 0: cp.province_status() reports drift for it alone" "$out"
 fi
-pv -c "SELECT cp.detach_district('Andorra')" > /dev/null 2> "$base/err" || not_ok "cp.detach_district('Andorra')" "$(cat "$base/err")"
-if attach Andorra "$base/err"; then
+pv -c "SELECT cp.detach_district('andorra')" > /dev/null 2> "$base/err" || not_ok "cp.detach_district('andorra')" "$(cat "$base/err")"
+if attach andorra "$base/err"; then
   not_ok "Andorra at publication 0: cp.attach_district fails" "it attached a district on another publication version"
 elif grep -qP '(?<![\d.])0(?![\d.])' "$base/err" && grep -qP "(?<![\\d.])$pubver(?![\\d.])" "$base/err" &&
-     grep -q Andorra "$base/err"; then
+     grep -q andorra "$base/err"; then
   ok "Andorra at publication 0: cp.attach_district fails naming it and both versions ($(errline "$base/err"))"
 else
   not_ok "Andorra at publication 0: the attach error names Andorra, version 0 and version $pubver" "$(cat "$base/err")"
 fi
-on Andorra -c 'DROP VIEW cp.published_info' -c 'ALTER VIEW cp.published_info_real RENAME TO published_info' 2>> "$log" ||
+on andorra -c 'DROP VIEW cp.published_info' -c 'ALTER VIEW cp.published_info_real RENAME TO published_info' 2>> "$log" ||
   give_up "Andorra's published_info restored"
-pv -c "SELECT cp.detach_district('Andorra')" > /dev/null 2>&1 || true   # in case the failed attach left a part
-if attach Andorra "$base/err"; then ok "Andorra restored: attached again"; else not_ok "Andorra restored: attached again" "$(cat "$base/err")"; fi
+pv -c "SELECT cp.detach_district('andorra')" > /dev/null 2>&1 || true   # in case the failed attach left a part
+if attach andorra "$base/err"; then ok "Andorra restored: attached again"; else not_ok "Andorra restored: attached again" "$(cat "$base/err")"; fi
 check_status_all_up "Andorra restored: cp.province_status() three reachable, no drift"
 
 # 9. Measurements. Asynchronous append on/off, interleaved so other load on the machine hits both alike;
