@@ -204,8 +204,7 @@ pv_setup=$(on province -d postgres -c 'CREATE DATABASE province' 2>&1 &&
   give_up "province database with community_planning and postgres_fdw" "$pv_setup"
 attach() {  # attach DISTRICT [ERRFILE]: cp.attach_district over TCP as province_reader
   pv -v VERBOSITY=verbose -v d="$1" -v p="${port[$1]}" -v pw="$reader_pw" \
-     -c "SELECT cp.attach_district(:'d', '127.0.0.1', :p, 'district', 'province_reader', :'pw')" \
-     > /dev/null 2> "${2:-$base/err}"
+     > /dev/null 2> "${2:-$base/err}" <<< "SELECT cp.attach_district(:'d', '127.0.0.1', :p, 'district', 'province_reader', :'pw')"
 }
 t0=$(date +%s.%N)
 for d in "${districts[@]}"; do
@@ -251,7 +250,7 @@ make_union() {  # make_union DB DISTRICT...
   on province -d postgres -c "CREATE DATABASE $db" &&
   on province -d "$db" -c 'CREATE EXTENSION community_planning CASCADE' || return 1
   for d in "$@"; do
-    on "$d" -v d="$d" -c "\\copy (SELECT id, name, '$d', 'province', community_type, population, ST_Transform(geom, 4326) FROM cp.communities) TO STDOUT" |
+    on "$d" -c "\\copy (SELECT id, name, '$d', 'province', community_type, population, ST_Transform(geom, 4326) FROM cp.communities) TO STDOUT" |
       on province -d "$db" -c '\copy cp.communities (id, name, district, city, community_type, population, geom) FROM STDIN' || return 1
     on "$d" -c '\copy (SELECT community_id, indicator, period, value, source, inputs, entered_by, entered_at FROM cp.indicator_values) TO STDOUT' |
       on province -d "$db" -c '\copy cp.indicator_values (community_id, indicator, period, value, source, inputs, entered_by, entered_at) FROM STDIN' || return 1
@@ -390,9 +389,9 @@ for d in "${districts[@]}"; do
     not_ok "as province_reader on $d: every raw table refused with 42501" "read or failed otherwise: ${readable[*]}"
   fi
   got=$(as_reader "$d" -F ' ' -v ON_ERROR_STOP=1 -v d="$d" \
-          -c "SELECT (SELECT count(*) FROM cp.published_info WHERE district = :'d'),
-                     (SELECT count(*) || ' ' || count(*) FILTER (WHERE district <> :'d') FROM cp.published_communities),
-                     (SELECT count(*) || ' ' || count(*) FILTER (WHERE district <> :'d') FROM cp.published_indicator_values)" 2>&1) || true
+          <<< "SELECT (SELECT count(*) FROM cp.published_info WHERE district = :'d'),
+                      (SELECT count(*) || ' ' || count(*) FILTER (WHERE district <> :'d') FROM cp.published_communities),
+                      (SELECT count(*) || ' ' || count(*) FILTER (WHERE district <> :'d') FROM cp.published_indicator_values)" 2>&1) || true
   check "as province_reader on $d: the published views show its own rows only (info, ${ncomm[$d]} communities, ${nvals[$d]} values)" \
     "$got" "1 ${ncomm[$d]} 0 ${nvals[$d]} 0"
   # the reader's view of cp.communities: PUBLIC may read it (docs/security.md); say so, it is published anyway
@@ -439,40 +438,43 @@ pv -c "SELECT cp.detach_district('andorra')" > /dev/null 2>&1 || true   # in cas
 if attach andorra "$base/err"; then ok "Andorra restored: attached again"; else not_ok "Andorra restored: attached again" "$(cat "$base/err")"; fi
 check_status_all_up "Andorra restored: cp.province_status() three reachable, no drift"
 
-# 9. Measurements. Asynchronous append on/off, interleaved so other load on the machine hits both alike;
-# each run its own transaction (connections stay open: set-up is measured apart below).
+# 9. Measurements. Asynchronous append on/off (and on without JIT: the planner's estimates for foreign
+# tables without statistics can exceed jit_above_cost), interleaved so other load on the machine hits all
+# alike; each run its own transaction (connections stay open: set-up is measured apart below).
 pv -c "SELECT count(*) FROM cp.scorecard_rollup('province')" > /dev/null 2>> "$log" || true
 timing=$(pv -v runs="$runs" 2>&1 <<'SQL'
-CREATE TEMP TABLE t (async boolean, run int, ms float8);
-SELECT set_config('cp.runs', :'runs', false);
+CREATE TEMP TABLE t (mode text, run int, ms float8);
+SET cp.runs = :'runs';
 DO $$
 DECLARE
   t0 timestamptz;
-  a boolean;
+  m text;
 BEGIN
   FOR r IN 1 .. current_setting('cp.runs')::int LOOP
-    FOREACH a IN ARRAY ARRAY[true, false] LOOP
-      PERFORM set_config('enable_async_append', a::text, false);
+    FOREACH m IN ARRAY ARRAY['on', 'off', 'on, jit off'] LOOP
+      PERFORM set_config('enable_async_append', split_part(m, ',', 1), false);
+      PERFORM set_config('jit', CASE WHEN m LIKE '%jit off' THEN 'off' ELSE 'on' END, false);
       t0 := clock_timestamp();
       PERFORM count(*) FROM cp.scorecard_rollup('province');
-      INSERT INTO t VALUES (a, r, 1000 * extract(epoch FROM clock_timestamp() - t0));
+      INSERT INTO t VALUES (m, r, 1000 * extract(epoch FROM clock_timestamp() - t0));
       COMMIT;
     END LOOP;
   END LOOP;
 END
 $$;
-SELECT format('%s %s %s', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE async)::numeric, 1),
-              round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE NOT async)::numeric, 1),
-              count(*) / 2)
+SELECT format('%s %s %s %s', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE mode = 'on')::numeric, 1),
+              round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE mode = 'off')::numeric, 1),
+              round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE mode = 'on, jit off')::numeric, 1),
+              max(run))
   FROM t;
-SELECT format('  async %s: %s', CASE WHEN async THEN 'on ' ELSE 'off' END, string_agg(round(ms::numeric, 1)::text, ' ' ORDER BY run))
-  FROM t GROUP BY async ORDER BY async DESC;
+SELECT format('  async %-12s %s', m.mode || ':', string_agg(round(ms::numeric, 1)::text, ' ' ORDER BY run))
+  FROM t JOIN (VALUES ('on', 1), ('off', 2), ('on, jit off', 3)) m (mode, k) USING (mode) GROUP BY m.mode, m.k ORDER BY m.k;
 SQL
 ) || true
-read -r med_on med_off nrun <<< "$(head -1 <<< "$timing")"
+read -r med_on med_off med_nojit nrun <<< "$(head -1 <<< "$timing")"
 if [[ ${med_on:-} =~ ^[0-9.]+$ ]] && [[ ${med_off:-} =~ ^[0-9.]+$ ]]; then
   ratio=$(awk -v a="$med_on" -v b="$med_off" 'BEGIN {printf "%.2f", b / a}')
-  ok "timed: cp.scorecard_rollup('province') median $med_on ms with asynchronous append, $med_off ms without ($nrun runs each; off/on = $ratio)"
+  ok "timed: cp.scorecard_rollup('province') median $med_on ms with asynchronous append, $med_off ms without (off/on = $ratio), $med_nojit ms with it and JIT off ($nrun runs each)"
 else
   not_ok "timed the province roll-up with asynchronous append on and off" "$timing"
 fi
@@ -553,12 +555,12 @@ fi
   echo "districts: $(for d in "${districts[@]}"; do printf '%s %s communities / %s values; ' "$d" "${ncomm[$d]}" "${nvals[$d]}"; done)"
   echo
   echo "## cp.scorecard_rollup('province') over the three districts, ms per call ($nrun runs each, interleaved)"
-  echo "median with asynchronous append: $med_on ms; without: $med_off ms; off/on = ${ratio:-?}"
+  echo "median with asynchronous append: $med_on ms; without: $med_off ms; off/on = ${ratio:-?}; with it and JIT off: $med_nojit ms"
   tail -n +2 <<< "$timing"
   echo
   echo "## rows over the wire (EXPLAIN ANALYZE VERBOSE inside the roll-up, auto_explain; async on)"
   echo "foreign scans: $scans ($asyncs asynchronous), rows fetched: $rows, scans with aggregates pushed down: $pushed"
-  grep -E 'Foreign Scan|Remote SQL|Relations:' "$base/plan_on" | sed -E 's/^[^ ]*NOTICE: *//; s/^ +/  /' || true
+  grep -E 'Foreign Scan|Remote SQL|Relations:|^ *Timing: Generation' "$base/plan_on" | sed -E 's/^[^ ]*NOTICE: *//; s/^ +/  /' || true
   echo
   echo "## connection set-up per district (median of 5; first query on a new connection less the second)"
   echo "$setup"
