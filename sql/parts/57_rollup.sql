@@ -40,26 +40,40 @@ $$;
 COMMENT ON FUNCTION cp._rollup_stage(text, int) IS
   'Internal: checks a roll-up''s level (district, city, province) and stage (22023) and returns the stage to apply';
 
+-- The districts a province roll-up leaves out, as a WHERE clause on the partition key.
+CREATE FUNCTION cp._rollup_leave_out(alias text, missing text[]) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  SELECT CASE WHEN coalesce(pg_catalog.cardinality(missing), 0) = 0 THEN ''
+              ELSE pg_catalog.format(' AND %I.district <> ALL (%L::text[])', alias, missing) END
+$$;
+COMMENT ON FUNCTION cp._rollup_leave_out(text, text[]) IS
+  'Internal: the WHERE clause that prunes the partitions of the districts a province roll-up leaves out (empty when none)';
+
 -- The one roll-up query, for the local tables (district, city) or the province's
 -- foreign partitions (province: communities keyed by (district, id), rows per
 -- district and one province row per indicator). Parameters: $1 level, $2 the
 -- stage applied (targets), $3 the districts left out (with_missing: returned as
--- the last column). The stage's period bound and the districts left out are
+-- the last column). At province level the values are read into a materialized
+-- CTE, so the partitions are scanned by one unordered, asynchronous Append
+-- (all districts at once) and sorted here. The stage's period bound and the districts left out are
 -- written in as literals, so they are pushed to the districts and prune partitions.
 CREATE FUNCTION cp._rollup_query(level text, stage int, missing text[], with_missing boolean) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
-  SELECT pg_catalog.format($q$
+BEGIN
+  PERFORM cp._check_plan_stage(stage);
+  RETURN pg_catalog.format($q$
   WITH c AS (
     %1$s
-  ), iv AS (
-    %2$s
+  ), iv AS %6$s(
+    %2$s WHERE %3$s
   ), v AS (
     SELECT DISTINCT ON (iv.src, iv.community_id, iv.indicator) iv.src, iv.community_id, iv.indicator, iv.value,
            (iv.inputs ->> cp.rollup_denominator(iv.indicator))::numeric AS denominator
       FROM iv JOIN c ON c.src = iv.src AND c.id = iv.community_id
-     WHERE %3$s
      ORDER BY iv.src, iv.community_id, iv.indicator, iv.period DESC
   ), cat AS (
     SELECT i.code, i.unit, i.direction, i.baseline, i.valid_min, i.valid_max,
@@ -92,17 +106,20 @@ AS $$
    ORDER BY a.district IS NOT NULL, a.city, a.district, a.code$q$,
     CASE WHEN level = 'province'
          THEN pg_catalog.format('SELECT c.district AS src, c.id, c.city, c.district, c.population '
-                                'FROM cp.province_communities c WHERE c.district <> ALL (%L::text[])', coalesce(missing, '{}'))
+                                'FROM cp.province_communities c WHERE true%s', cp._rollup_leave_out('c', missing))
          ELSE 'SELECT ''''::text AS src, c.id, c.city, CASE WHEN $1 = ''district'' THEN c.district END AS district, '
               'c.population FROM cp.communities c' END,
     CASE WHEN level = 'province'
-         THEN pg_catalog.format('SELECT iv.district AS src, iv.community_id, iv.indicator, iv.period, iv.value, iv.inputs '
-                                'FROM cp.province_indicator_values iv WHERE iv.district <> ALL (%L::text[])', coalesce(missing, '{}'))
+         THEN 'SELECT iv.district AS src, iv.community_id, iv.indicator, iv.period, iv.value, iv.inputs '
+              'FROM cp.province_indicator_values iv'
          ELSE 'SELECT ''''::text AS src, iv.community_id, iv.indicator, iv.period, iv.value, iv.inputs '
               'FROM cp.indicator_values iv' END,
-    CASE WHEN stage IS NULL THEN 'true' ELSE pg_catalog.format('iv.period <= %L::date', pg_catalog.make_date(stage, 12, 31)) END,
+    CASE WHEN stage IS NULL THEN 'true' ELSE pg_catalog.format('iv.period <= %L::date', pg_catalog.make_date(stage, 12, 31)) END
+      || CASE WHEN level = 'province' THEN cp._rollup_leave_out('iv', missing) ELSE '' END,
     CASE WHEN level = 'province' THEN 'GROUPING SETS ((c.city, c.district), ()),' ELSE 'c.city, c.district,' END,
-    CASE WHEN with_missing THEN ', $3' ELSE '' END)
+    CASE WHEN with_missing THEN ', $3' ELSE '' END,
+    CASE WHEN level = 'province' THEN 'MATERIALIZED ' ELSE '' END);
+END
 $$;
 COMMENT ON FUNCTION cp._rollup_query(text, int, text[], boolean) IS
   'Internal: the text of the roll-up query of cp.scorecard_rollup and cp.province_rollup (one definition of the weighting for every level; $1 level, $2 stage applied, $3 districts left out)';
