@@ -30,39 +30,55 @@ BEGIN
   IF level IS NULL THEN
     RETURN NULL;   -- no rows, as a STRICT function would
   END IF;
-  IF level NOT IN ('district', 'city') THEN
+  IF level NOT IN ('district', 'city', 'province') THEN
     RAISE EXCEPTION 'unknown roll-up level "%"', level
-      USING ERRCODE = '22023', HINT = 'Use district or city.';
+      USING ERRCODE = '22023', HINT = 'Use district, city or province.';
   END IF;
   RETURN coalesce(stage, cp._current_stage());
 END
 $$;
 COMMENT ON FUNCTION cp._rollup_stage(text, int) IS
-  'Internal: checks a roll-up''s level and stage (22023) and returns the stage to apply';
+  'Internal: checks a roll-up''s level (district, city, province) and stage (22023) and returns the stage to apply';
 
-CREATE FUNCTION cp.scorecard_rollup(level text, stage int DEFAULT NULL)
-RETURNS TABLE (city text, district text, indicator text, unit text, weighting text, value numeric,
-               target numeric, met boolean, score numeric, communities int, reporting int,
-               population bigint, without_population int)
-LANGUAGE sql STABLE
+-- The districts a province roll-up leaves out, as a WHERE clause on the partition key.
+CREATE FUNCTION cp._rollup_leave_out(alias text, missing text[]) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
-  WITH s AS (
-    SELECT cp._rollup_stage(scorecard_rollup.level, scorecard_rollup.stage) AS st
-  ), c AS (
-    SELECT c.id, c.city, CASE WHEN scorecard_rollup.level = 'district' THEN c.district END AS district,
-           c.population
-      FROM cp.communities c, s WHERE s.st IS NOT NULL
+  SELECT CASE WHEN coalesce(pg_catalog.cardinality(missing), 0) = 0 THEN ''
+              ELSE pg_catalog.format(' AND %I.district <> ALL (%L::text[])', alias, missing) END
+$$;
+COMMENT ON FUNCTION cp._rollup_leave_out(text, text[]) IS
+  'Internal: the WHERE clause that prunes the partitions of the districts a province roll-up leaves out (empty when none)';
+
+-- The one roll-up query, for the local tables (district, city) or the province's
+-- foreign partitions (province: communities keyed by (district, id), rows per
+-- district and one province row per indicator). Parameters: $1 level, $2 the
+-- stage applied (targets), $3 the districts left out (with_missing: returned as
+-- the last column). At province level the values are read into a materialized
+-- CTE, so the partitions are scanned by one unordered, asynchronous Append
+-- (all districts at once) and sorted here. The stage's period bound and the districts left out are
+-- written in as literals, so they are pushed to the districts and prune partitions.
+CREATE FUNCTION cp._rollup_query(level text, stage int, missing text[], with_missing boolean) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  PERFORM cp._check_plan_stage(stage);
+  RETURN pg_catalog.format($q$
+  WITH c AS (
+    %1$s
+  ), iv AS %6$s(
+    %2$s WHERE %3$s
   ), v AS (
-    SELECT DISTINCT ON (iv.community_id, iv.indicator) iv.community_id, iv.indicator, iv.value,
+    SELECT DISTINCT ON (iv.src, iv.community_id, iv.indicator) iv.src, iv.community_id, iv.indicator, iv.value,
            (iv.inputs ->> cp.rollup_denominator(iv.indicator))::numeric AS denominator
-      FROM cp.indicator_values iv JOIN c ON c.id = iv.community_id
-     WHERE scorecard_rollup.stage IS NULL OR iv.period <= make_date(scorecard_rollup.stage, 12, 31)
-     ORDER BY iv.community_id, iv.indicator, iv.period DESC
+      FROM iv JOIN c ON c.src = iv.src AND c.id = iv.community_id
+     ORDER BY iv.src, iv.community_id, iv.indicator, iv.period DESC
   ), cat AS (
     SELECT i.code, i.unit, i.direction, i.baseline, i.valid_min, i.valid_max,
-           cp.rollup_weighting(i.unit) AS weighting, cp.indicator_target(i.code, s.st) AS target
-      FROM cp.indicator_catalogue i, s WHERE s.st IS NOT NULL
+           cp.rollup_weighting(i.unit) AS weighting, cp.indicator_target(i.code, $2) AS target
+      FROM cp.indicator_catalogue i
   ), a AS (
     SELECT c.city, c.district, cat.code, cat.unit, cat.weighting, cat.direction, cat.baseline,
            cat.valid_min, cat.valid_max, cat.target,
@@ -76,8 +92,8 @@ AS $$
            sum(c.population) FILTER (WHERE v.value IS NOT NULL)::bigint AS population,
            count(*) FILTER (WHERE v.value IS NOT NULL AND c.population IS NULL)::int AS without_population
       FROM c CROSS JOIN cat
-      LEFT JOIN v ON v.community_id = c.id AND v.indicator = cat.code
-     GROUP BY c.city, c.district, cat.code, cat.unit, cat.weighting, cat.direction, cat.baseline,
+      LEFT JOIN v ON v.src = c.src AND v.community_id = c.id AND v.indicator = cat.code
+     GROUP BY %4$s cat.code, cat.unit, cat.weighting, cat.direction, cat.baseline,
               cat.valid_min, cat.valid_max, cat.target
   )
   SELECT a.city, a.district, a.code, a.unit,
@@ -85,10 +101,47 @@ AS $$
          trim_scale(a.value), a.target,
          CASE a.direction WHEN 'higher' THEN a.value >= a.target ELSE a.value <= a.target END,
          trim_scale(cp.normalised_score(a.value, a.baseline, a.target, a.direction, a.valid_min, a.valid_max)),
-         a.communities, a.reporting, a.population, a.without_population
+         a.communities, a.reporting, a.population, a.without_population%5$s
     FROM a
-   ORDER BY a.city, a.district, a.code
+   ORDER BY a.district IS NOT NULL, a.city, a.district, a.code$q$,
+    CASE WHEN level = 'province'
+         THEN pg_catalog.format('SELECT c.district AS src, c.id, c.city, c.district, c.population '
+                                'FROM cp.province_communities c WHERE true%s', cp._rollup_leave_out('c', missing))
+         ELSE 'SELECT ''''::text AS src, c.id, c.city, CASE WHEN $1 = ''district'' THEN c.district END AS district, '
+              'c.population FROM cp.communities c' END,
+    CASE WHEN level = 'province'
+         THEN 'SELECT iv.district AS src, iv.community_id, iv.indicator, iv.period, iv.value, iv.inputs '
+              'FROM cp.province_indicator_values iv'
+         ELSE 'SELECT ''''::text AS src, iv.community_id, iv.indicator, iv.period, iv.value, iv.inputs '
+              'FROM cp.indicator_values iv' END,
+    CASE WHEN stage IS NULL THEN 'true' ELSE pg_catalog.format('iv.period <= %L::date', pg_catalog.make_date(stage, 12, 31)) END
+      || CASE WHEN level = 'province' THEN cp._rollup_leave_out('iv', missing) ELSE '' END,
+    CASE WHEN level = 'province' THEN 'GROUPING SETS ((c.city, c.district), ()),' ELSE 'c.city, c.district,' END,
+    CASE WHEN with_missing THEN ', $3' ELSE '' END,
+    CASE WHEN level = 'province' THEN 'MATERIALIZED ' ELSE '' END);
+END
+$$;
+COMMENT ON FUNCTION cp._rollup_query(text, int, text[], boolean) IS
+  'Internal: the text of the roll-up query of cp.scorecard_rollup and cp.province_rollup (one definition of the weighting for every level; $1 level, $2 stage applied, $3 districts left out)';
+
+CREATE FUNCTION cp.scorecard_rollup(level text, stage int DEFAULT NULL)
+RETURNS TABLE (city text, district text, indicator text, unit text, weighting text, value numeric,
+               target numeric, met boolean, score numeric, communities int, reporting int,
+               population bigint, without_population int)
+LANGUAGE plpgsql STABLE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  st int := cp._rollup_stage(level, stage);
+BEGIN
+  IF st IS NULL THEN
+    RETURN;
+  END IF;
+  IF level = 'province' THEN
+    PERFORM cp._province_missing(false);   -- a district that cannot be read: an error naming it
+  END IF;
+  RETURN QUERY EXECUTE cp._rollup_query(level, stage, NULL, false) USING level, st;
+END
 $$;
 COMMENT ON FUNCTION cp.scorecard_rollup(text, int) IS
-  'Indicators per district (within its city) or per city for a plan stage (NULL = today''s stage, latest values): for parking and childcare gaps and heritage protection computed with their denominators (cp.rollup_denominator), the mean weighted by them (weighting demand or listed); population-weighted mean of the communities'' values for other shares of residents (%) and per-resident quantities (m²/person); plain mean otherwise; target, met and score of the mean; communities, reporting communities, their population. Errors: unknown level or stage 22023';
-
+  'Indicators per district (within its city), per city, or over the attached districts of a province database (province: a row per district as at district level, named by the district''s publication, and a row per indicator over all with city and district NULL) for a plan stage (NULL = today''s stage, latest values): for parking and childcare gaps and heritage protection computed with their denominators (cp.rollup_denominator), the mean weighted by them (weighting demand or listed); population-weighted mean of the communities'' values for other shares of residents (%) and per-resident quantities (m²/person); plain mean otherwise; target, met and score of the mean; communities, reporting communities, their population. Errors: unknown level or stage 22023; province: a district that cannot be read (unreachable: 08xxx naming it; publishing nothing: 55000; see cp.province_rollup)';

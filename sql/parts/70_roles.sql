@@ -9,7 +9,9 @@
 --   cp_planner         cp_reader + builds networks (each owned by its builder) and records indicator values
 --   cp_heritage_editor edits the heritage register (its rules and audit still apply; its SRID is the admin's)
 --   cp_auditor         reads the heritage audit cp.heritage_history
---   cp_admin           all of the above + edits catalogues and manages any network
+--   cp_admin           all of the above + edits catalogues and manages any network, publishes the district
+--   cp_province_reader reads the published results only (cp.published_*, 75_province.sql): the role a
+--                      province's user mapping logs in as; a member of nothing
 -- Editing cp.indicator_computations (SQL templates that compute_indicators
 -- runs as its caller) stays with the extension owner: a role that could write
 -- them could run code as whoever computes the indicators next.
@@ -21,11 +23,14 @@ SET search_path FROM CURRENT
 AS $$
   VALUES
     ('cp_reader'::name, 'SELECT', 'cp.network_catalog, cp.networks, cp.indicator_values, cp.indicator_local, cp.community_scores'),
+    ('cp_reader', 'SELECT', 'cp.province_districts, cp.province_info, cp.province_communities, cp.province_indicator_values, cp.province_community_scores'),
     ('cp_planner', 'INSERT, UPDATE, DELETE', 'cp.network_catalog, cp.communities, cp.indicator_values, cp.indicator_local'),
     ('cp_planner', 'USAGE', 'SEQUENCE cp.network_build_seq'),
     ('cp_heritage_editor', 'INSERT, UPDATE, DELETE', 'cp.heritage_site'),
     ('cp_auditor', 'SELECT', 'cp.heritage_history'),
-    ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.walk_profiles, cp.facility_standards, cp.life_circles, cp.facility_categories, cp.parking_standards, cp.indicator_dimensions, cp.indicator_domains, cp.indicators, cp.osm_category_map, cp.heritage_config')
+    ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.walk_profiles, cp.facility_standards, cp.life_circles, cp.facility_categories, cp.parking_standards, cp.indicator_dimensions, cp.indicator_domains, cp.indicators, cp.osm_category_map, cp.heritage_config'),
+    ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.publication'),
+    ('cp_province_reader', 'SELECT', 'cp.published_info, cp.published_communities, cp.published_indicator_values')
 $$;
 COMMENT ON FUNCTION cp._role_privileges() IS
   'Internal: the privileges each capability role receives from cp.setup_roles() (memberships come on top: cp_planner and cp_admin are members of cp_reader, cp_admin of every role)';
@@ -84,7 +89,8 @@ BEGIN
       ('cp_planner', 'builds walking networks (each owned by its builder), maintains communities and indicator values'),
       ('cp_heritage_editor', 'edits the heritage register cp.heritage_site (its rules and audit still apply)'),
       ('cp_auditor', 'reads the heritage audit cp.heritage_history'),
-      ('cp_admin', 'all of the above; edits catalogues and standards; rebuilds or drops any network'))
+      ('cp_admin', 'all of the above; edits catalogues and standards; rebuilds or drops any network; publishes the district'),
+      ('cp_province_reader', 'reads the published results (cp.published_*) only: the login of a province''s user mapping'))
       AS v(name, what) LOOP
     role_name := r.name;
     description := 'community_planning: ' || r.what;
@@ -104,9 +110,9 @@ END
 $$;
 REVOKE ALL ON FUNCTION cp.setup_roles() FROM PUBLIC;
 COMMENT ON FUNCTION cp.setup_roles() IS
-  'Create the capability roles cp_reader, cp_planner, cp_heritage_editor, cp_auditor and cp_admin (NOLOGIN, when missing) and grant them their privileges; run by the DBA (needs CREATEROLE and ownership of the extension); then GRANT them to people or district roles';
+  'Create the capability roles cp_reader, cp_planner, cp_heritage_editor, cp_auditor, cp_admin and cp_province_reader (NOLOGIN, when missing) and grant them their privileges; run by the DBA (needs CREATEROLE and ownership of the extension); then GRANT them to people or district roles';
 
-DO $$ BEGIN PERFORM cp._grant_roles(); END $$;
+-- cp._grant_roles() runs at the end of 75_province.sql, after the last object it grants.
 
 -- Who, besides the schema's owner, may create objects where the extension's
 -- functions look names up (cp, PostGIS's schema). A function planted there with
