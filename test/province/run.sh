@@ -342,7 +342,7 @@ else
   not_ok "Krems down: the error of cp.province_rollup() names Krems" "$(cat "$base/err")"
 fi
 got=$(pv -c "SELECT string_agg(DISTINCT missing_districts::text, ' ') FROM cp.province_rollup(2028, allow_missing => true)" 2>&1) || true
-check "Krems down: cp.province_rollup(allow_missing => true) lists missing_districts {Krems} in every row" "$got" "{krems}"
+check "Krems down: cp.province_rollup(allow_missing => true) lists missing_districts {krems} in every row" "$got" "{krems}"
 compare "Krems down: the allow_missing roll-up equals the union roll-up of Monaco and Andorra" \
   "SELECT * FROM cp.province_rollup(2028, allow_missing => true)" union2 "$rollup_u"
 out=$(status 2>&1) || true
@@ -480,8 +480,8 @@ else
 fi
 
 # The plans inside the roll-up (auto_explain: the function's own statement), with async on and off.
-explain() {  # explain on|off FILE
-  pv -v a="$1" > /dev/null 2> "$2" <<'SQL'
+explain() {  # explain on|off FILE [JIT]
+  pv -v a="$1" -v jit="${3:-on}" > /dev/null 2> "$2" <<'SQL'
 LOAD 'auto_explain';
 SET auto_explain.log_min_duration = 0;
 SET auto_explain.log_analyze = on;
@@ -490,9 +490,75 @@ SET auto_explain.log_nested_statements = on;
 SET auto_explain.log_level = notice;
 SET client_min_messages = notice;
 SET enable_async_append = :a;
+SET jit = :jit;
 SELECT count(*) FROM cp.scorecard_rollup('province');
 SQL
 }
+# The same with every district slowed by a simulated 50 ms per published data query (each district's
+# published_communities and published_indicator_values wrapped in a view that sleeps once per query),
+# as a remote district's latency would: what asynchronous append overlaps. JIT off in both, to see it.
+slow_views() {  # slow_views on|off
+  local d v
+  for d in "${districts[@]}"; do
+    for v in published_communities published_indicator_values; do
+      if [ "$1" = on ]; then
+        on "$d" -c "ALTER VIEW cp.$v RENAME TO ${v}_fast" \
+          -c "CREATE VIEW cp.$v AS WITH s AS MATERIALIZED (SELECT pg_sleep(0.05)) SELECT f.* FROM cp.${v}_fast f WHERE EXISTS (SELECT FROM s)" \
+          -c "GRANT SELECT ON cp.$v TO cp_province_reader" || return 1
+      else
+        on "$d" -c "DROP VIEW cp.$v" -c "ALTER VIEW cp.${v}_fast RENAME TO $v" || return 1
+      fi
+    done
+  done
+}
+if slow_views on >> "$log" 2>&1; then
+  slow=$(pv 2>&1 <<'SQL'
+SET jit = off;
+CREATE TEMP TABLE t (q text, async boolean, run int, ms float8);
+DO $$
+DECLARE
+  t0 timestamptz;
+  a boolean;
+  q text;
+BEGIN
+  FOR r IN 1 .. 5 LOOP
+    FOREACH q IN ARRAY ARRAY['SELECT count(*) FROM cp.scorecard_rollup(''province'')',
+                             'SELECT count(*) FROM cp.province_indicator_values'] LOOP
+      FOREACH a IN ARRAY ARRAY[true, false] LOOP
+        PERFORM set_config('enable_async_append', a::text, false);
+        t0 := clock_timestamp();
+        EXECUTE q;
+        INSERT INTO t VALUES (q, a, r, 1000 * extract(epoch FROM clock_timestamp() - t0));
+        COMMIT;
+      END LOOP;
+    END LOOP;
+  END LOOP;
+END
+$$;
+SELECT format('%s %s', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE async)::numeric, 1),
+              round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE NOT async)::numeric, 1))
+  FROM t GROUP BY q ORDER BY q DESC;
+SELECT format('  %s, async %-4s %s', q, CASE WHEN async THEN 'on:' ELSE 'off:' END,
+              string_agg(round(ms::numeric, 1)::text, ' ' ORDER BY run))
+  FROM t GROUP BY q, async ORDER BY q DESC, async DESC;
+SQL
+  ) || true
+  explain on "$base/plan_slow" off || true
+  cp "$base/plan_slow" test/out/province_explain_slow.txt
+  slow_views off >> "$log" 2>&1 || give_up "the districts' published views restored after the latency measurement" "$(tail -5 "$log")"
+  read -r slow_on slow_off <<< "$(head -1 <<< "$slow")"
+  read -r scan_on scan_off <<< "$(sed -n 2p <<< "$slow")"
+  if [[ ${slow_on:-} =~ ^[0-9.]+$ ]] && [[ ${slow_off:-} =~ ^[0-9.]+$ ]]; then
+    slow_ratio=$(awk -v a="$slow_on" -v b="$slow_off" 'BEGIN {printf "%.2f", b / a}')
+    ok "timed with 50 ms simulated per district query: median $slow_on ms with asynchronous append, $slow_off ms without (off/on = $slow_ratio, 5 runs each, JIT off; a plain count of cp.province_indicator_values: $scan_on / $scan_off ms)"
+  else
+    not_ok "timed the roll-up with simulated district latency" "$slow"
+  fi
+else
+  not_ok "the districts' published views slowed by 50 ms a query" "$(tail -5 "$log")"
+fi
+check_status_all_up "after the measurements: cp.province_status() three reachable, no drift"
+
 explain on "$base/plan_on" || true
 explain off "$base/plan_off" || true
 cp "$base/plan_on" test/out/province_explain.txt
@@ -557,6 +623,11 @@ fi
   echo "## cp.scorecard_rollup('province') over the three districts, ms per call ($nrun runs each, interleaved)"
   echo "median with asynchronous append: $med_on ms; without: $med_off ms; off/on = ${ratio:-?}; with it and JIT off: $med_nojit ms"
   tail -n +2 <<< "$timing"
+  echo
+  echo "## the same with a simulated 50 ms per published data query in every district (JIT off; 5 runs each)"
+  echo "roll-up median with asynchronous append: ${slow_on:-?} ms; without: ${slow_off:-?} ms; off/on = ${slow_ratio:-?}"
+  echo "SELECT count(*) FROM cp.province_indicator_values: ${scan_on:-?} ms with, ${scan_off:-?} ms without"
+  tail -n +3 <<< "${slow:-}"
   echo
   echo "## rows over the wire (EXPLAIN ANALYZE VERBOSE inside the roll-up, auto_explain; async on)"
   echo "foreign scans: $scans ($asyncs asynchronous), rows fetched: $rows, scans with aggregates pushed down: $pushed"
