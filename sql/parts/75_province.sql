@@ -487,6 +487,13 @@ BEGIN
   END IF;
   missing := cp._province_missing(allow_missing);
   RETURN QUERY EXECUTE cp._rollup_query('province', stage, missing, true) USING 'province'::text, st, missing;
+  IF NOT FOUND AND pg_catalog.cardinality(missing) > 0 THEN
+    -- every district left out: the province rows still say so, with nothing rolled up
+    RETURN QUERY
+      SELECT NULL::text, NULL::text, i.code, i.unit, cp.rollup_weighting(i.unit), NULL::numeric,
+             cp.indicator_target(i.code, st), NULL::boolean, NULL::numeric, 0, 0, NULL::bigint, 0, missing
+        FROM cp.indicator_catalogue i ORDER BY i.code;
+  END IF;
 END
 $$;
 COMMENT ON FUNCTION cp.province_rollup(int, boolean) IS
