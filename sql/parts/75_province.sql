@@ -180,34 +180,45 @@ COMMENT ON FUNCTION cp._province_partition(text, text) IS
   'Internal: name (in schema cp) of a district''s foreign partition of a province table: <table>__<district>, shortened with an md5 tag beyond 63 bytes';
 
 -- One probe of a district: reachable, what it publishes; never raises (but for a cancel).
-CREATE FUNCTION cp._province_probe(district text,
-                                   OUT reachable boolean, OUT remote_district text, OUT extension_version text,
-                                   OUT publication_version int, OUT error_code text, OUT error text)
+CREATE TYPE cp.district_probe AS (
+  reachable           boolean,
+  remote_district     text,
+  extension_version   text,
+  publication_version int,
+  error_code          text,
+  error               text
+);
+COMMENT ON TYPE cp.district_probe IS
+  'Internal: what a probe of an attached district found (cp._province_probe)';
+
+CREATE FUNCTION cp._province_probe(district text) RETURNS cp.district_probe
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
 AS $$
 DECLARE
+  r cp.district_probe;
   msg text;
   det text;
 BEGIN
   BEGIN
     EXECUTE pg_catalog.format('SELECT i.district, i.extension_version, i.publication_version FROM cp.%I i LIMIT 1',
                               cp._province_partition('province_info', district))
-       INTO remote_district, extension_version, publication_version;
-    reachable := true;
+       INTO r.remote_district, r.extension_version, r.publication_version;
+    r.reachable := true;
   EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS error_code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    reachable := error_code NOT LIKE '08%' AND error_code NOT IN ('28P01', '28000', '2F003');
-    error := msg || coalesce(': ' || nullif(det, ''), '');
+    GET STACKED DIAGNOSTICS r.error_code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+    r.reachable := r.error_code NOT LIKE '08%' AND r.error_code NOT IN ('28P01', '28000', '2F003');
+    r.error := msg || coalesce(': ' || nullif(det, ''), '');
   END;
+  RETURN r;
 END
 $$;
 COMMENT ON FUNCTION cp._province_probe(text) IS
   'Internal: reads an attached district''s cp.published_info: reachable (false on a connection or authentication error), the published district name and versions, or the error''s SQLSTATE and text; never raises';
 
 -- What is wrong with an attached district, or NULL: unreachable, unpublished, ...
-CREATE FUNCTION cp._province_drift(district text, p record) RETURNS text
-LANGUAGE plpgsql STABLE
+CREATE FUNCTION cp._province_drift(district text, p cp.district_probe) RETURNS text
+LANGUAGE plpgsql STABLE STRICT
 SET search_path FROM CURRENT
 AS $$
 BEGIN
@@ -228,13 +239,13 @@ BEGIN
   RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION cp._province_drift(text, record) IS
+COMMENT ON FUNCTION cp._province_drift(text, cp.district_probe) IS
   'Internal: the state of a probed district: NULL (in order), unreachable, not_published, unpublished, district_name, publication_version or extension_version';
 
 -- The error for a district that cannot be rolled up (unreachable, publishing
 -- nothing or another published set).
-CREATE FUNCTION cp._province_raise(district text, drift text, p record) RETURNS void
-LANGUAGE plpgsql STABLE
+CREATE FUNCTION cp._province_raise(district text, drift text, p cp.district_probe) RETURNS void
+LANGUAGE plpgsql STABLE STRICT
 SET search_path FROM CURRENT
 AS $$
 DECLARE
@@ -264,7 +275,7 @@ BEGIN
   END IF;
 END
 $$;
-COMMENT ON FUNCTION cp._province_raise(text, text, record) IS
+COMMENT ON FUNCTION cp._province_raise(text, text, cp.district_probe) IS
   'Internal: raises the error of a district that cannot be read (unreachable: the connection''s SQLSTATE; publishing nothing or no published views: 55000; another name: 22023; another published set: 55000); nothing for an extension version difference';
 
 CREATE FUNCTION cp.attach_district(district text, host text, port int, dbname text, user_name text,
@@ -275,7 +286,7 @@ SET search_path FROM CURRENT
 AS $$
 DECLARE
   srv name;
-  p record;
+  p cp.district_probe;
   drift text;
   ours text;
   st text;
@@ -414,7 +425,7 @@ SET search_path FROM CURRENT
 AS $$
 DECLARE
   d record;
-  p record;
+  p cp.district_probe;
   msg text;
 BEGIN
   FOR d IN SELECT pd.district FROM cp.province_districts pd ORDER BY pd.district LOOP
@@ -449,7 +460,7 @@ SET search_path FROM CURRENT
 AS $$
 DECLARE
   d record;
-  p record;
+  p cp.district_probe;
   drift text;
   missing text[] := '{}';
 BEGIN
@@ -487,6 +498,13 @@ BEGIN
   END IF;
   missing := cp._province_missing(allow_missing);
   RETURN QUERY EXECUTE cp._rollup_query('province', stage, missing, true) USING 'province'::text, st, missing;
+  IF NOT FOUND AND pg_catalog.cardinality(missing) > 0 THEN
+    -- every district left out: the province rows still say so, with nothing rolled up
+    RETURN QUERY
+      SELECT NULL::text, NULL::text, i.code, i.unit, cp.rollup_weighting(i.unit), NULL::numeric,
+             cp.indicator_target(i.code, st), NULL::boolean, NULL::numeric, 0, 0, NULL::bigint, 0, missing
+        FROM cp.indicator_catalogue i ORDER BY i.code;
+  END IF;
 END
 $$;
 COMMENT ON FUNCTION cp.province_rollup(int, boolean) IS

@@ -40,8 +40,8 @@ GRANT EXECUTE ON FUNCTION public.sec_count(text, text) TO PUBLIC;
 
 -- Roles -----------------------------------------------------------------------
 SELECT is((SELECT array_agg(role_name::text ORDER BY role_name) FROM cp.setup_roles()),
-          ARRAY['cp_admin', 'cp_auditor', 'cp_heritage_editor', 'cp_planner', 'cp_reader']::text[],
-          'cp.setup_roles() creates (or finds) the five capability roles');
+          ARRAY['cp_admin', 'cp_auditor', 'cp_heritage_editor', 'cp_planner', 'cp_province_reader', 'cp_reader']::text[],
+          'cp.setup_roles() creates (or finds) the six capability roles');
 SELECT is((SELECT count(*) FROM cp.setup_roles() WHERE created), 0::bigint, 'cp.setup_roles() is idempotent');
 SELECT is((SELECT count(*) FROM pg_roles WHERE rolname LIKE 'cp\_%' AND (rolcanlogin OR rolsuper OR rolcreaterole)),
           0::bigint, 'the capability roles cannot log in and hold no attribute');

@@ -210,7 +210,7 @@ SELECT * FROM cp.scorecard_summary('SC-Z', 2028);
 \echo :LAST_ERROR_SQLSTATE
 SELECT cp.scorecard_json('SC-A', 2024);
 \echo :LAST_ERROR_SQLSTATE
-SELECT * FROM cp.scorecard_rollup('province');
+SELECT * FROM cp.scorecard_rollup('county');
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM cp.scorecard_rollup('city', 2029);
 \echo :LAST_ERROR_SQLSTATE
