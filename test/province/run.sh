@@ -386,7 +386,12 @@ for d in "${districts[@]}"; do
   if [ "${#readable[@]}" -eq 0 ]; then
     ok "as province_reader on $d: ${#refused[@]} raw tables refused with 42501 (${refused[*]})"
   else
-    not_ok "as province_reader on $d: every raw table refused with 42501" "read or failed otherwise: ${readable[*]}"
+    # say where the access comes from: a grant to PUBLIC (docs/province.md's caveat) or another
+    public=$(on "$d" -c "SELECT string_agg(DISTINCT c.oid::regclass::text, ', ') FROM pg_class c, aclexplode(c.relacl) a
+                          WHERE a.grantee = 0 AND a.privilege_type = 'SELECT'
+                            AND c.oid::regclass::text IN ($(printf "'%s'," "${readable[@]%% *}" | sed 's/,$//'))")
+    not_ok "as province_reader on $d: every raw table refused with 42501" "read or failed otherwise: ${readable[*]}" \
+      "SELECT granted to PUBLIC by the extension on: ${public:-none of them}"
   fi
   got=$(as_reader "$d" -F ' ' -v ON_ERROR_STOP=1 -v d="$d" \
           <<< "SELECT (SELECT count(*) FROM cp.published_info WHERE district = :'d'),
