@@ -2,7 +2,8 @@
 -- Coverage, supply, parking and the computed indicators run as one C call each over the caller's
 -- queries read once, with one membership rule and no work tables; the internal helpers of the
 -- PL/pgSQL versions go, supply functions gain an optional distance decay, the shipped computations
--- become ordinary functions. Released: never edit; the next version adds its own script.
+-- become ordinary functions; districts publish results and a province database attaches them over
+-- postgres_fdw (issue 18). Released: never edit; the next version adds its own script.
 -- Assembled with tools/upgrade-diff.sh --from 0.1.0 --statements and checked by test/upgrade/run.sh
 -- (the upgraded schema equals a fresh 0.2.0 install; user data intact).
 
@@ -456,6 +457,121 @@ AS $$
    ORDER BY e.community_id
 $$;
 
+-- from sql/parts/57_rollup.sql
+CREATE OR REPLACE FUNCTION cp._rollup_stage(level text, stage int) RETURNS int
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  PERFORM cp._check_plan_stage(stage);
+  IF level IS NULL THEN
+    RETURN NULL;   -- no rows, as a STRICT function would
+  END IF;
+  IF level NOT IN ('district', 'city', 'province') THEN
+    RAISE EXCEPTION 'unknown roll-up level "%"', level
+      USING ERRCODE = '22023', HINT = 'Use district, city or province.';
+  END IF;
+  RETURN coalesce(stage, cp._current_stage());
+END
+$$;
+COMMENT ON FUNCTION cp._rollup_stage(text, int) IS
+  'Internal: checks a roll-up''s level (district, city, province) and stage (22023) and returns the stage to apply';
+CREATE FUNCTION cp._rollup_leave_out(alias text, missing text[]) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  SELECT CASE WHEN coalesce(pg_catalog.cardinality(missing), 0) = 0 THEN ''
+              ELSE pg_catalog.format(' AND %I.district <> ALL (%L::text[])', alias, missing) END
+$$;
+COMMENT ON FUNCTION cp._rollup_leave_out(text, text[]) IS
+  'Internal: the WHERE clause that prunes the partitions of the districts a province roll-up leaves out (empty when none)';
+CREATE FUNCTION cp._rollup_query(level text, stage int, missing text[], with_missing boolean) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  PERFORM cp._check_plan_stage(stage);
+  RETURN pg_catalog.format($q$
+  WITH c AS (
+    %1$s
+  ), iv AS %6$s(
+    %2$s WHERE %3$s
+  ), v AS (
+    SELECT DISTINCT ON (iv.src, iv.community_id, iv.indicator) iv.src, iv.community_id, iv.indicator, iv.value,
+           (iv.inputs ->> cp.rollup_denominator(iv.indicator))::numeric AS denominator
+      FROM iv JOIN c ON c.src = iv.src AND c.id = iv.community_id
+     ORDER BY iv.src, iv.community_id, iv.indicator, iv.period DESC
+  ), cat AS (
+    SELECT i.code, i.unit, i.direction, i.baseline, i.valid_min, i.valid_max,
+           cp.rollup_weighting(i.unit) AS weighting, cp.indicator_target(i.code, $2) AS target
+      FROM cp.indicator_catalogue i
+  ), a AS (
+    SELECT c.city, c.district, cat.code, cat.unit, cat.weighting, cat.direction, cat.baseline,
+           cat.valid_min, cat.valid_max, cat.target,
+           count(v.value) > 0 AND count(v.value) = count(v.denominator) AS by_denominator,
+           CASE WHEN count(v.value) > 0 AND count(v.value) = count(v.denominator)
+                THEN sum(v.value * v.denominator) / nullif(sum(v.denominator), 0)
+                WHEN cat.weighting = 'population'
+                THEN sum(v.value * c.population) / nullif(sum(c.population) FILTER (WHERE v.value IS NOT NULL), 0)
+                ELSE avg(v.value) END AS value,
+           count(*)::int AS communities, count(v.value)::int AS reporting,
+           sum(c.population) FILTER (WHERE v.value IS NOT NULL)::bigint AS population,
+           count(*) FILTER (WHERE v.value IS NOT NULL AND c.population IS NULL)::int AS without_population
+      FROM c CROSS JOIN cat
+      LEFT JOIN v ON v.src = c.src AND v.community_id = c.id AND v.indicator = cat.code
+     GROUP BY %4$s cat.code, cat.unit, cat.weighting, cat.direction, cat.baseline,
+              cat.valid_min, cat.valid_max, cat.target
+  )
+  SELECT a.city, a.district, a.code, a.unit,
+         CASE WHEN a.by_denominator THEN cp.rollup_denominator(a.code) ELSE a.weighting END,
+         trim_scale(a.value), a.target,
+         CASE a.direction WHEN 'higher' THEN a.value >= a.target ELSE a.value <= a.target END,
+         trim_scale(cp.normalised_score(a.value, a.baseline, a.target, a.direction, a.valid_min, a.valid_max)),
+         a.communities, a.reporting, a.population, a.without_population%5$s
+    FROM a
+   ORDER BY %7$s a.city, a.district, a.code$q$,
+    CASE WHEN level = 'province'
+         THEN pg_catalog.format('SELECT c.district AS src, c.id, c.city, c.district, c.population '
+                                'FROM cp.province_communities c WHERE true%s', cp._rollup_leave_out('c', missing))
+         ELSE 'SELECT ''''::text AS src, c.id, c.city, CASE WHEN $1 = ''district'' THEN c.district END AS district, '
+              'c.population FROM cp.communities c' END,
+    CASE WHEN level = 'province'
+         THEN 'SELECT iv.district AS src, iv.community_id, iv.indicator, iv.period, iv.value, iv.inputs '
+              'FROM cp.province_indicator_values iv'
+         ELSE 'SELECT ''''::text AS src, iv.community_id, iv.indicator, iv.period, iv.value, iv.inputs '
+              'FROM cp.indicator_values iv' END,
+    CASE WHEN stage IS NULL THEN 'true' ELSE pg_catalog.format('iv.period <= %L::date', pg_catalog.make_date(stage, 12, 31)) END
+      || CASE WHEN level = 'province' THEN cp._rollup_leave_out('iv', missing) ELSE '' END,
+    CASE WHEN level = 'province' THEN 'GROUPING SETS ((c.city, c.district), ()),' ELSE 'c.city, c.district,' END,
+    CASE WHEN with_missing THEN ', $3' ELSE '' END,
+    CASE WHEN level = 'province' THEN 'MATERIALIZED ' ELSE '' END,
+    CASE WHEN level = 'province' THEN 'a.district IS NOT NULL,' ELSE '' END);
+END
+$$;
+COMMENT ON FUNCTION cp._rollup_query(text, int, text[], boolean) IS
+  'Internal: the text of the roll-up query of cp.scorecard_rollup and cp.province_rollup (one definition of the weighting for every level; $1 level, $2 stage applied, $3 districts left out)';
+CREATE OR REPLACE FUNCTION cp.scorecard_rollup(level text, stage int DEFAULT NULL)
+RETURNS TABLE (city text, district text, indicator text, unit text, weighting text, value numeric,
+               target numeric, met boolean, score numeric, communities int, reporting int,
+               population bigint, without_population int)
+LANGUAGE plpgsql STABLE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  st int := cp._rollup_stage(level, stage);
+BEGIN
+  IF st IS NULL THEN
+    RETURN;
+  END IF;
+  IF level = 'province' THEN
+    PERFORM cp._province_missing(false);   -- a district that cannot be read: an error naming it
+  END IF;
+  RETURN QUERY EXECUTE cp._rollup_query(level, stage, NULL, false) USING level, st;
+END
+$$;
+COMMENT ON FUNCTION cp.scorecard_rollup(text, int) IS
+  'Indicators per district (within its city), per city, or over the attached districts of a province database (province: a row per district as at district level, named by the district''s publication, and a row per indicator over all with city and district NULL) for a plan stage (NULL = today''s stage, latest values): for parking and childcare gaps and heritage protection computed with their denominators (cp.rollup_denominator), the mean weighted by them (weighting demand or listed); population-weighted mean of the communities'' values for other shares of residents (%) and per-resident quantities (m²/person); plain mean otherwise; target, met and score of the mean; communities, reporting communities, their population. Errors: unknown level or stage 22023; province: a district that cannot be read (unreachable: 08xxx naming it; publishing nothing: 55000; see cp.province_rollup)';
+
 -- from sql/parts/59_compute.sql
 CREATE FUNCTION cp.indicator_heritage_protection(community_id text, outline geometry,
                                                  OUT value numeric, OUT inputs jsonb)
@@ -765,6 +881,538 @@ AS $$
 $$;
 COMMENT ON FUNCTION cp._known_categories() IS
   'Internal: every facility category code a standard set or the OSM mapping uses (the facilities readers refuse other codes as typos)';
+
+-- from sql/parts/70_roles.sql
+CREATE OR REPLACE FUNCTION cp._role_privileges(OUT role_name name, OUT privilege text, OUT objects text)
+RETURNS SETOF record
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  VALUES
+    ('cp_reader'::name, 'SELECT', 'cp.network_catalog, cp.networks, cp.indicator_values, cp.indicator_local, cp.community_scores'),
+    ('cp_reader', 'SELECT', 'cp.province_districts, cp.province_info, cp.province_communities, cp.province_indicator_values, cp.province_community_scores'),
+    ('cp_planner', 'INSERT, UPDATE, DELETE', 'cp.network_catalog, cp.communities, cp.indicator_values, cp.indicator_local'),
+    ('cp_planner', 'USAGE', 'SEQUENCE cp.network_build_seq'),
+    ('cp_heritage_editor', 'INSERT, UPDATE, DELETE', 'cp.heritage_site'),
+    ('cp_auditor', 'SELECT', 'cp.heritage_history'),
+    ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.walk_profiles, cp.facility_standards, cp.life_circles, cp.facility_categories, cp.parking_standards, cp.indicator_dimensions, cp.indicator_domains, cp.indicators, cp.osm_category_map, cp.heritage_config'),
+    ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.publication'),
+    ('cp_province_reader', 'SELECT', 'cp.published_info, cp.published_communities, cp.published_indicator_values')
+$$;
+CREATE OR REPLACE FUNCTION cp.setup_roles() RETURNS TABLE (role_name name, created boolean, description text)
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT * FROM (VALUES
+      ('cp_reader'::name, 'reads every network, catalogue, indicator value and scorecard; runs every analysis'),
+      ('cp_planner', 'builds walking networks (each owned by its builder), maintains communities and indicator values'),
+      ('cp_heritage_editor', 'edits the heritage register cp.heritage_site (its rules and audit still apply)'),
+      ('cp_auditor', 'reads the heritage audit cp.heritage_history'),
+      ('cp_admin', 'all of the above; edits catalogues and standards; rebuilds or drops any network; publishes the district'),
+      ('cp_province_reader', 'reads the published results (cp.published_*) only: the login of a province''s user mapping'))
+      AS v(name, what) LOOP
+    role_name := r.name;
+    description := 'community_planning: ' || r.what;
+    created := NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles pr WHERE pr.rolname = r.name);
+    IF created THEN
+      EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r.name);
+      EXECUTE pg_catalog.format('COMMENT ON ROLE %I IS %L', r.name, description);
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+  PERFORM cp._grant_roles();
+  FOR r IN SELECT * FROM cp.schema_write_risks() LOOP
+    RAISE WARNING 'role % may create objects in schema %, which the extension''s functions search', r.grantee, r.schema_name
+      USING HINT = pg_catalog.format('Revoke it: REVOKE CREATE ON SCHEMA %I FROM %s; (docs/security.md).', r.schema_name, r.grantee);
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cp.setup_roles() IS
+  'Create the capability roles cp_reader, cp_planner, cp_heritage_editor, cp_auditor, cp_admin and cp_province_reader (NOLOGIN, when missing) and grant them their privileges; run by the DBA (needs CREATEROLE and ownership of the extension); then GRANT them to people or district roles';
+
+-- from sql/parts/75_province.sql
+CREATE FUNCTION cp.publication_version() RETURNS int
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$ SELECT 1 $$;
+COMMENT ON FUNCTION cp.publication_version() IS
+  'Version of the published set (cp.published_info, cp.published_communities, cp.published_indicator_values): 1; a province attaches only districts publishing the same version';
+CREATE FUNCTION cp._check_district_name(district text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF district IS NULL OR district = '' THEN
+    RAISE EXCEPTION 'district name must not be empty'
+      USING ERRCODE = '22023',
+            HINT = 'Give a lower-case name such as gulou.';
+  END IF;
+  IF district !~ '^[a-z][a-z0-9_]{0,40}$' THEN
+    RAISE EXCEPTION 'invalid district name "%"', district
+      USING ERRCODE = '22023',
+            DETAIL = 'A district name starts with a lower-case letter and has at most 41 lower-case letters, digits and underscores.',
+            HINT = 'Use a transliteration such as gulou or cangshan.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._check_district_name(text) IS
+  'Internal: raises 22023 unless the district name is a lower-case identifier (^[a-z][a-z0-9_]{0,40}$)';
+CREATE TABLE cp.publication (
+  district     text PRIMARY KEY CHECK (district ~ '^[a-z][a-z0-9_]{0,40}$'),
+  published_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX publication_one_row ON cp.publication ((true));
+COMMENT ON TABLE cp.publication IS
+  'The district name this database publishes its results under (one row at most; none = nothing published); set with cp.publish, cleared with cp.unpublish';
+COMMENT ON COLUMN cp.publication.district IS 'District name in the province (the partition key there; not cp.communities.district)';
+COMMENT ON COLUMN cp.publication.published_at IS 'When cp.publish was run';
+SELECT pg_catalog.pg_extension_config_dump('cp.publication', '');
+CREATE FUNCTION cp.publish(district text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  PERFORM cp._check_district_name(district);
+  IF NOT pg_catalog.has_table_privilege('cp.publication', 'INSERT, DELETE') THEN
+    RAISE EXCEPTION 'permission denied to publish this district'
+      USING ERRCODE = '42501',
+            DETAIL = 'Only the owner of the extension and members of cp_admin set what a district publishes.',
+            HINT = 'Ask the district''s DBA to run cp.publish.';
+  END IF;
+  DELETE FROM cp.publication;
+  INSERT INTO cp.publication (district, published_at) VALUES (publish.district, now());
+END
+$$;
+COMMENT ON FUNCTION cp.publish(text) IS
+  'Publish this database''s communities and indicator values under a district name (lower-case identifier, else 22023) through cp.published_*; replaces an earlier publication; owner or cp_admin only (42501)';
+CREATE FUNCTION cp.unpublish() RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF NOT pg_catalog.has_table_privilege('cp.publication', 'DELETE') THEN
+    RAISE EXCEPTION 'permission denied to unpublish this district'
+      USING ERRCODE = '42501',
+            DETAIL = 'Only the owner of the extension and members of cp_admin set what a district publishes.';
+  END IF;
+  DELETE FROM cp.publication;
+  RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION cp.unpublish() IS
+  'Stop publishing: the cp.published_* views become empty (a province then reports the district as publishing nothing); true when something was published; owner or cp_admin only (42501)';
+CREATE VIEW cp.published_info AS
+SELECT p.district, e.extversion::text AS extension_version, cp.publication_version() AS publication_version,
+       p.published_at
+  FROM cp.publication p
+  JOIN pg_catalog.pg_extension e ON e.extname OPERATOR(pg_catalog.=) 'community_planning';
+COMMENT ON VIEW cp.published_info IS
+  'What this district publishes: its district name, the installed extension version, the published set''s version (cp.publication_version()) and when; no row when nothing is published';
+CREATE VIEW cp.published_communities AS
+SELECT p.district, c.id, c.name, c.city, c.community_type, c.population, c.geom
+  FROM cp.publication p CROSS JOIN cp.communities c;
+COMMENT ON VIEW cp.published_communities IS
+  'Published communities: every row of cp.communities under the publication''s district name (column district; the community''s own district column is not published); empty when nothing is published';
+COMMENT ON COLUMN cp.published_communities.district IS 'The publication''s district name (cp.publication), not cp.communities.district';
+CREATE VIEW cp.published_indicator_values AS
+SELECT p.district, v.community_id, v.indicator, v.period, v.value, v.source, v.inputs
+  FROM cp.publication p CROSS JOIN cp.indicator_values v;
+COMMENT ON VIEW cp.published_indicator_values IS
+  'Published indicator values: every row of cp.indicator_values (without entered_by/entered_at) under the publication''s district name; empty when nothing is published';
+COMMENT ON COLUMN cp.published_indicator_values.district IS 'The publication''s district name (cp.publication)';
+CREATE TABLE cp.province_districts (
+  district            text PRIMARY KEY CHECK (district ~ '^[a-z][a-z0-9_]{0,40}$'),
+  server_name         name NOT NULL UNIQUE,
+  attached_at         timestamptz NOT NULL DEFAULT now(),
+  extension_version   text,
+  publication_version int
+);
+COMMENT ON TABLE cp.province_districts IS
+  'Districts attached to this province database by cp.attach_district: foreign server and what the district published when attached (no credentials: those live in the user mapping only)';
+COMMENT ON COLUMN cp.province_districts.district IS 'District name: the partition key of the province tables';
+COMMENT ON COLUMN cp.province_districts.server_name IS 'postgres_fdw foreign server (cp_district_<district>)';
+COMMENT ON COLUMN cp.province_districts.attached_at IS 'When it was attached';
+COMMENT ON COLUMN cp.province_districts.extension_version IS 'community_planning version of the district when attached';
+COMMENT ON COLUMN cp.province_districts.publication_version IS 'Published set version of the district when attached';
+SELECT pg_catalog.pg_extension_config_dump('cp.province_districts', '');
+CREATE TABLE cp.province_info (
+  district            text,
+  extension_version   text,
+  publication_version int,
+  published_at        timestamptz
+) PARTITION BY LIST (district);
+COMMENT ON TABLE cp.province_info IS
+  'cp.published_info of every attached district (foreign partitions, one per district)';
+CREATE TABLE cp.province_communities (
+  district       text,
+  id             text,
+  name           text,
+  city           text,
+  community_type text,
+  population     bigint,
+  geom           geometry(MultiPolygon)
+) PARTITION BY LIST (district);
+COMMENT ON TABLE cp.province_communities IS
+  'cp.published_communities of every attached district (foreign partitions cp.province_communities__<district>, asynchronous append)';
+COMMENT ON COLUMN cp.province_communities.district IS 'District name (the partition key, the district''s publication name)';
+CREATE TABLE cp.province_indicator_values (
+  district     text,
+  community_id text,
+  indicator    text,
+  period       date,
+  value        numeric,
+  source       text,
+  inputs       jsonb
+) PARTITION BY LIST (district);
+COMMENT ON TABLE cp.province_indicator_values IS
+  'cp.published_indicator_values of every attached district (foreign partitions cp.province_indicator_values__<district>, asynchronous append)';
+COMMENT ON COLUMN cp.province_indicator_values.district IS 'District name (the partition key); with community_id the key of a community';
+CREATE FUNCTION cp._province_partition(tbl text, district text) RETURNS name
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  SELECT CASE WHEN pg_catalog.length(tbl || '__' || district) <= 63 THEN tbl || '__' || district
+              ELSE tbl || '__' || pg_catalog.left(district, 63 - pg_catalog.length(tbl) - 2 - 9)
+                   || '_' || pg_catalog.left(pg_catalog.md5(district), 8) END::name
+$$;
+COMMENT ON FUNCTION cp._province_partition(text, text) IS
+  'Internal: name (in schema cp) of a district''s foreign partition of a province table: <table>__<district>, shortened with an md5 tag beyond 63 bytes';
+CREATE TYPE cp.district_probe AS (
+  reachable           boolean,
+  remote_district     text,
+  extension_version   text,
+  publication_version int,
+  error_code          text,
+  error               text
+);
+COMMENT ON TYPE cp.district_probe IS
+  'Internal: what a probe of an attached district found (cp._province_probe)';
+
+CREATE FUNCTION cp._province_probe(district text) RETURNS cp.district_probe
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  r cp.district_probe;
+  msg text;
+  det text;
+BEGIN
+  BEGIN
+    EXECUTE pg_catalog.format('SELECT i.district, i.extension_version, i.publication_version FROM cp.%I i LIMIT 1',
+                              cp._province_partition('province_info', district))
+       INTO r.remote_district, r.extension_version, r.publication_version;
+    r.reachable := true;
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS r.error_code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+    r.reachable := r.error_code NOT LIKE '08%' AND r.error_code NOT IN ('28P01', '28000', '2F003');
+    r.error := msg || coalesce(': ' || nullif(det, ''), '');
+  END;
+  RETURN r;
+END
+$$;
+COMMENT ON FUNCTION cp._province_probe(text) IS
+  'Internal: reads an attached district''s cp.published_info: reachable (false on a connection or authentication error), the published district name and versions, or the error''s SQLSTATE and text; never raises';
+CREATE FUNCTION cp._province_drift(district text, p cp.district_probe) RETURNS text
+LANGUAGE plpgsql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF p.error IS NOT NULL AND NOT p.reachable THEN
+    RETURN 'unreachable';
+  ELSIF p.error IS NOT NULL THEN
+    RETURN 'not_published';   -- reachable, but the published views are missing or unreadable
+  ELSIF p.remote_district IS NULL THEN
+    RETURN 'unpublished';
+  ELSIF p.remote_district <> district THEN
+    RETURN 'district_name';
+  ELSIF p.publication_version IS DISTINCT FROM cp.publication_version() THEN
+    RETURN 'publication_version';
+  ELSIF p.extension_version IS DISTINCT FROM
+        (SELECT e.extversion::text FROM pg_catalog.pg_extension e WHERE e.extname = 'community_planning') THEN
+    RETURN 'extension_version';
+  END IF;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION cp._province_drift(text, cp.district_probe) IS
+  'Internal: the state of a probed district: NULL (in order), unreachable, not_published, unpublished, district_name, publication_version or extension_version';
+CREATE FUNCTION cp._province_raise(district text, drift text, p cp.district_probe, attaching boolean) RETURNS void
+LANGUAGE plpgsql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  hint text := CASE WHEN attaching THEN 'Check the host, port, database name and the district''s pg_hba.conf.'
+                    ELSE 'Check the district, or call cp.province_rollup(stage, allow_missing => true) to roll up without it.' END;
+BEGIN
+  IF drift = 'unreachable' THEN
+    RAISE EXCEPTION 'district "%" is unreachable', district
+      USING ERRCODE = coalesce(p.error_code, '08006'), DETAIL = p.error, HINT = hint;
+  ELSIF drift = 'not_published' THEN
+    RAISE EXCEPTION 'district database "%" has no published results', district
+      USING ERRCODE = '55000', DETAIL = p.error,
+            HINT = 'Install community_planning 0.2.0 or later in the district and run cp.publish there.';
+  ELSIF drift = 'unpublished' THEN
+    RAISE EXCEPTION 'district database "%" publishes nothing', district
+      USING ERRCODE = '55000',
+            HINT = pg_catalog.format('Run SELECT cp.publish(%L) in the district database.', district);
+  ELSIF drift = 'district_name' THEN
+    RAISE EXCEPTION 'district database "%" publishes district "%"', district, p.remote_district
+      USING ERRCODE = '22023',
+            HINT = 'Attach it under its published name, or publish it under this name.';
+  ELSIF drift = 'publication_version' THEN
+    RAISE EXCEPTION 'district "%" publishes version % of the published set, this database reads version %',
+                    district, p.publication_version, cp.publication_version()
+      USING ERRCODE = '55000',
+            DETAIL = pg_catalog.format('The district runs community_planning %s.', p.extension_version),
+            HINT = 'Update the extension in the older database (ALTER EXTENSION community_planning UPDATE).';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._province_raise(text, text, cp.district_probe, boolean) IS
+  'Internal: raises the error of a district that cannot be read (unreachable: the connection''s SQLSTATE; publishing nothing or no published views: 55000; another name: 22023; another published set: 55000); nothing for an extension version difference';
+CREATE FUNCTION cp.attach_district(district text, host text, port int, dbname text, user_name text,
+                                   password text DEFAULT NULL, fetch_size int DEFAULT 1000)
+RETURNS cp.province_districts
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  srv name;
+  p cp.district_probe;
+  drift text;
+  ours text;
+  st text;
+  msg text;
+  result cp.province_districts;
+BEGIN
+  PERFORM cp._check_district_name(district);
+  IF host IS NULL OR host !~ '^(/[^[:space:][:cntrl:]'',]{1,200}|[A-Za-z0-9][A-Za-z0-9.:-]{0,252})$' THEN
+    RAISE EXCEPTION 'invalid host "%"', coalesce(pg_catalog.left(host, 100), 'NULL')
+      USING ERRCODE = '22023',
+            DETAIL = 'A host is a host name, an IP address or the directory of a unix socket (starting with /).';
+  END IF;
+  IF port IS NULL OR port NOT BETWEEN 1 AND 65535 THEN
+    RAISE EXCEPTION 'invalid port %', coalesce(port::text, 'NULL')
+      USING ERRCODE = '22023', DETAIL = 'A port is a number from 1 to 65535.';
+  END IF;
+  IF dbname IS NULL OR dbname = '' OR user_name IS NULL OR user_name = '' THEN
+    RAISE EXCEPTION 'dbname and user_name must not be empty'
+      USING ERRCODE = '22023', HINT = 'Name the district database and the login role the province reads it as.';
+  END IF;
+  IF password = '' THEN
+    RAISE EXCEPTION 'password must not be empty'
+      USING ERRCODE = '22023', HINT = 'Pass NULL when the district does not ask for a password.';
+  END IF;
+  IF fetch_size IS NULL OR fetch_size NOT BETWEEN 1 AND 1000000 THEN
+    RAISE EXCEPTION 'invalid fetch_size %', coalesce(fetch_size::text, 'NULL')
+      USING ERRCODE = '22023', DETAIL = 'fetch_size is the number of rows fetched per round trip, from 1 to 1000000.';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_foreign_data_wrapper w WHERE w.fdwname = 'postgres_fdw') THEN
+    RAISE EXCEPTION 'postgres_fdw is not installed in this database'
+      USING ERRCODE = '0A000',
+            DETAIL = 'A province database reads its districts through postgres_fdw.',
+            HINT = 'Run CREATE EXTENSION postgres_fdw; (a superuser, in the province database only).';
+  END IF;
+  IF NOT pg_catalog.has_foreign_data_wrapper_privilege('postgres_fdw', 'USAGE')
+     OR NOT pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c
+                                     WHERE c.oid = 'cp.province_communities'::regclass), 'USAGE') THEN
+    RAISE EXCEPTION 'permission denied to attach a district'
+      USING ERRCODE = '42501',
+            DETAIL = 'Attaching creates a foreign server (USAGE on postgres_fdw) and partitions of the province tables (their owner, the extension''s owner).',
+            HINT = 'Run it as the extension''s owner.';
+  END IF;
+  srv := ('cp_district_' || district)::name;
+  IF EXISTS (SELECT 1 FROM cp.province_districts d WHERE d.district = attach_district.district) THEN
+    RAISE EXCEPTION 'district "%" is already attached', district
+      USING ERRCODE = '42710', HINT = 'Detach it first with cp.detach_district.';
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_foreign_server s WHERE s.srvname = srv) THEN
+    RAISE EXCEPTION 'foreign server "%" already exists', srv
+      USING ERRCODE = '42710', HINT = 'Drop or rename that server; cp.attach_district creates its own.';
+  END IF;
+
+  EXECUTE pg_catalog.format(
+    'CREATE SERVER %I FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host %L, port %L, dbname %L, async_capable %L, '
+    'fetch_size %L, connect_timeout %L, application_name %L)',
+    srv, host, port::text, dbname, 'true', fetch_size::text, '5', 'community_planning province');
+  EXECUTE pg_catalog.format('COMMENT ON SERVER %I IS %L', srv,
+                            'community_planning: district ' || district || ' (cp.attach_district)');
+  BEGIN   -- the password must never appear in an error's context
+    EXECUTE pg_catalog.format('CREATE USER MAPPING FOR CURRENT_USER SERVER %I OPTIONS (user %L%s)', srv, user_name,
+                              CASE WHEN password IS NOT NULL THEN pg_catalog.format(', password %L', password) ELSE '' END);
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+    RAISE EXCEPTION 'could not create the user mapping of district "%": %', district, msg USING ERRCODE = st;
+  END;
+  EXECUTE pg_catalog.format(
+    'CREATE FOREIGN TABLE cp.%I PARTITION OF cp.province_info FOR VALUES IN (%L) SERVER %I '
+    'OPTIONS (schema_name %L, table_name %L, async_capable %L)',
+    cp._province_partition('province_info', district), district, srv, 'cp', 'published_info', 'true');
+  EXECUTE pg_catalog.format(
+    'CREATE FOREIGN TABLE cp.%I PARTITION OF cp.province_communities FOR VALUES IN (%L) SERVER %I '
+    'OPTIONS (schema_name %L, table_name %L, async_capable %L)',
+    cp._province_partition('province_communities', district), district, srv, 'cp', 'published_communities', 'true');
+  EXECUTE pg_catalog.format(
+    'CREATE FOREIGN TABLE cp.%I PARTITION OF cp.province_indicator_values FOR VALUES IN (%L) SERVER %I '
+    'OPTIONS (schema_name %L, table_name %L, async_capable %L)',
+    cp._province_partition('province_indicator_values', district), district, srv, 'cp', 'published_indicator_values', 'true');
+
+  -- probe: an error undoes everything above (one transaction)
+  p := cp._province_probe(district);
+  drift := cp._province_drift(district, p);
+  PERFORM cp._province_raise(district, drift, p, true);
+  IF drift = 'extension_version' THEN
+    SELECT e.extversion::text INTO ours FROM pg_catalog.pg_extension e WHERE e.extname = 'community_planning';
+    RAISE NOTICE 'district "%" runs community_planning %, this database %', district, p.extension_version, ours
+      USING DETAIL = 'Both publish the same set (version ' || p.publication_version || '); scores may differ where the versions compute differently.';
+  END IF;
+  INSERT INTO cp.province_districts (district, server_name, attached_at, extension_version, publication_version)
+  VALUES (attach_district.district, srv, now(), p.extension_version, p.publication_version)
+  RETURNING * INTO result;
+  RETURN result;
+END
+$$;
+COMMENT ON FUNCTION cp.attach_district(text, text, int, text, text, text, int) IS
+  'Attach a district database: foreign server cp_district_<district> (postgres_fdw, async_capable, fetch_size, connect_timeout 5 s), a user mapping for the current user (password kept there only), foreign partitions of cp.province_info, cp.province_communities and cp.province_indicator_values; then checks what it publishes. Errors: bad argument 22023, no postgres_fdw 0A000, no privilege 42501, already attached 42710, unreachable 08xxx, publishes nothing 55000, another name 22023, another published set 55000; another extension version: NOTICE';
+CREATE FUNCTION cp.detach_district(district text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  d cp.province_districts;
+  um record;
+  t text;
+BEGIN
+  SELECT * INTO d FROM cp.province_districts pd WHERE pd.district = detach_district.district;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'district "%" is not attached', district
+      USING ERRCODE = '42704', HINT = 'Attached districts are listed in cp.province_districts.';
+  END IF;
+  FOREACH t IN ARRAY ARRAY['province_info', 'province_communities', 'province_indicator_values'] LOOP
+    EXECUTE pg_catalog.format('DROP FOREIGN TABLE IF EXISTS cp.%I', cp._province_partition(t, district));
+  END LOOP;
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_foreign_server s WHERE s.srvname = d.server_name) THEN
+    FOR um IN SELECT m.umuser FROM pg_catalog.pg_user_mapping m
+                JOIN pg_catalog.pg_foreign_server s ON s.oid = m.umserver
+               WHERE s.srvname = d.server_name LOOP
+      EXECUTE pg_catalog.format('DROP USER MAPPING FOR %s SERVER %I',
+                                CASE WHEN um.umuser = 0 THEN 'PUBLIC'
+                                     ELSE pg_catalog.quote_ident(um.umuser::regrole::text) END, d.server_name);
+    END LOOP;
+    EXECUTE pg_catalog.format('DROP SERVER %I', d.server_name);
+  END IF;
+  DELETE FROM cp.province_districts pd WHERE pd.district = detach_district.district;
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION cp.detach_district(text) IS
+  'Detach a district: drops its foreign partitions, every user mapping of its server and the server (never CASCADE: an object of yours that uses a partition stops it), and its row of cp.province_districts; 42704 when not attached';
+CREATE FUNCTION cp.province_status()
+RETURNS TABLE (district text, reachable boolean, extension_version text, publication_version int,
+               drift text, communities bigint, error text)
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  d record;
+  p cp.district_probe;
+  msg text;
+BEGIN
+  FOR d IN SELECT pd.district FROM cp.province_districts pd ORDER BY pd.district LOOP
+    p := cp._province_probe(d.district);
+    district := d.district;
+    reachable := p.reachable;
+    extension_version := p.extension_version;
+    publication_version := p.publication_version;
+    drift := cp._province_drift(d.district, p);
+    communities := NULL;
+    error := p.error;
+    IF p.error IS NULL THEN
+      BEGIN
+        EXECUTE pg_catalog.format('SELECT count(*) FROM cp.%I',
+                                  cp._province_partition('province_communities', d.district)) INTO communities;
+      EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        error := msg;
+      END;
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cp.province_status() IS
+  'Probe every attached district: reachable, its extension and published-set versions, drift (NULL, unreachable, not_published, unpublished, district_name, publication_version, extension_version), published communities, error text; a district that is down is a row with reachable false, never an error';
+CREATE FUNCTION cp._province_missing(allow_missing boolean) RETURNS text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  d record;
+  p cp.district_probe;
+  drift text;
+  missing text[] := '{}';
+BEGIN
+  FOR d IN SELECT pd.district FROM cp.province_districts pd ORDER BY pd.district LOOP
+    p := cp._province_probe(d.district);
+    drift := cp._province_drift(d.district, p);
+    IF drift IS NULL OR drift = 'extension_version' THEN
+      CONTINUE;
+    END IF;
+    IF NOT allow_missing THEN
+      PERFORM cp._province_raise(d.district, drift, p, false);
+    END IF;
+    missing := missing || d.district;
+  END LOOP;
+  RETURN missing;
+END
+$$;
+COMMENT ON FUNCTION cp._province_missing(boolean) IS
+  'Internal: probes every attached district before a roll-up; one that cannot be read raises its error (cp._province_raise), or with allow_missing is returned in the list of districts left out';
+CREATE FUNCTION cp.province_rollup(stage int DEFAULT NULL, allow_missing boolean DEFAULT false)
+RETURNS TABLE (city text, district text, indicator text, unit text, weighting text, value numeric,
+               target numeric, met boolean, score numeric, communities int, reporting int,
+               population bigint, without_population int, missing_districts text[])
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  st int := cp._rollup_stage('province', stage);
+  missing text[];
+BEGIN
+  IF allow_missing IS NULL THEN
+    RAISE EXCEPTION 'allow_missing must not be NULL'
+      USING ERRCODE = '22004', HINT = 'Pass true to roll up without the districts that cannot be read, false for an error.';
+  END IF;
+  missing := cp._province_missing(allow_missing);
+  RETURN QUERY EXECUTE cp._rollup_query('province', stage, missing, true) USING 'province'::text, st, missing;
+  IF NOT FOUND AND pg_catalog.cardinality(missing) > 0 THEN
+    -- every district left out: the province rows still say so, with nothing rolled up
+    RETURN QUERY
+      SELECT NULL::text, NULL::text, i.code, i.unit, cp.rollup_weighting(i.unit), NULL::numeric,
+             cp.indicator_target(i.code, st), NULL::boolean, NULL::numeric, 0, 0, NULL::bigint, 0, missing
+        FROM cp.indicator_catalogue i ORDER BY i.code;
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp.province_rollup(int, boolean) IS
+  'cp.scorecard_rollup(''province'', stage) over the attached districts, with missing_districts: with allow_missing the districts that cannot be read (down, publishing nothing, another published set) are left out (partition pruning) and listed in every row; without, the error naming the first such district (unreachable: its connection SQLSTATE, 08xxx)';
+CREATE VIEW cp.province_community_scores AS
+SELECT c.district, c.id, c.name, c.city, c.community_type, c.population,
+       v.indicators, v.latest_period,
+       CASE WHEN ST_SRID(c.geom) = 4326 THEN c.geom ELSE ST_Transform(c.geom, 4326) END::geometry(MultiPolygon, 4326) AS geom
+  FROM cp.province_communities c
+  LEFT JOIN (
+    SELECT iv.district, iv.community_id, count(DISTINCT iv.indicator)::int AS indicators, max(iv.period) AS latest_period
+      FROM cp.province_indicator_values iv
+     GROUP BY iv.district, iv.community_id) v ON v.district = c.district AND v.community_id = c.id;
+COMMENT ON VIEW cp.province_community_scores IS
+  'Communities of every attached district for a province map (QGIS key: district, id), outlines in WGS 84 (SRID 4326: districts may use different SRIDs), with the number of indicators reported and the latest period';
+COMMENT ON COLUMN cp.province_community_scores.indicators IS 'Indicators with at least one published value';
+COMMENT ON COLUMN cp.province_community_scores.latest_period IS 'Latest period of a published value';
+GRANT SELECT ON cp.publication TO PUBLIC;
 
 -- Shipped catalogue rows: the guard cp.protect_shipped() lets the script change them while
 -- cp.catalogue_maintenance is on (30_standards.sql); every statement names shipped rows only,

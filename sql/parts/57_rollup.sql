@@ -103,7 +103,7 @@ BEGIN
          trim_scale(cp.normalised_score(a.value, a.baseline, a.target, a.direction, a.valid_min, a.valid_max)),
          a.communities, a.reporting, a.population, a.without_population%5$s
     FROM a
-   ORDER BY a.district IS NOT NULL, a.city, a.district, a.code$q$,
+   ORDER BY %7$s a.city, a.district, a.code$q$,
     CASE WHEN level = 'province'
          THEN pg_catalog.format('SELECT c.district AS src, c.id, c.city, c.district, c.population '
                                 'FROM cp.province_communities c WHERE true%s', cp._rollup_leave_out('c', missing))
@@ -118,7 +118,8 @@ BEGIN
       || CASE WHEN level = 'province' THEN cp._rollup_leave_out('iv', missing) ELSE '' END,
     CASE WHEN level = 'province' THEN 'GROUPING SETS ((c.city, c.district), ()),' ELSE 'c.city, c.district,' END,
     CASE WHEN with_missing THEN ', $3' ELSE '' END,
-    CASE WHEN level = 'province' THEN 'MATERIALIZED ' ELSE '' END);
+    CASE WHEN level = 'province' THEN 'MATERIALIZED ' ELSE '' END,
+    CASE WHEN level = 'province' THEN 'a.district IS NOT NULL,' ELSE '' END);
 END
 $$;
 COMMENT ON FUNCTION cp._rollup_query(text, int, text[], boolean) IS

@@ -244,12 +244,13 @@ COMMENT ON FUNCTION cp._province_drift(text, cp.district_probe) IS
 
 -- The error for a district that cannot be rolled up (unreachable, publishing
 -- nothing or another published set).
-CREATE FUNCTION cp._province_raise(district text, drift text, p cp.district_probe) RETURNS void
+CREATE FUNCTION cp._province_raise(district text, drift text, p cp.district_probe, attaching boolean) RETURNS void
 LANGUAGE plpgsql STABLE STRICT
 SET search_path FROM CURRENT
 AS $$
 DECLARE
-  hint text := 'Check the district, or call cp.province_rollup(stage, allow_missing => true) to roll up without it.';
+  hint text := CASE WHEN attaching THEN 'Check the host, port, database name and the district''s pg_hba.conf.'
+                    ELSE 'Check the district, or call cp.province_rollup(stage, allow_missing => true) to roll up without it.' END;
 BEGIN
   IF drift = 'unreachable' THEN
     RAISE EXCEPTION 'district "%" is unreachable', district
@@ -275,7 +276,7 @@ BEGIN
   END IF;
 END
 $$;
-COMMENT ON FUNCTION cp._province_raise(text, text, cp.district_probe) IS
+COMMENT ON FUNCTION cp._province_raise(text, text, cp.district_probe, boolean) IS
   'Internal: raises the error of a district that cannot be read (unreachable: the connection''s SQLSTATE; publishing nothing or no published views: 55000; another name: 22023; another published set: 55000); nothing for an extension version difference';
 
 CREATE FUNCTION cp.attach_district(district text, host text, port int, dbname text, user_name text,
@@ -368,7 +369,7 @@ BEGIN
   -- probe: an error undoes everything above (one transaction)
   p := cp._province_probe(district);
   drift := cp._province_drift(district, p);
-  PERFORM cp._province_raise(district, drift, p);
+  PERFORM cp._province_raise(district, drift, p, true);
   IF drift = 'extension_version' THEN
     SELECT e.extversion::text INTO ours FROM pg_catalog.pg_extension e WHERE e.extname = 'community_planning';
     RAISE NOTICE 'district "%" runs community_planning %, this database %', district, p.extension_version, ours
@@ -471,7 +472,7 @@ BEGIN
       CONTINUE;
     END IF;
     IF NOT allow_missing THEN
-      PERFORM cp._province_raise(d.district, drift, p);
+      PERFORM cp._province_raise(d.district, drift, p, false);
     END IF;
     missing := missing || d.district;
   END LOOP;
