@@ -1400,18 +1400,61 @@ $$;
 COMMENT ON FUNCTION cp.province_rollup(int, boolean) IS
   'cp.scorecard_rollup(''province'', stage) over the attached districts, with missing_districts: with allow_missing the districts that cannot be read (down, publishing nothing, another published set) are left out (partition pruning) and listed in every row; without, the error naming the first such district (unreachable: its connection SQLSTATE, 08xxx)';
 CREATE VIEW cp.province_community_scores AS
-SELECT c.district, c.id, c.name, c.city, c.community_type, c.population,
-       v.indicators, v.latest_period,
+WITH st AS (
+  SELECT cp._current_stage() AS stage
+), v AS (
+  SELECT DISTINCT ON (iv.district, iv.community_id, iv.indicator) iv.district, iv.community_id, iv.indicator, iv.value
+    FROM cp.province_indicator_values iv
+   ORDER BY iv.district, iv.community_id, iv.indicator, iv.period DESC
+), cat AS (
+  SELECT i.code, i.dimension, i.domain, i.weight::numeric AS w, i.baseline, i.direction, i.valid_min, i.valid_max,
+         cp.indicator_target(i.code, st.stage) AS target
+    FROM cp.indicator_catalogue i, st
+), sc AS (
+  SELECT c.district, c.id, cat.dimension, cat.domain, cat.w, v.value,
+         cp.normalised_score(v.value, cat.baseline, cat.target, cat.direction, cat.valid_min, cat.valid_max) AS score
+    FROM cp.province_communities c CROSS JOIN cat
+    LEFT JOIN v ON v.district = c.district AND v.community_id = c.id AND v.indicator = cat.code
+), dom AS (
+  SELECT sc.district, sc.id, sc.dimension, sc.domain,
+         sum(sc.w * sc.score) FILTER (WHERE sc.score IS NOT NULL)
+           / nullif(sum(sc.w) FILTER (WHERE sc.score IS NOT NULL), 0) AS score,
+         count(*) AS n, count(sc.value) AS with_value, count(sc.score) AS scored
+    FROM sc GROUP BY sc.district, sc.id, sc.dimension, sc.domain
+), dim AS (
+  SELECT dom.district, dom.id, dom.dimension,
+         sum(d.weight::numeric * dom.score) FILTER (WHERE dom.score IS NOT NULL)
+           / nullif(sum(d.weight::numeric) FILTER (WHERE dom.score IS NOT NULL), 0) AS score,
+         sum(dom.n) AS n, sum(dom.with_value) AS with_value, sum(dom.scored) AS scored
+    FROM dom JOIN cp.indicator_domains d ON d.code = dom.domain
+   GROUP BY dom.district, dom.id, dom.dimension
+), tot AS (
+  SELECT dim.district, dim.id,
+         trim_scale(sum(m.weight::numeric * dim.score) FILTER (WHERE dim.score IS NOT NULL)
+           / nullif(sum(m.weight::numeric) FILTER (WHERE dim.score IS NOT NULL), 0)) AS overall,
+         min(trim_scale(dim.score)) FILTER (WHERE dim.dimension = 'livability') AS livability,
+         min(trim_scale(dim.score)) FILTER (WHERE dim.dimension = 'smartness') AS smartness,
+         min(trim_scale(dim.score)) FILTER (WHERE dim.dimension = 'resilience') AS resilience,
+         min(trim_scale(dim.score)) FILTER (WHERE dim.dimension = 'humanity') AS humanity,
+         sum(dim.scored)::int AS scored, (sum(dim.n) - sum(dim.with_value))::int AS missing,
+         pg_catalog.jsonb_object_agg(dim.dimension, trim_scale(dim.score)) AS dimensions
+    FROM dim JOIN cp.indicator_dimensions m ON m.code = dim.dimension
+   GROUP BY dim.district, dim.id
+)
+SELECT c.district, c.id, c.name, c.city, c.community_type, c.population, st.stage,
+       t.overall, t.livability, t.smartness, t.resilience, t.humanity, t.scored, t.missing, t.dimensions,
        CASE WHEN ST_SRID(c.geom) = 4326 THEN c.geom ELSE ST_Transform(c.geom, 4326) END::geometry(MultiPolygon, 4326) AS geom
-  FROM cp.province_communities c
-  LEFT JOIN (
-    SELECT iv.district, iv.community_id, count(DISTINCT iv.indicator)::int AS indicators, max(iv.period) AS latest_period
-      FROM cp.province_indicator_values iv
-     GROUP BY iv.district, iv.community_id) v ON v.district = c.district AND v.community_id = c.id;
+  FROM cp.province_communities c CROSS JOIN st
+  LEFT JOIN tot t ON t.district = c.district AND t.id = c.id;
 COMMENT ON VIEW cp.province_community_scores IS
-  'Communities of every attached district for a province map (QGIS key: district, id), outlines in WGS 84 (SRID 4326: districts may use different SRIDs), with the number of indicators reported and the latest period';
-COMMENT ON COLUMN cp.province_community_scores.indicators IS 'Indicators with at least one published value';
-COMMENT ON COLUMN cp.province_community_scores.latest_period IS 'Latest period of a published value';
+  'Communities of every attached district with the scores of today''s plan stage, as cp.community_scores computes them (overall and the four dimensions 0..100, latest published values, this database''s catalogue and targets), outlines in WGS 84 (SRID 4326: districts may use different SRIDs); QGIS key (district, id)';
+COMMENT ON COLUMN cp.province_community_scores.district IS 'District (its publication name)';
+COMMENT ON COLUMN cp.province_community_scores.stage IS 'Plan stage whose targets apply (today''s)';
+COMMENT ON COLUMN cp.province_community_scores.overall IS 'Overall weighted score 0..100';
+COMMENT ON COLUMN cp.province_community_scores.scored IS 'Indicators with a value and a target';
+COMMENT ON COLUMN cp.province_community_scores.missing IS 'Indicators without a value';
+COMMENT ON COLUMN cp.province_community_scores.dimensions IS 'Every dimension''s score as jsonb';
+COMMENT ON COLUMN cp.province_community_scores.geom IS 'Outline transformed to WGS 84';
 GRANT SELECT ON cp.publication TO PUBLIC;
 
 -- Shipped catalogue rows: the guard cp.protect_shipped() lets the script change them while

@@ -108,7 +108,19 @@ SELECT c.relname, pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS bound, t.ftop
  WHERE c.relnamespace = 'cp'::regnamespace ORDER BY 1;
 SELECT district, reachable, publication_version, drift, communities, error FROM cp.province_status();
 SELECT district, id, name, city, population FROM cp.province_communities ORDER BY id;
-SELECT district, id, ST_SRID(geom) AS srid, indicators, latest_period FROM cp.province_community_scores ORDER BY id;
+SELECT district, id, stage = cp._current_stage() AS today, overall IS NOT NULL AS scored, ST_SRID(geom) AS srid
+  FROM cp.province_community_scores ORDER BY id;
+-- the province map's scores are the district's own (cp.community_scores)
+SELECT count(*) AS differences FROM (
+  (SELECT id, name, city, community_type, population, stage, overall, livability, smartness, resilience, humanity, scored, missing, dimensions
+     FROM cp.province_community_scores
+   EXCEPT SELECT id, name, city, community_type, population, stage, overall, livability, smartness, resilience, humanity, scored, missing, dimensions
+     FROM cp.community_scores)
+  UNION ALL
+  (SELECT id, name, city, community_type, population, stage, overall, livability, smartness, resilience, humanity, scored, missing, dimensions
+     FROM cp.community_scores
+   EXCEPT SELECT id, name, city, community_type, population, stage, overall, livability, smartness, resilience, humanity, scored, missing, dimensions
+     FROM cp.province_community_scores)) d;
 
 -- the province roll-up per district equals the district roll-up of the same data (district column = the publication's name)
 SELECT count(*) AS province_rows, count(*) FILTER (WHERE district IS NULL) AS total_rows FROM cp.scorecard_rollup('province', 2028);
