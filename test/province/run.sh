@@ -321,9 +321,40 @@ check "province rows: one group per district under its communities' city, and th
   "$got" "-|- andorra|Andorra la Vella krems|Krems an der Donau monaco|Monaco "
 got=$(pv -c "SELECT count(*) FILTER (WHERE missing_districts IS DISTINCT FROM '{}'::text[]) || ' of ' || count(*) FROM cp.province_rollup(2028)" 2>&1) || true
 check "cp.province_rollup with every district up: missing_districts empty in every row" "${got%% *}" 0 "$got"
-got=$(pv -F ' ' -c 'SELECT count(*), count(DISTINCT (district, id)), count(*) FILTER (WHERE indicators > 0) FROM cp.province_community_scores' 2>&1) || true
-want=$(on province -d union3 -F ' ' -c 'SELECT count(*), count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM cp.indicator_values v WHERE v.community_id = c.id)) FROM cp.communities c')
-check "cp.province_community_scores: one row per community, those with values as in the union" "$got" "$want"
+# The province map's layer: each community's scores as the union database's cp.community_scores gives
+# them (the same communities, values and catalogue), its outline in WGS 84 of the same area.
+scols="district, id, stage, overall, livability, smartness, resilience, humanity, scored, missing, ST_SRID(geom), ST_Area(geom::geography)"
+if out=$(pv -c "\\copy (SELECT $scols FROM cp.province_community_scores) TO '$base/ps.csv' CSV" 2>&1) &&
+   out=$(on province -d union3 -c "\\copy (SELECT $scols FROM cp.community_scores) TO '$base/us.csv' CSV" 2>&1) &&
+   out=$(pv -F ' ' 2>&1 <<SQL
+CREATE TEMP TABLE p (district text, id text, stage int, overall numeric, livability numeric, smartness numeric,
+                     resilience numeric, humanity numeric, scored int, missing int, srid int, area float8);
+CREATE TEMP TABLE u (LIKE p);
+\\copy p FROM '$base/ps.csv' CSV
+\\copy u FROM '$base/us.csv' CSV
+CREATE TEMP VIEW diff AS
+SELECT coalesce(p.district, u.district) AS district, coalesce(p.id, u.id) AS id, p AS province, u AS "union"
+  FROM p FULL JOIN u USING (district, id)
+ WHERE p.id IS NULL OR u.id IS NULL OR p.srid <> 4326
+    OR (p.stage, p.scored, p.missing) IS DISTINCT FROM (u.stage, u.scored, u.missing)
+    OR abs(p.area - u.area) > 0.01
+    OR EXISTS (SELECT FROM (VALUES (p.overall, u.overall), (p.livability, u.livability), (p.smartness, u.smartness),
+                                   (p.resilience, u.resilience), (p.humanity, u.humanity)) x (a, b)
+                WHERE (x.a IS NULL) <> (x.b IS NULL) OR abs(x.a - x.b) > 1e-9);
+SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM u), (SELECT count(*) FROM diff), (SELECT count(overall) FROM p);
+SELECT format('%s %s: province %s, union %s', district, id, province, "union") FROM diff ORDER BY district, id LIMIT 5;
+SQL
+   ); then
+  read -r prow urow ndiff nscored <<< "$(head -1 <<< "$out")"
+  if [ "$ndiff" -eq 0 ] && [ "$prow" -eq "$want_c" ] && [ "$nscored" -gt 0 ]; then
+    ok "cp.province_community_scores equals the union's cp.community_scores: $prow communities ($nscored with an overall score), outlines in 4326"
+  else
+    not_ok "cp.province_community_scores equals the union's cp.community_scores" \
+      "province $prow rows, union $urow, $ndiff differ, $nscored with an overall score:" "$(tail -n +2 <<< "$out")"
+  fi
+else
+  not_ok "cp.province_community_scores equals the union's cp.community_scores" "$out"
+fi
 
 # 6. A district down: the error names it; allow_missing gives the other two and says which is missing.
 stop_cluster krems || give_up "pg_ctl stop of district Krems"
