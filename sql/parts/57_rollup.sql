@@ -131,17 +131,29 @@ RETURNS TABLE (city text, district text, indicator text, unit text, weighting te
                population bigint, without_population int)
 LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
+SET jit = off   -- at province level the foreign partitions' cost estimate would start JIT for a small query
 AS $$
 DECLARE
   st int := cp._rollup_stage(level, stage);
+  err_state text;
+  err_msg text;
+  err_context text;
 BEGIN
   IF st IS NULL THEN
     RETURN;
   END IF;
-  IF level = 'province' THEN
-    PERFORM cp._province_missing(false);   -- a district that cannot be read: an error naming it
+  IF level <> 'province' THEN
+    RETURN QUERY EXECUTE cp._rollup_query(level, stage, NULL, false) USING level, st;
+    RETURN;
   END IF;
-  RETURN QUERY EXECUTE cp._rollup_query(level, stage, NULL, false) USING level, st;
+  PERFORM cp._province_missing(false);   -- a district that cannot be read: an error naming it
+  BEGIN
+    RETURN QUERY EXECUTE cp._rollup_query(level, stage, NULL, false) USING level, st;
+  EXCEPTION WHEN OTHERS OR query_canceled THEN   -- a remote error or cancel (a slow district): raised again naming it
+    GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_msg = MESSAGE_TEXT, err_context = PG_EXCEPTION_CONTEXT;
+    PERFORM cp._province_reraise(err_state, err_msg, err_context);
+    RAISE;
+  END;
 END
 $$;
 COMMENT ON FUNCTION cp.scorecard_rollup(text, int) IS

@@ -23,6 +23,8 @@ SET search_path FROM CURRENT
 AS $$
   VALUES
     ('cp_reader'::name, 'SELECT', 'cp.network_catalog, cp.networks, cp.indicator_values, cp.indicator_local, cp.community_scores'),
+    -- also granted to PUBLIC; held here too, so a publishing district can revoke PUBLIC's (docs/province.md)
+    ('cp_reader', 'SELECT', 'cp.communities, cp.heritage_site, cp.heritage_config'),
     ('cp_reader', 'SELECT', 'cp.province_districts, cp.province_info, cp.province_communities, cp.province_indicator_values, cp.province_community_scores'),
     ('cp_planner', 'INSERT, UPDATE, DELETE', 'cp.network_catalog, cp.communities, cp.indicator_values, cp.indicator_local'),
     ('cp_planner', 'USAGE', 'SEQUENCE cp.network_build_seq'),

@@ -482,23 +482,89 @@ $$;
 COMMENT ON FUNCTION cp._province_missing(boolean) IS
   'Internal: probes every attached district before a roll-up; one that cannot be read raises its error (cp._province_raise), or with allow_missing is returned in the list of districts left out';
 
+-- After a remote error in a roll-up (a district too slow for its login's statement_timeout,
+-- a connection lost mid-query): the districts whose published data cannot be read now, each
+-- tried on its own, so the error can name them (the remote error itself names no server).
+CREATE FUNCTION cp._province_failing() RETURNS text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  d record;
+  failing text[] := '{}';
+  ctx text;
+BEGIN
+  FOR d IN SELECT pd.district FROM cp.province_districts pd ORDER BY pd.district LOOP
+    BEGIN
+      EXECUTE pg_catalog.format('SELECT 1 FROM cp.%I LIMIT 1', cp._province_partition('province_communities', d.district));
+      EXECUTE pg_catalog.format('SELECT 1 FROM cp.%I LIMIT 1', cp._province_partition('province_indicator_values', d.district));
+    EXCEPTION WHEN OTHERS OR query_canceled THEN
+      -- a remote cancel (the district's statement_timeout) counts against the district;
+      -- a cancel of this statement (no remote context) must stop everything
+      GET STACKED DIAGNOSTICS ctx = PG_EXCEPTION_CONTEXT;
+      IF pg_catalog.strpos(coalesce(ctx, ''), 'remote SQL command') = 0 AND SQLSTATE = '57014' THEN
+        RAISE;
+      END IF;
+      failing := failing || d.district::text;
+    END;
+  END LOOP;
+  RETURN failing;
+END
+$$;
+COMMENT ON FUNCTION cp._province_failing() IS
+  'Internal: the attached districts whose published communities or values cannot be read now (each tried alone), to name them after a remote error';
+
+-- A remote error of a roll-up raised again naming the district(s); a local cancel or any other
+-- error passes through unchanged (the caller re-raises it).
+CREATE FUNCTION cp._province_reraise(state text, msg text, context text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  failing text[];
+BEGIN
+  IF context IS NULL OR pg_catalog.strpos(context, 'remote SQL command') = 0 THEN
+    RETURN;
+  END IF;
+  failing := cp._province_failing();
+  IF pg_catalog.cardinality(failing) > 0 THEN
+    RAISE EXCEPTION 'district % failed during the province roll-up: %',
+                    pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.format('"%s"', f) FROM unnest(failing) f), ', '), msg
+      USING ERRCODE = state,
+            HINT = 'cp.province_status() shows each district; cp.province_rollup(allow_missing => true) rolls up without the districts that cannot be read.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._province_reraise(text, text, text) IS
+  'Internal: after a remote error in a province roll-up, raises it again with the SQLSTATE kept, naming the districts that cannot be read (cp._province_failing); returns for local errors';
+
 CREATE FUNCTION cp.province_rollup(stage int DEFAULT NULL, allow_missing boolean DEFAULT false)
 RETURNS TABLE (city text, district text, indicator text, unit text, weighting text, value numeric,
                target numeric, met boolean, score numeric, communities int, reporting int,
                population bigint, without_population int, missing_districts text[])
 LANGUAGE plpgsql VOLATILE
 SET search_path FROM CURRENT
+SET jit = off   -- foreign partitions have no statistics: the cost estimate starts JIT, which costs more than the query
 AS $$
 DECLARE
   st int := cp._rollup_stage('province', stage);
   missing text[];
+  err_state text;
+  err_msg text;
+  err_context text;
 BEGIN
   IF allow_missing IS NULL THEN
     RAISE EXCEPTION 'allow_missing must not be NULL'
       USING ERRCODE = '22004', HINT = 'Pass true to roll up without the districts that cannot be read, false for an error.';
   END IF;
   missing := cp._province_missing(allow_missing);
-  RETURN QUERY EXECUTE cp._rollup_query('province', stage, missing, true) USING 'province'::text, st, missing;
+  BEGIN
+    RETURN QUERY EXECUTE cp._rollup_query('province', stage, missing, true) USING 'province'::text, st, missing;
+  EXCEPTION WHEN OTHERS OR query_canceled THEN   -- a remote cancel too: a district's statement_timeout
+    GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_msg = MESSAGE_TEXT, err_context = PG_EXCEPTION_CONTEXT;
+    PERFORM cp._province_reraise(err_state, err_msg, err_context);
+    RAISE;
+  END;
   IF NOT FOUND AND pg_catalog.cardinality(missing) > 0 THEN
     -- every district left out: the province rows still say so, with nothing rolled up
     RETURN QUERY

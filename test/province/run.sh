@@ -180,6 +180,8 @@ for d in "${districts[@]}"; do
   if ! out=$(on "$d" -v VERBOSITY=verbose -v pw="$reader_pw" -v d="$d" 2>&1 <<'SQL'
 SELECT count(*) FROM cp.setup_roles();
 SELECT cp.publish(:'d');
+-- docs/province.md, district set-up: the district's own tables closed to PUBLIC (the cp_* roles keep theirs)
+REVOKE SELECT ON cp.communities, cp.heritage_site, cp.heritage_config FROM PUBLIC;
 CREATE ROLE province_reader LOGIN PASSWORD :'pw';
 GRANT cp_province_reader TO province_reader;
 SELECT format('published as %s (extension %s, publication %s)', district, extension_version, publication_version)
@@ -444,7 +446,7 @@ check "the password is stored only in the user mapping (no cp table, no server o
 for d in "${districts[@]}"; do
   refused=() readable=()
   for t in osm.buildings osm.pois osm.walk_edges inputs.residents inputs.lots cp.network_catalog cp.networks \
-           cp.heritage_site cp.heritage_history cp.indicator_values; do
+           cp.heritage_site cp.heritage_config cp.heritage_history cp.indicator_values cp.communities; do
     if as_reader "$d" -v VERBOSITY=verbose -c "SELECT 1 FROM $t LIMIT 1" > /dev/null 2> "$base/err"; then
       readable+=("$t")
     elif [ "$(sqlstate "$base/err")" = 42501 ]; then
@@ -469,10 +471,6 @@ for d in "${districts[@]}"; do
                       (SELECT count(*) || ' ' || count(*) FILTER (WHERE district <> :'d') FROM cp.published_indicator_values)" 2>&1) || true
   check "as province_reader on $d: the published views show its own rows only (info, ${ncomm[$d]} communities, ${nvals[$d]} values)" \
     "$got" "1 ${ncomm[$d]} 0 ${nvals[$d]} 0"
-  # the reader's view of cp.communities: PUBLIC may read it (docs/security.md); say so, it is published anyway
-  if as_reader "$d" -c 'SELECT 1 FROM cp.communities LIMIT 1' > /dev/null 2>&1; then
-    note "province_reader on $d can read cp.communities too (SELECT granted to PUBLIC by the extension)"
-  fi
 done
 got=$(for d in "${districts[@]}"; do
         on "$d" -F ' ' -c "SELECT '$d', (SELECT count(*) FROM pg_foreign_server), (SELECT count(*) FROM pg_user_mapping),
