@@ -556,17 +556,29 @@ RETURNS TABLE (city text, district text, indicator text, unit text, weighting te
                population bigint, without_population int)
 LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
+SET jit = off   -- at province level the foreign partitions' cost estimate would start JIT for a small query
 AS $$
 DECLARE
   st int := cp._rollup_stage(level, stage);
+  err_state text;
+  err_msg text;
+  err_context text;
 BEGIN
   IF st IS NULL THEN
     RETURN;
   END IF;
-  IF level = 'province' THEN
-    PERFORM cp._province_missing(false);   -- a district that cannot be read: an error naming it
+  IF level <> 'province' THEN
+    RETURN QUERY EXECUTE cp._rollup_query(level, stage, NULL, false) USING level, st;
+    RETURN;
   END IF;
-  RETURN QUERY EXECUTE cp._rollup_query(level, stage, NULL, false) USING level, st;
+  PERFORM cp._province_missing(false);   -- a district that cannot be read: an error naming it
+  BEGIN
+    RETURN QUERY EXECUTE cp._rollup_query(level, stage, NULL, false) USING level, st;
+  EXCEPTION WHEN OTHERS OR query_canceled THEN   -- a remote error or cancel (a slow district): raised again naming it
+    GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_msg = MESSAGE_TEXT, err_context = PG_EXCEPTION_CONTEXT;
+    PERFORM cp._province_reraise(err_state, err_msg, err_context);
+    RAISE;
+  END;
 END
 $$;
 COMMENT ON FUNCTION cp.scorecard_rollup(text, int) IS
@@ -890,6 +902,8 @@ SET search_path FROM CURRENT
 AS $$
   VALUES
     ('cp_reader'::name, 'SELECT', 'cp.network_catalog, cp.networks, cp.indicator_values, cp.indicator_local, cp.community_scores'),
+    -- also granted to PUBLIC; held here too, so a publishing district can revoke PUBLIC's (docs/province.md)
+    ('cp_reader', 'SELECT', 'cp.communities, cp.heritage_site, cp.heritage_config'),
     ('cp_reader', 'SELECT', 'cp.province_districts, cp.province_info, cp.province_communities, cp.province_indicator_values, cp.province_community_scores'),
     ('cp_planner', 'INSERT, UPDATE, DELETE', 'cp.network_catalog, cp.communities, cp.indicator_values, cp.indicator_local'),
     ('cp_planner', 'USAGE', 'SEQUENCE cp.network_build_seq'),
@@ -1371,23 +1385,82 @@ END
 $$;
 COMMENT ON FUNCTION cp._province_missing(boolean) IS
   'Internal: probes every attached district before a roll-up; one that cannot be read raises its error (cp._province_raise), or with allow_missing is returned in the list of districts left out';
+CREATE FUNCTION cp._province_failing() RETURNS text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  d record;
+  failing text[] := '{}';
+  ctx text;
+BEGIN
+  FOR d IN SELECT pd.district FROM cp.province_districts pd ORDER BY pd.district LOOP
+    BEGIN
+      EXECUTE pg_catalog.format('SELECT 1 FROM cp.%I LIMIT 1', cp._province_partition('province_communities', d.district));
+      EXECUTE pg_catalog.format('SELECT 1 FROM cp.%I LIMIT 1', cp._province_partition('province_indicator_values', d.district));
+    EXCEPTION WHEN OTHERS OR query_canceled THEN
+      -- a remote cancel (the district's statement_timeout) counts against the district;
+      -- a cancel of this statement (no remote context) must stop everything
+      GET STACKED DIAGNOSTICS ctx = PG_EXCEPTION_CONTEXT;
+      IF pg_catalog.strpos(coalesce(ctx, ''), 'remote SQL command') = 0 AND SQLSTATE = '57014' THEN
+        RAISE;
+      END IF;
+      failing := failing || d.district::text;
+    END;
+  END LOOP;
+  RETURN failing;
+END
+$$;
+COMMENT ON FUNCTION cp._province_failing() IS
+  'Internal: the attached districts whose published communities or values cannot be read now (each tried alone), to name them after a remote error';
+CREATE FUNCTION cp._province_reraise(state text, msg text, context text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  failing text[];
+BEGIN
+  IF context IS NULL OR pg_catalog.strpos(context, 'remote SQL command') = 0 THEN
+    RETURN;
+  END IF;
+  failing := cp._province_failing();
+  IF pg_catalog.cardinality(failing) > 0 THEN
+    RAISE EXCEPTION 'district % failed during the province roll-up: %',
+                    pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.format('"%s"', f) FROM unnest(failing) f), ', '), msg
+      USING ERRCODE = state,
+            HINT = 'cp.province_status() shows each district; cp.province_rollup(allow_missing => true) rolls up without the districts that cannot be read.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._province_reraise(text, text, text) IS
+  'Internal: after a remote error in a province roll-up, raises it again with the SQLSTATE kept, naming the districts that cannot be read (cp._province_failing); returns for local errors';
 CREATE FUNCTION cp.province_rollup(stage int DEFAULT NULL, allow_missing boolean DEFAULT false)
 RETURNS TABLE (city text, district text, indicator text, unit text, weighting text, value numeric,
                target numeric, met boolean, score numeric, communities int, reporting int,
                population bigint, without_population int, missing_districts text[])
 LANGUAGE plpgsql VOLATILE
 SET search_path FROM CURRENT
+SET jit = off   -- foreign partitions have no statistics: the cost estimate starts JIT, which costs more than the query
 AS $$
 DECLARE
   st int := cp._rollup_stage('province', stage);
   missing text[];
+  err_state text;
+  err_msg text;
+  err_context text;
 BEGIN
   IF allow_missing IS NULL THEN
     RAISE EXCEPTION 'allow_missing must not be NULL'
       USING ERRCODE = '22004', HINT = 'Pass true to roll up without the districts that cannot be read, false for an error.';
   END IF;
   missing := cp._province_missing(allow_missing);
-  RETURN QUERY EXECUTE cp._rollup_query('province', stage, missing, true) USING 'province'::text, st, missing;
+  BEGIN
+    RETURN QUERY EXECUTE cp._rollup_query('province', stage, missing, true) USING 'province'::text, st, missing;
+  EXCEPTION WHEN OTHERS OR query_canceled THEN   -- a remote cancel too: a district's statement_timeout
+    GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_msg = MESSAGE_TEXT, err_context = PG_EXCEPTION_CONTEXT;
+    PERFORM cp._province_reraise(err_state, err_msg, err_context);
+    RAISE;
+  END;
   IF NOT FOUND AND pg_catalog.cardinality(missing) > 0 THEN
     -- every district left out: the province rows still say so, with nothing rolled up
     RETURN QUERY
@@ -1475,5 +1548,12 @@ UPDATE cp.indicator_computations t SET (note, sql_template) = (SELECT r.note, r.
  WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"indicator": "heritage_protection_rate"}$r$) r WHERE t.indicator IS NOT DISTINCT FROM r.indicator);
 SELECT pg_catalog.set_config('cp.catalogue_maintenance', 'off', true);
 
+-- Comments and privileges that differ otherwise (from the fresh install)
+COMMENT ON TYPE cp.district_probe IS 'Internal: what a probe of an attached district found (cp._province_probe)';
+-- GRANT SELECT ON TABLE cp.communities TO cp_reader;  -- capability role: cp._grant_roles() below grants; revoke only if the role exists
+-- GRANT SELECT ON TABLE cp.heritage_config TO cp_reader;  -- capability role: cp._grant_roles() below grants; revoke only if the role exists
+-- GRANT SELECT ON TABLE cp.heritage_site TO cp_reader;  -- capability role: cp._grant_roles() below grants; revoke only if the role exists
+
 -- Objects created above get the capability roles' privileges, as at CREATE EXTENSION (70_roles.sql).
 DO $$ BEGIN PERFORM cp._grant_roles(); END $$;
+
