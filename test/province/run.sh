@@ -697,3 +697,13 @@ fi
 } > "$measure"
 note "measurements in test/out/province_measure.txt (full plan: test/out/province_explain.txt):"
 sed 's/^/#   /' "$measure"
+
+# The province's QGIS layer drawn: every district's communities by overall score (demo/render_province.py).
+map=$PWD/test/out/province_scores.png
+rm -f "$map"
+if out=$(PGHOST=$base/province/sock PGPORT=${port[province]} PGUSER=$owner PGDATABASE=province \
+           /usr/bin/python3 demo/render_province.py "$map" 2>&1) && [ "$(stat -c %s "$map" 2>/dev/null || echo 0)" -gt 20000 ]; then
+  ok "the province map rendered from cp.province_community_scores ($out)"
+else
+  not_ok "the province map rendered from cp.province_community_scores" "$out"
+fi
