@@ -44,6 +44,7 @@ SELECT cp.parking_demand(NULL, 'residential', 1, 1) IS NULL AS null_standard,
        cp.parking_demand('CP-parking-default', 'residential', 1, 1, NULL) IS NULL AS null_type;
 SELECT cp.parking_demand('nope', 'residential', 1, NULL);
 SELECT cp.parking_demand('XM-parking-2020', 'office', NULL, 100);
+SELECT cp.parking_demand('XM-parking-2020', 'clinic', NULL, 100);
 SELECT cp.parking_demand('CP-parking-default', 'residential', 1, NULL, 'suburban');
 SELECT cp.parking_demand('CP-parking-default', 'residential', -1, NULL);
 SELECT cp.parking_demand('CP-parking-default', 'office', NULL, 'NaN');
