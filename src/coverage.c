@@ -31,6 +31,7 @@
 #include "units.h"
 
 PG_FUNCTION_INFO_V1(cp_coverage_run_sql);
+PG_FUNCTION_INFO_V1(cp_coverage_groups_sql);
 PG_FUNCTION_INFO_V1(cp_coverage_eval_sql);
 
 /* Radii are compared with a millimetre of slack, as the SQL layer always did. */
@@ -40,6 +41,9 @@ typedef struct Category
 {
 	const char *code;
 	double		radius;
+	/* whom the category serves: a residents column (-1: everyone) and its share when absent */
+	int			group;
+	double		share;
 	int			n;				/* facilities */
 	int64	   *id;
 	double	   *x;
@@ -145,6 +149,18 @@ permute_residents(Residents *r, const uint32 *order)
 		x[j] = u->x[i];
 		y[j] = u->y[i];
 		snap[j] = r->snap[i];
+	}
+	for (int g = 0; g < u->ngroups; g++)
+	{
+		double	   *grp;
+
+		if (u->group[g] == NULL)
+			continue;
+		grp = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+		for (j = 0; j < n; j++)
+			grp[j] = u->group[g][order[j]];
+		pfree(u->group[g]);
+		u->group[g] = grp;
 	}
 	pfree(u->id);
 	pfree(u->population);
@@ -374,24 +390,31 @@ search_category(CpNetwork *net, const Category *c, const Residents *r, CpMetric 
 }
 
 
-/* Population sums per group: slot c = category c, slot ncats = every category at once. */
+/*
+ * Population sums per group: slot c = category c weighted by the category's
+ * target group, slot ncats = every category at once (everyone: a place has
+ * the whole life circle or not).
+ */
 static void
-add_resident(double *pop, double *cov, double *crow, int ncats, double p,
-			 int32 *const *fac, double *const *crowd, int i)
+add_resident(double *pop, double *cov, double *crow, bool *est, const Category *cats, int ncats,
+			 const CpUnits *u, int32 *const *fac, double *const *crowd, int i)
 {
 	bool		all_walk = true,
 				all_crow = true;
+	double		p = u->population[i];
 	int			c;
 
 	for (c = 0; c < ncats; c++)
 	{
-		pop[c] += p;
+		double		w = cp_units_weight(u, i, cats[c].group, cats[c].share, &est[c]);
+
+		pop[c] += w;
 		if (fac[c][i] >= 0)
-			cov[c] += p;
+			cov[c] += w;
 		else
 			all_walk = false;
 		if (crowd[c][i] >= 0)
-			crow[c] += p;
+			crow[c] += w;
 		else
 			all_crow = false;
 	}
@@ -416,12 +439,14 @@ put_resident_rows(ReturnSetInfo *rsinfo, const Residents *res, const Category *c
 			CHECK_FOR_INTERRUPTS();
 		for (c = 0; c < ncats; c++)
 		{
-			Datum		values[10];
-			bool		nulls[10] = {false, true, false, false, false, false, false, true, true, true};
+			Datum		values[11];
+			bool		nulls[11] = {false, true, false, false, false, false, false, true, true, true, false};
+			bool		estimated = false;
 
 			values[0] = Int64GetDatum(u->id[i]);
 			values[2] = CStringGetTextDatum(cats[c].code);
-			values[3] = Float8GetDatum(u->population[i]);
+			values[3] = Float8GetDatum(cp_units_weight(u, i, cats[c].group, cats[c].share, &estimated));
+			values[10] = BoolGetDatum(estimated);
 			nulls[4] = nulls[5] = fac[c][i] < 0;
 			if (fac[c][i] >= 0)
 			{
@@ -452,6 +477,7 @@ put_group_rows(ReturnSetInfo *rsinfo, const Residents *res, const Category *cats
 	double	   *pop = palloc0_array(double, (Size) ngroups * width);
 	double	   *cov = palloc0_array(double, (Size) ngroups * width);
 	double	   *crw = palloc0_array(double, (Size) ngroups * width);
+	bool	   *est = palloc0_array(bool, (Size) ngroups * width);
 	int64		outside = 0;
 	int			g,
 				i,
@@ -467,8 +493,8 @@ put_group_rows(ReturnSetInfo *rsinfo, const Residents *res, const Category *cats
 			outside++;
 			continue;
 		}
-		add_resident(pop + g * width, cov + g * width, crw + g * width, ncats,
-					 u->population[i], fac, crow, i);
+		add_resident(pop + g * width, cov + g * width, crw + g * width, est + g * width, cats, ncats,
+					 u, fac, crow, i);
 	}
 	for (g = 0; g < ngroups; g++)
 	{
@@ -478,8 +504,8 @@ put_group_rows(ReturnSetInfo *rsinfo, const Residents *res, const Category *cats
 			CHECK_FOR_INTERRUPTS();
 		for (c = 0; c <= ncats; c++)
 		{
-			Datum		values[10];
-			bool		nulls[10] = {true, false, false, false, true, true, true, false, false, false};
+			Datum		values[11];
+			bool		nulls[11] = {true, false, false, false, true, true, true, false, false, false, false};
 
 			nulls[1] = !by_community;
 			if (by_community)
@@ -493,6 +519,7 @@ put_group_rows(ReturnSetInfo *rsinfo, const Residents *res, const Category *cats
 			nulls[9] = geom == NULL;
 			if (geom)
 				values[9] = PointerGetDatum(geom);
+			values[10] = BoolGetDatum(est[g * width + c]);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
@@ -530,8 +557,25 @@ cstring_array_arg(ArrayType *a, const char *what, int *n)
  *   group with community_id NULL) and category, and with category NULL for
  *   "every category at once": population sums.
  */
-Datum
-cp_coverage_run_sql(PG_FUNCTION_ARGS)
+/* Same-length array arguments (a per-category setting): 2202E otherwise. */
+static void
+check_per_category(int n, int ncats, const char *what)
+{
+	if (n != ncats)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("codes and %s must have the same length", what),
+				 errdetail("There are %d codes and %d %s.", ncats, n, what)));
+}
+
+/*
+ * The run; with_groups: 0.3.0's arguments 11-14 (target-group column and its
+ * share per category, minimum floor and site area per category) and the
+ * estimated column. Without them (0.2.0's declaration) everyone counts for
+ * every category and no minimum applies.
+ */
+static Datum
+coverage_run(FunctionCallInfo fcinfo, bool with_groups)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	CpNetwork  *net;
@@ -559,8 +603,12 @@ cp_coverage_run_sql(PG_FUNCTION_ARGS)
 	int32	  **fac;
 	double	  **dist;
 	double	  **crow;
+	char	  **groups = NULL;
+	double	   *shares = NULL;
+	CpFacilityOptions opt = {0};
+	int			nargs = with_groups ? 15 : 11;
 
-	for (i = 0; i < 11; i++)
+	for (i = 0; i < nargs; i++)
 		if (PG_ARGISNULL(i) && i != 8)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -575,6 +623,26 @@ cp_coverage_run_sql(PG_FUNCTION_ARGS)
 	per = text_to_cstring(PG_GETARG_TEXT_PP(7));
 	known = cstring_array_arg(PG_GETARG_ARRAYTYPE_P(9), "known", &nknown);
 	quiet = cstring_array_arg(PG_GETARG_ARRAYTYPE_P(10), "quiet", &nquiet);
+	if (with_groups)
+	{
+		int			n;
+
+		groups = cstring_array_arg(PG_GETARG_ARRAYTYPE_P(11), "group columns", &n);
+		check_per_category(n, ncats, "group columns");
+		shares = float8_array_arg(PG_GETARG_ARRAYTYPE_P(12), "shares", &n);
+		check_per_category(n, ncats, "shares");
+		opt.min_floor = float8_array_arg(PG_GETARG_ARRAYTYPE_P(13), "minimum floor areas", &n);
+		check_per_category(n, ncats, "minimum floor areas");
+		opt.min_site = float8_array_arg(PG_GETARG_ARRAYTYPE_P(14), "minimum site areas", &n);
+		check_per_category(n, ncats, "minimum site areas");
+		for (c = 0; c < ncats; c++)
+			if (!(shares[c] >= 0 && shares[c] <= 1))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("share of the target group of category \"%s\" must be between 0 and 1", codes[c])));
+	}
+	opt.quiet = quiet;
+	opt.nquiet = nquiet;
 	per_resident = strcmp(per, "resident") == 0;
 	if (!per_resident && strcmp(per, "community") != 0)
 		ereport(ERROR,
@@ -612,10 +680,15 @@ cp_coverage_run_sql(PG_FUNCTION_ARGS)
 	}
 
 	/* each caller query once: facilities, residents, communities */
-	fac_read = cp_units_read_facilities_quiet(facilities_sql, net->hdr->srid, codes, ncats,
-											  known, nknown, quiet, nquiet, NULL, NULL);
+	fac_read = cp_units_read_facilities_opt(facilities_sql, net->hdr->srid, codes, ncats,
+											known, nknown, &opt);
 	unsnapped = split_facilities(fac_read, net, max_snap, cats, ncats);
-	res.u = cp_units_read_residents(residents_sql, net->hdr->srid);
+	res.u = cp_units_read_residents_groups(residents_sql, net->hdr->srid, groups, groups ? ncats : 0);
+	for (c = 0; c < ncats; c++)
+	{
+		cats[c].group = groups ? cp_units_group_index(res.u, groups[c]) : -1;
+		cats[c].share = shares ? shares[c] : 1;
+	}
 	unsnapped += snap_residents(&res, net, max_snap);
 	if (!per_resident)
 		com = cp_communities_read(PG_ARGISNULL(8) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(8)),
@@ -659,6 +732,26 @@ cp_coverage_run_sql(PG_FUNCTION_ARGS)
 		ereport(NOTICE,
 				(errmsg("%lld residents or facilities lie more than %g m from the network", (long long) unsnapped, max_snap)));
 	return (Datum) 0;
+}
+
+/* 0.2.0's declaration: everyone counts for every category. */
+Datum
+cp_coverage_run_sql(PG_FUNCTION_ARGS)
+{
+	return coverage_run(fcinfo, false);
+}
+
+/*
+ * cp._coverage_run as of 0.3.0: arguments as above, then group_columns text[]
+ * (a residents column per category: population, age_60_plus, ...), shares
+ * float8[] (the group's share of the population, used where the column is
+ * absent or NULL), min_floor_m2 float8[] and min_site_m2 float8[] (0 = none);
+ * one more result column, estimated.
+ */
+Datum
+cp_coverage_groups_sql(PG_FUNCTION_ARGS)
+{
+	return coverage_run(fcinfo, true);
 }
 
 /* 0.1.0's entry point (its install script names it): the arguments changed with 0.2.0. */

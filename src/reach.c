@@ -20,6 +20,7 @@ cp_units_by_piece(CpUnitsByPiece *ix, CpNetwork *net, int n, CpUnitPlaceFn place
 
 	ix->net = net;
 	ix->nsearch = 0;
+	ix->metric = CP_METRIC_DISTANCE;	/* a caller measuring time sets it after */
 	ix->start = palloc_extended(sizeof(uint32) * ((Size) npieces + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	for (i = 0; i < n; i++)
 	{
@@ -74,7 +75,7 @@ visit_piece(CpUnitsByPiece *ix, const CpSeed *seed, uint32 piece, double bound,
 		if (skip && skip(i, arg))
 			continue;
 		if (cp_search_reach_point(ix->net, seed, 1, piece, ix->fraction[j], 1, bound,
-								  CP_METRIC_DISTANCE, true, &r) > 0)
+								  ix->metric, true, &r) > 0)
 			reached(i, r.primary, arg);
 	}
 }
@@ -86,7 +87,7 @@ cp_reach_units(CpUnitsByPiece *ix, const CpSeed *seed, double bound,
 	const CpSearchSpace *space = &ix->net->space;
 	uint32		t;
 
-	cp_search(ix->net, seed, 1, 1, bound, CP_METRIC_DISTANCE, true, NULL, 0);
+	cp_search(ix->net, seed, 1, 1, bound, ix->metric, true, NULL, 0);
 	/* a new stamp per search; wrap-around is safe only after a reset */
 	if (++ix->nsearch == PG_INT32_MAX)
 	{

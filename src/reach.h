@@ -25,6 +25,7 @@ typedef struct CpUnitsByPiece
 	double	   *fraction;		/* each unit's place along its piece, aligned with unit[] */
 	int32	   *stamp;			/* per piece: the last search that read it */
 	int32		nsearch;
+	CpMetric	metric;			/* what a search bound measures: metres, or slope-weighted metres (time) */
 } CpUnitsByPiece;
 
 /* Where unit i lies: false leaves it out of the index. */

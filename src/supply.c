@@ -54,6 +54,7 @@
 #include "units.h"
 
 PG_FUNCTION_INFO_V1(cp_supply_eval_sql);
+PG_FUNCTION_INFO_V1(cp_supply_groups_sql);
 
 /* Radii are compared with a millimetre of slack, as cp.nearest's callers always did. */
 #define SUPPLY_SLACK_M 0.001
@@ -337,7 +338,7 @@ two_steps(Supply *s, const CpFacilities *fac)
  */
 static void
 put_group_rows(ReturnSetInfo *rsinfo, const Supply *s, const CpUnits *res, const CpFacilities *fac,
-			   const CpCommunities *com)
+			   const CpCommunities *com, bool estimated)
 {
 	int			ngroups = cp_communities_count(com);
 	double	   *gpop = palloc0_array(double, Max(ngroups, 1));
@@ -372,8 +373,8 @@ put_group_rows(ReturnSetInfo *rsinfo, const Supply *s, const CpUnits *res, const
 	}
 	for (g = 0; g < ngroups; g++)
 	{
-		Datum		values[6];
-		bool		nulls[6] = {true, true, false, false, false, true};
+		Datum		values[7];
+		bool		nulls[7] = {true, true, false, false, false, true, false};
 
 		if ((g & 0x3ff) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -390,6 +391,7 @@ put_group_rows(ReturnSetInfo *rsinfo, const Supply *s, const CpUnits *res, const
 		values[2] = Float8GetDatum(gpop[g]);
 		values[3] = Float8GetDatum(gsup[g]);
 		values[4] = Float8GetDatum(gin[g]);
+		values[6] = BoolGetDatum(estimated);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	cp_communities_report_outside(com, outside, "residents");
@@ -412,8 +414,13 @@ put_group_rows(ReturnSetInfo *rsinfo, const Supply *s, const CpUnits *res, const
  *   amount_inside = the amount of the category's facilities it holds, geom the
  *   community's geometry as given (EWKB).
  */
-Datum
-cp_supply_eval_sql(PG_FUNCTION_ARGS)
+/*
+ * with_groups: 0.3.0's arguments 14-18 (the target group's residents column,
+ * its share, minimum floor and site area, by_time) and the estimated column;
+ * 0.2.0's declaration: everyone's demand, metres, no minimum.
+ */
+static Datum
+supply_eval(FunctionCallInfo fcinfo, bool with_groups)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	static const char *const argnames[] = {"network", "residents_sql", "facilities_sql", "category", "quiet",
@@ -438,6 +445,13 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 	bool		per_resident;
 	int64		unsnapped_res,
 				unsnapped_fac = 0;
+	char	   *group = NULL;
+	double		share = 1,
+				min_floor = 0,
+				min_site = 0;
+	bool		by_time = false,
+				estimated = false;
+	CpFacilityOptions opt = {0};
 
 	for (i = 0; i < 13; i++)
 		if (PG_ARGISNULL(i) && i != 8 && i != 10)
@@ -458,15 +472,45 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 	max_snap = PG_GETARG_FLOAT8(11);
 	per_resident = PG_GETARG_BOOL(12);
 	communities_sql = PG_ARGISNULL(13) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(13));
+	if (with_groups)
+	{
+		for (i = 14; i < 19; i++)
+			if (PG_ARGISNULL(i))
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("argument %d of cp._supply_eval must not be NULL", i + 1)));
+		group = text_to_cstring(PG_GETARG_TEXT_PP(14));
+		share = PG_GETARG_FLOAT8(15);
+		min_floor = PG_GETARG_FLOAT8(16);
+		min_site = PG_GETARG_FLOAT8(17);
+		by_time = PG_GETARG_BOOL(18);
+		if (!(share >= 0 && share <= 1))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("share of the target group must be between 0 and 1")));
+		opt.min_floor = &min_floor;
+		opt.min_site = &min_site;
+	}
+	opt.quiet = quiet;
+	opt.nquiet = nquiet;
+	opt.amount_column = amount_column;
+	opt.amount_hint = amount_hint;
 	cp_check_arg("radius_m", s.d0, CP_MIN_CUTOFF, CP_MAX_DISTANCE_M, "metres");
 	cp_check_arg("max_snap_m", max_snap, 0, CP_MAX_SNAP_M, "metres");
 	s.bound = s.d0 + SUPPLY_SLACK_M;
 
 	s.net = cp_network_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-	res = cp_units_read_residents(residents_sql, s.net->hdr->srid);
+	res = cp_units_read_residents_groups(residents_sql, s.net->hdr->srid, group ? &group : NULL, group ? 1 : 0);
+	/* demand is the target group's: its column, else population x share */
+	if (group && strcmp(group, "population") != 0)
+	{
+		int			g = cp_units_group_index(res, group);
+
+		for (i = 0; i < res->n; i++)
+			res->population[i] = cp_units_weight(res, i, g, share, &estimated);
+	}
 	/* the one category analysed; the rest of the set's are expected in the query and left out quietly */
-	fac = cp_units_read_facilities_quiet(facilities_sql, s.net->hdr->srid, &category, 1, known, nknown,
-										 quiet, nquiet, amount_column, amount_hint);
+	fac = cp_units_read_facilities_opt(facilities_sql, s.net->hdr->srid, &category, 1, known, nknown, &opt);
 	com = per_resident ? NULL : cp_communities_read(communities_sql, s.net->hdr->srid);
 	s.res = res;
 
@@ -478,6 +522,7 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 						 "Use fewer resident units or facilities per call (a district at a time), or raise community_planning.max_call_memory.");
 	s.pair_budget = (double) cp_max_call_memory_mb * 1024 * 1024 / 4;
 	unsnapped_res = index_residents(&s, max_snap);
+	s.by_piece.metric = by_time ? CP_METRIC_TIME : CP_METRIC_DISTANCE;
 	s.fidx = palloc_extended(sizeof(int32) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
 	s.fsnap = palloc_extended(sizeof(CpSnap) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
 	for (f = 0; f < fac->n; f++)
@@ -508,19 +553,20 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 	{
 		for (i = 0; i < res->n; i++)
 		{
-			Datum		values[6];
-			bool		nulls[6] = {false, true, false, false, true, true};
+			Datum		values[7];
+			bool		nulls[7] = {false, true, false, false, true, true, false};
 
 			if ((i & 0xfff) == 0)
 				CHECK_FOR_INTERRUPTS();
 			values[0] = Int64GetDatum(res->id[i]);
 			values[2] = Float8GetDatum(res->population[i]);
 			values[3] = Float8GetDatum(res->population[i] * s.per_person[i]);
+			values[6] = BoolGetDatum(estimated);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
 	else
-		put_group_rows(rsinfo, &s, res, fac, com);
+		put_group_rows(rsinfo, &s, res, fac, com, estimated);
 	if (res->no_geom > 0)
 		ereport(NOTICE,
 				(errmsg("%lld residents have a NULL or empty geometry", (long long) res->no_geom),
@@ -535,4 +581,24 @@ cp_supply_eval_sql(PG_FUNCTION_ARGS)
 						(long long) unsnapped_res, (long long) unsnapped_fac, max_snap),
 				 errdetail("Such residents reach no facility; such facilities share nothing.")));
 	return (Datum) 0;
+}
+
+/* 0.2.0's declaration: everyone's demand, metres. */
+Datum
+cp_supply_eval_sql(PG_FUNCTION_ARGS)
+{
+	return supply_eval(fcinfo, false);
+}
+
+/*
+ * cp._supply_eval as of 0.3.0: arguments as above, then group_column text
+ * (population or an age-cohort column), share float8 (used where that column
+ * is absent or NULL), min_floor_m2, min_site_m2 (0 = none), by_time (radius_m
+ * then in slope-weighted metres: minutes x the profile's metres per minute);
+ * one more result column, estimated.
+ */
+Datum
+cp_supply_groups_sql(PG_FUNCTION_ARGS)
+{
+	return supply_eval(fcinfo, true);
 }

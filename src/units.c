@@ -81,6 +81,33 @@ grow_units(ResidentRead *r)
 	u->placed = repalloc_huge(u->placed, sizeof(bool) * r->cap);
 	u->x = repalloc_huge(u->x, sizeof(double) * r->cap);
 	u->y = repalloc_huge(u->y, sizeof(double) * r->cap);
+	for (int g = 0; g < u->ngroups; g++)
+		if (u->group[g])
+			u->group[g] = repalloc_huge(u->group[g], sizeof(double) * r->cap);
+}
+
+/* A target-group count of row v (columns from 3 on): NaN for NULL; 22023 when bad or above the population. */
+static double
+group_value(const CpUnits *u, const CpRowValue *v, int g)
+{
+	const CpRowValue *gv = &v[3 + g];
+
+	if (gv->isnull)
+		return NAN;
+	if (!(gv->f >= 0 && !isinf(gv->f)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number, zero or more", u->group_name[g]),
+				 errdetail("Resident unit %lld has %s %g.", (long long) v[0].i, u->group_name[g], gv->f),
+				 errhint("NULL means unknown: the group is then estimated from the population and the group's share.")));
+	if (!v[2].isnull && gv->f > v[2].f * (1 + 1e-9) + 1e-9)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not exceed the population", u->group_name[g]),
+				 errdetail("Resident unit %lld has population %g and %s %g.", (long long) v[0].i, v[2].f,
+						   u->group_name[g], gv->f),
+				 errhint("An age-cohort column counts the residents of that age in the unit.")));
+	return gv->f;
 }
 
 static void
@@ -112,15 +139,53 @@ read_resident_row(const CpRowValue *v, void *arg)
 		u->x[i] = u->y[i] = 0;
 		u->no_geom++;
 	}
+	for (int g = 0; g < u->ngroups; g++)
+		if (u->group[g])
+			u->group[g][i] = group_value(u, v, g);
 }
 
 CpUnits *
 cp_units_read_residents(const char *sql, int32 srid)
 {
-	CpColumn	cols[3] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true},
+	return cp_units_read_residents_groups(sql, srid, NULL, 0);
+}
+
+int
+cp_units_group_index(const CpUnits *u, const char *column)
+{
+	int			g;
+
+	if (column == NULL || strcmp(column, "population") == 0)
+		return -1;
+	for (g = 0; g < u->ngroups; g++)
+		if (strcmp(u->group_name[g], column) == 0)
+			return g;
+	return -1;
+}
+
+CpUnits *
+cp_units_read_residents_groups(const char *sql, int32 srid, char **groups, int ngroups)
+{
+	CpColumn	cols[3 + CP_MAX_GROUPS] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true},
 	{"population", CP_COL_FLOAT8, true}};
 	ResidentRead r;
 	CpUnits    *u = palloc0(sizeof(CpUnits));
+	int			g;
+
+	/* each group column once; population is not a group */
+	for (g = 0; g < ngroups; g++)
+	{
+		if (groups[g] == NULL || strcmp(groups[g], "population") == 0 ||
+			cp_units_group_index(u, groups[g]) >= 0)
+			continue;
+		if (u->ngroups == CP_MAX_GROUPS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("at most %d target-group columns can be read at once", CP_MAX_GROUPS)));
+		u->group_name[u->ngroups] = pstrdup(groups[g]);
+		cols[3 + u->ngroups] = (CpColumn) {u->group_name[u->ngroups], CP_COL_FLOAT8, false};
+		u->ngroups++;
+	}
 
 	r.u = u;
 	r.cap = 1024;
@@ -130,7 +195,16 @@ cp_units_read_residents(const char *sql, int32 srid)
 	u->placed = palloc(sizeof(bool) * r.cap);
 	u->x = palloc(sizeof(double) * r.cap);
 	u->y = palloc(sizeof(double) * r.cap);
-	cp_read_query(sql, "residents", cols, 3, read_resident_row, &r);
+	for (g = 0; g < u->ngroups; g++)
+		u->group[g] = palloc(sizeof(double) * r.cap);
+	cp_read_query(sql, "residents", cols, 3 + u->ngroups, read_resident_row, &r);
+	/* a group the query lacks is estimated from shares by the caller */
+	for (g = 0; g < u->ngroups; g++)
+		if (!cols[3 + g].present)
+		{
+			pfree(u->group[g]);
+			u->group[g] = NULL;
+		}
 	check_unique_ids(u->id, u->n, "residents", "resident unit",
 					 "Every resident unit (building, grid cell) needs its own id.");
 	return u;
@@ -160,6 +234,9 @@ typedef struct FacilityRead
 	int			nquiet;
 	bool		has_amount;
 	const char *amount_column;
+	const double *min_floor;	/* per code asked for, or NULL */
+	const double *min_site;
+	StringInfoData undersized;	/* the first few, for the NOTICE */
 	OtherCategory *other;			/* categories not asked for */
 	int			nother;
 	int			other_cap;
@@ -216,6 +293,54 @@ grow_facilities(FacilityRead *r)
 	f->y = repalloc_huge(f->y, sizeof(double) * r->cap);
 }
 
+/* Columns of a facilities read: id, category, geom, amount, floor_area, site_area. */
+#define FAC_FLOOR 4
+#define FAC_SITE 5
+
+/* A size of row v below the category's minimum: counted and named (the first five), the row left out. */
+static bool
+facility_undersized(FacilityRead *r, const CpRowValue *v, int ci)
+{
+	const char *what = NULL;
+	double		size = 0,
+				min = 0;
+	int			c;
+
+	for (c = FAC_FLOOR; c <= FAC_SITE; c++)
+	{
+		const double *mins = c == FAC_FLOOR ? r->min_floor : r->min_site;
+
+		if (v[c].isnull || mins == NULL || !(mins[ci] > 0))
+			continue;
+		if (!(v[c].f >= 0 && !isinf(v[c].f)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be a finite number, zero or more", c == FAC_FLOOR ? "floor_area" : "site_area"),
+					 errdetail("Facility %lld has %s %g.", (long long) v[0].i,
+							   c == FAC_FLOOR ? "floor_area" : "site_area", v[c].f),
+					 errhint("NULL means the size is not known: the facility then counts.")));
+		if (v[c].f < mins[ci])
+		{
+			what = c == FAC_FLOOR ? "floor area" : "site area";
+			size = v[c].f;
+			min = mins[ci];
+			break;
+		}
+	}
+	if (what == NULL)
+		return false;
+	if (r->f->undersized < 5)
+	{
+		MemoryContext old = MemoryContextSwitchTo(r->keep);
+
+		appendStringInfo(&r->undersized, "%s%s %lld (%s %g m² < %g m²)", r->f->undersized > 0 ? ", " : "",
+						 r->codes[ci], (long long) v[0].i, what, size, min);
+		MemoryContextSwitchTo(old);
+	}
+	r->f->undersized++;
+	return true;
+}
+
 static void
 read_facility_row(const CpRowValue *v, void *arg)
 {
@@ -246,6 +371,8 @@ read_facility_row(const CpRowValue *v, void *arg)
 				 errmsg("%s must be a finite number, zero or more", r->amount_column),
 				 errdetail("Facility %lld has %s %g.", (long long) v[0].i, r->amount_column, v[3].f),
 				 errhint("NULL counts as 0.")));
+	if (facility_undersized(r, v, ci))
+		return;
 	grow_facilities(r);
 	i = f->n++;
 	f->id[i] = v[0].i;
@@ -373,8 +500,22 @@ cp_units_read_facilities_quiet(const char *sql, int32 srid, char **codes, int nc
 							   char **known, int nknown, char **quiet, int nquiet,
 							   const char *amount_column, const char *amount_hint)
 {
+	CpFacilityOptions opt = {quiet, nquiet, amount_column, amount_hint, NULL, NULL};
+
+	return cp_units_read_facilities_opt(sql, srid, codes, ncodes, known, nknown, &opt);
+}
+
+CpFacilities *
+cp_units_read_facilities_opt(const char *sql, int32 srid, char **codes, int ncodes,
+							 char **known, int nknown, const CpFacilityOptions *opt)
+{
 	FacilityRead r = {0};
 	CpFacilities *f = palloc0(sizeof(CpFacilities));
+	char	  **quiet = opt->quiet;
+	int			nquiet = opt->nquiet;
+	const char *amount_column = opt->amount_column;
+	const char *amount_hint = opt->amount_hint;
+	bool		sized = opt->min_floor != NULL || opt->min_site != NULL;
 
 	r.f = f;
 	r.cap = 256;
@@ -390,6 +531,9 @@ cp_units_read_facilities_quiet(const char *sql, int32 srid, char **codes, int nc
 	r.other_cap = 16;
 	r.other = palloc(sizeof(OtherCategory) * r.other_cap);
 	r.keep = CurrentMemoryContext;
+	r.min_floor = opt->min_floor;
+	r.min_site = opt->min_site;
+	initStringInfo(&r.undersized);
 	f->id = palloc(sizeof(int64) * r.cap);
 	f->category = palloc(sizeof(int) * r.cap);
 	f->amount = palloc(sizeof(double) * r.cap);
@@ -398,10 +542,14 @@ cp_units_read_facilities_quiet(const char *sql, int32 srid, char **codes, int nc
 	f->y = palloc(sizeof(double) * r.cap);
 	PG_TRY();
 	{
-		CpColumn	cols[4] = {{"id", CP_COL_INT8, true}, {"category", CP_COL_TEXT, true},
-		{"geom", CP_COL_GEOMETRY, true}, {amount_column, CP_COL_FLOAT8, true}};
+		/* an unused amount slot stays absent; sizes only when minimums apply */
+		CpColumn	cols[6] = {{"id", CP_COL_INT8, true}, {"category", CP_COL_TEXT, true},
+		{"geom", CP_COL_GEOMETRY, true}, {r.has_amount ? amount_column : "id", CP_COL_INT8, false},
+		{"floor_area", CP_COL_FLOAT8, false}, {"site_area", CP_COL_FLOAT8, false}};
 
-		cp_read_query(sql, "facilities", cols, r.has_amount ? 4 : 3, read_facility_row, &r);
+		if (r.has_amount)
+			cols[3] = (CpColumn) {amount_column, CP_COL_FLOAT8, true};
+		cp_read_query(sql, "facilities", cols, sized ? 6 : (r.has_amount ? 4 : 3), read_facility_row, &r);
 	}
 	PG_CATCH();
 	{
@@ -425,5 +573,11 @@ cp_units_read_facilities_quiet(const char *sql, int32 srid, char **codes, int nc
 	PG_END_TRY();
 	report_other_categories(&r);
 	check_unique_facilities(f, codes);
+	if (f->undersized > 0)
+		ereport(NOTICE,
+				(errmsg("%lld facilities below the minimum size of their category are not counted: %s%s",
+						(long long) f->undersized, r.undersized.data, f->undersized > 5 ? ", ..." : ""),
+				 errdetail("The minimum floor or site area of the category in the standard set (floor_area_min_m2, site_area_min_m2) applies to facilities whose query gives floor_area or site_area."),
+				 errhint("cp.facility_sizes(facilities_sql, standard) lists every facility against its minimum.")));
 	return f;
 }

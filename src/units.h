@@ -12,6 +12,10 @@
 
 #include "postgres.h"
 
+#include <math.h>
+
+#define CP_MAX_GROUPS 16
+
 typedef struct CpUnits
 {
 	int			n;
@@ -21,9 +25,39 @@ typedef struct CpUnits
 	double	   *x;				/* in the SRID given to cp_units_read_residents */
 	double	   *y;
 	int64		no_geom;		/* NULL or empty geometries */
+	/* target-group columns asked for (age_60_plus, ...): NULL when absent, NaN = NULL value */
+	int			ngroups;
+	const char *group_name[CP_MAX_GROUPS];
+	double	   *group[CP_MAX_GROUPS];
 } CpUnits;
 
 extern CpUnits *cp_units_read_residents(const char *sql, int32 srid);
+
+/*
+ * The same with optional target-group columns (people of an age cohort in the
+ * unit), each checked like population and never above it (22023).
+ */
+extern CpUnits *cp_units_read_residents_groups(const char *sql, int32 srid,
+											   char **groups, int ngroups);
+
+/* Index of a target-group column among those read, -1 for everyone (population). */
+extern int	cp_units_group_index(const CpUnits *u, const char *column);
+
+/*
+ * Weight of unit i for group g: the unit's own count of the group when the
+ * query has it, else its population times the group's share (estimated set).
+ * g = -1: the population.
+ */
+static inline double
+cp_units_weight(const CpUnits *u, int i, int g, double share, bool *estimated)
+{
+	if (g < 0)
+		return u->population[i];
+	if (u->group[g] != NULL && !isnan(u->group[g][i]))
+		return u->group[g][i];
+	*estimated = true;
+	return u->population[i] * share;
+}
 
 /*
  * The one wording of a duplicate id in a caller's query (23505): "<query>
@@ -44,6 +78,7 @@ extern void cp_duplicate_id_error(const char *query, const char *one, int64 id, 
 typedef struct CpFacilities
 {
 	int			n;
+	int64		undersized;		/* below their category's minimum size: left out */
 	int64	   *id;
 	int		   *category;		/* index into the codes asked for */
 	double	   *amount;			/* 0 without an amount column */
@@ -71,5 +106,26 @@ extern CpFacilities *cp_units_read_facilities_quiet(const char *sql, int32 srid,
 													char **quiet, int nquiet,
 													const char *amount_column,
 													const char *amount_hint);
+
+/*
+ * Everything a facilities read can be asked for. Minimum sizes (per code
+ * asked for; 0 or less = none) apply to facilities whose query carries
+ * floor_area or site_area (m²): one below its category's minimum is left out
+ * and named in a NOTICE; a NULL size passes.
+ */
+typedef struct CpFacilityOptions
+{
+	char	  **quiet;
+	int			nquiet;
+	const char *amount_column;
+	const char *amount_hint;
+	const double *min_floor;
+	const double *min_site;
+} CpFacilityOptions;
+
+extern CpFacilities *cp_units_read_facilities_opt(const char *sql, int32 srid,
+												  char **codes, int ncodes,
+												  char **known, int nknown,
+												  const CpFacilityOptions *opt);
 
 #endif

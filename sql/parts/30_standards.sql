@@ -161,6 +161,9 @@ CREATE TABLE cp.facility_categories (
   verified           boolean NOT NULL DEFAULT false,
   note               text,
   shipped            boolean NOT NULL DEFAULT false,
+  target_group       text NOT NULL DEFAULT 'all',
+  profile            text NOT NULL DEFAULT 'walk' REFERENCES cp.walk_profiles (name) ON UPDATE CASCADE,
+  walk_minutes       float8 CHECK (walk_minutes > 0 AND walk_minutes <= 600),
   PRIMARY KEY (standard, code, life_circle),
   FOREIGN KEY (standard, life_circle) REFERENCES cp.life_circles (standard, life_circle)
     ON UPDATE CASCADE ON DELETE CASCADE,
@@ -185,6 +188,9 @@ COMMENT ON COLUMN cp.facility_categories.source IS 'Clause of the standard and w
 COMMENT ON COLUMN cp.facility_categories.verified IS 'False when a figure of the row was not read in a source: check it against the official text before relying on it';
 COMMENT ON COLUMN cp.facility_categories.note IS 'Which figures are unverified, merged facilities, caveats';
 COMMENT ON COLUMN cp.facility_categories.shipped IS 'Equal to the set''s shipped flag (kept by a trigger)';
+COMMENT ON COLUMN cp.facility_categories.target_group IS 'Whom the category serves (cp.population_groups): coverage, life circles and supply gaps weight residents by this group (nursery 0-3, kindergarten 3-6, primary school 6-12, junior middle school 12-15, elderly care 60+, the rest all)';
+COMMENT ON COLUMN cp.facility_categories.profile IS 'Walking profile (cp.walk_profiles) the category''s users walk with when an analysis measures minutes (elderly facilities: elderly); a call''s profile argument overrides it';
+COMMENT ON COLUMN cp.facility_categories.walk_minutes IS 'Walking time in minutes for analyses in minutes; NULL: radius_m at the level''s pace (radius × level minutes / level distance), or the level''s minutes without a radius';
 
 CREATE TABLE cp.parking_standards (
   standard          text NOT NULL REFERENCES cp.facility_standards (code) ON UPDATE CASCADE ON DELETE CASCADE,
@@ -380,6 +386,14 @@ INSERT INTO cp.parking_standards (standard, rule, use, community_type, flat_area
  '厦门 2020: 商业 (retail and catering merged) 0.6–1.2 spaces per 100 m²; the lower bound is shipped', false,
  'Reconstructed from mirror copies. Before 2020: 零售商业 0.6, 餐饮娱乐 1.2 per 100 m².', true);
 
+-- Whom each shipped category serves and how they walk (issue 15): the age
+-- cohort of its users, and the elderly profile for elderly facilities.
+UPDATE cp.facility_categories
+   SET target_group = CASE code WHEN 'nursery' THEN '0-3' WHEN 'kindergarten' THEN '3-6'
+                                WHEN 'primary_school' THEN '6-12' WHEN 'middle_school' THEN '12-15'
+                                WHEN 'elderly_care' THEN '60+' WHEN 'elderly_day_care' THEN '60+' ELSE 'all' END,
+       profile = CASE WHEN code IN ('elderly_care', 'elderly_day_care') THEN 'elderly' ELSE 'walk' END;
+
 -- Guards go on after the shipped rows are in.
 CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.facility_standards
   FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
@@ -425,7 +439,13 @@ COMMENT ON FUNCTION cp.check_standard(text) IS
 CREATE VIEW cp.life_circle_categories AS
 SELECT l.standard, l.life_circle, c.code, c.name_zh, c.name_en, c.life_circle AS from_level,
        c.radius_m, coalesce(c.radius_m, lc.distance_max_m) AS effective_radius_m,
-       c.required, c.per_1000, c.per_1000_unit, c.verified, c.source
+       c.required, c.per_1000, c.per_1000_unit, c.verified, c.source,
+       c.target_group, c.profile,
+       coalesce(c.walk_minutes,
+                CASE WHEN c.radius_m IS NOT NULL AND lc.distance_max_m > 0
+                     THEN c.radius_m * lc.walk_minutes / lc.distance_max_m END,
+                lc.walk_minutes::float8) AS effective_minutes,
+       c.floor_area_min_m2, c.site_area_min_m2
   FROM cp.life_circles l
   JOIN cp.facility_categories c
     ON c.standard = l.standard AND cp.life_circle_rank(c.life_circle) <= cp.life_circle_rank(l.life_circle)
@@ -434,6 +454,9 @@ COMMENT ON VIEW cp.life_circle_categories IS
   'Every facility category each life-circle level of a set must contain: its own and every lower level''s (GB 50180-2018: levels are not inclusive of each other''s populations, but each provides all lower-level facilities)';
 COMMENT ON COLUMN cp.life_circle_categories.life_circle IS 'Level asked for';
 COMMENT ON COLUMN cp.life_circle_categories.from_level IS 'Level at which the standard places the category (the asked level or a lower one)';
+COMMENT ON COLUMN cp.life_circle_categories.effective_minutes IS 'Walking time of the category for analyses in minutes: its walk_minutes, else its radius at the pace of its level (radius × level minutes / level distance: 1000 m at the 15-minute level = 15 min), else the level''s minutes';
+COMMENT ON COLUMN cp.life_circle_categories.target_group IS 'Whom the category serves (cp.population_groups)';
+COMMENT ON COLUMN cp.life_circle_categories.profile IS 'Walking profile of the category''s users (cp.walk_profiles)';
 COMMENT ON COLUMN cp.life_circle_categories.effective_radius_m IS 'Category radius, or the walking distance of the level it belongs to when the standard gives none; NULL for block facilities without a radius';
 GRANT SELECT ON cp.life_circle_categories TO PUBLIC;
 
@@ -513,10 +536,10 @@ BEGIN
     FROM cp.life_circles l WHERE l.standard = src;
   INSERT INTO cp.facility_categories (standard, code, name_zh, name_en, life_circle, radius_m, required, per_1000,
                                       per_1000_unit, floor_area_min_m2, floor_area_max_m2, site_area_min_m2,
-                                      site_area_max_m2, source, verified, note)
+                                      site_area_max_m2, source, verified, note, target_group, profile, walk_minutes)
   SELECT tgt, c.code, c.name_zh, c.name_en, c.life_circle, c.radius_m, c.required, c.per_1000,
          c.per_1000_unit, c.floor_area_min_m2, c.floor_area_max_m2, c.site_area_min_m2,
-         c.site_area_max_m2, c.source, c.verified, c.note
+         c.site_area_max_m2, c.source, c.verified, c.note, c.target_group, c.profile, c.walk_minutes
     FROM cp.facility_categories c WHERE c.standard = src;
   GET DIAGNOSTICS n = ROW_COUNT;
   INSERT INTO cp.parking_standards (standard, rule, use, community_type, flat_area_min_m2, flat_area_max_m2, basis,

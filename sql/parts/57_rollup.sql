@@ -17,9 +17,11 @@ CREATE FUNCTION cp.rollup_denominator(indicator text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$ SELECT CASE indicator WHEN 'parking_gap_rate' THEN 'demand' WHEN 'childcare_place_gap' THEN 'demand'
-                            WHEN 'heritage_protection_rate' THEN 'listed' END $$;
+                            WHEN 'heritage_protection_rate' THEN 'listed'
+                            WHEN 'elderly_care_coverage' THEN 'communities'
+                            WHEN 'childcare_institution_coverage' THEN 'communities' END $$;
 COMMENT ON FUNCTION cp.rollup_denominator(text) IS
-  'The key of cp.indicator_values.inputs holding the denominator of a rate that is not a share of residents (parking and childcare gaps: demand; heritage protection: listed sites); cp.scorecard_rollup weights by it when every reporting value carries it, by population otherwise; NULL for the other indicators';
+  'The key of cp.indicator_values.inputs holding the denominator of a rate that is not a share of residents (parking and childcare gaps: demand; heritage protection: listed sites; elderly-care and childcare-institution coverage: communities, 1 each, so the mean is the share of communities); cp.scorecard_rollup weights by it when every reporting value carries it, by population otherwise; NULL for the other indicators';
 
 CREATE FUNCTION cp._rollup_stage(level text, stage int) RETURNS int
 LANGUAGE plpgsql STABLE PARALLEL SAFE

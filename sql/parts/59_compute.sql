@@ -118,54 +118,201 @@ BEGIN
                                          'population', l.population, 'covered_population', l.covered_population,
                                          'crowfly_ratio', l.crowfly_ratio, 'missing_categories', pg_catalog.to_jsonb(l.missing_categories))
       FROM cp.life_circle(settings ->> 'network', settings ->> 'residents_sql', settings ->> 'facilities_sql',
-                          communities_sql, settings ->> 'standard', '15min', settings ->> 'profile') l;
+                          communities_sql, settings ->> 'standard', '15min', settings ->> 'profile',
+                          coalesce(settings ->> 'unit', 'm'), coalesce(settings ->> 'population_shares', 'CN-2020')) l;
 END
 $$;
 COMMENT ON FUNCTION cp.indicator_life_circle_coverage(text, jsonb) IS
-  'Computed indicator life_circle_15min_coverage for every community of a communities query: 100 × share of residents who reach every required category of the 15-minute life circle (cp.life_circle); settings network, residents_sql, facilities_sql, standard, profile';
+  'Computed indicator life_circle_15min_coverage for every community of a communities query: 100 × share of residents who reach every required category of the 15-minute life circle (cp.life_circle); settings network, residents_sql, facilities_sql, standard, profile, unit, population_shares';
 
-CREATE FUNCTION cp.indicator_elderly_care_coverage(communities_sql text, settings jsonb)
-RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+-- Whether each community "has" a category (issue 15): at least reach_share of
+-- the category's target group in it reaches one (cp.coverage, the category's
+-- own target group, profile and unit). No people of the group: no answer.
+CREATE FUNCTION cp._indicator_community_has(communities_sql text, settings jsonb, category text,
+                                            OUT community_id bigint, OUT has boolean, OUT inputs jsonb)
+RETURNS SETOF record
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
 AS $$
 DECLARE
-  cat text := settings ->> 'elderly_care_category';
-  radius float8 := cp._compute_category_radius(settings ->> 'standard', settings ->> 'elderly_care_category');
+  cat text := category;
+  reach_share float8 := coalesce((settings ->> 'community_reach_share')::float8, 0.5);
 BEGIN
+  IF NOT (reach_share > 0 AND reach_share <= 1) THEN
+    RAISE EXCEPTION 'settings key "community_reach_share" must be above 0 and at most 1'
+      USING ERRCODE = '22023',
+            DETAIL = pg_catalog.format('The value given is %s.', reach_share),
+            HINT = 'A community counts when at least this share of the category''s target group in it reaches one; 0.5 is a majority.';
+  END IF;
   RETURN QUERY
-    SELECT c.community_id, 100 * c.ratio::numeric,
-           pg_catalog.jsonb_build_object('function', 'cp.coverage', 'category', c.category, 'radius_m', radius,
-                                         'population', c.population, 'covered_population', c.covered_population,
-                                         'crowfly_ratio', c.crowfly_ratio)
+    SELECT c.community_id,
+           CASE WHEN c.population > 0 THEN c.covered_population >= reach_share * c.population END,
+           pg_catalog.jsonb_build_object('function', 'cp.coverage', 'category', c.category, 'target_group', c.target_group,
+                                         'unit', coalesce(settings ->> 'unit', 'm'), 'profile', settings ->> 'profile',
+                                         'reach_share', reach_share, 'population', c.population,
+                                         'covered_population', c.covered_population, 'resident_share', c.ratio,
+                                         'crowfly_ratio', c.crowfly_ratio, 'estimated', c.estimated, 'communities', 1)
       FROM cp.coverage(settings ->> 'network', settings ->> 'residents_sql',
                        pg_catalog.format('SELECT * FROM (%s) f WHERE category::text = %L',
                                          cp._coverage_query(settings ->> 'facilities_sql'), cat),
-                       communities_sql, settings ->> 'standard', settings ->> 'profile') c
+                       communities_sql, settings ->> 'standard', settings ->> 'profile',
+                       coalesce(settings ->> 'unit', 'm'), coalesce(settings ->> 'population_shares', 'CN-2020')) c
      WHERE c.category = cat;
+  IF NOT FOUND THEN
+    PERFORM cp._compute_category_radius(settings ->> 'standard', cat);   -- names the set's categories
+  END IF;
 END
 $$;
+COMMENT ON FUNCTION cp._indicator_community_has(text, jsonb, text) IS
+  'Internal: per community whether at least community_reach_share (setting, default 0.5) of the category''s target group reaches one of its facilities (cp.coverage with the settings'' unit, profile and population_shares); NULL without people of the group; inputs record the resident share';
+
+CREATE FUNCTION cp.indicator_elderly_care_coverage(communities_sql text, settings jsonb)
+RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+LANGUAGE sql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+  SELECT h.community_id, CASE WHEN h.has THEN 100 WHEN NOT h.has THEN 0 END::numeric, h.inputs
+    FROM cp._indicator_community_has(communities_sql, settings, settings ->> 'elderly_care_category') h
+$$;
 COMMENT ON FUNCTION cp.indicator_elderly_care_coverage(text, jsonb) IS
-  'Computed indicator elderly_care_coverage for every community of a communities query: 100 × share of residents with an elderly-care facility of the category (setting elderly_care_category) within its walking radius (cp.coverage)';
+  'Computed indicator elderly_care_coverage as the plan counts it, a share of communities: 100 for a community where at least community_reach_share (default 0.5) of its residents 60+ reach an elderly-care facility of the category (setting elderly_care_category) within its walking time at the elderly pace (unit min, the category''s profile), else 0; the roll-up''s mean is the share of communities. The share of residents 60+ who reach one is in the inputs (resident_share)';
+
+CREATE FUNCTION cp.indicator_childcare_institution_coverage(communities_sql text, settings jsonb)
+RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+LANGUAGE sql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+  SELECT h.community_id, CASE WHEN h.has THEN 100 WHEN NOT h.has THEN 0 END::numeric, h.inputs
+    FROM cp._indicator_community_has(communities_sql, settings, settings ->> 'childcare_category') h
+$$;
+COMMENT ON FUNCTION cp.indicator_childcare_institution_coverage(text, jsonb) IS
+  'Computed indicator childcare_institution_coverage, a share of communities: 100 for a community where at least community_reach_share (default 0.5) of its children under 3 reach a childcare institution (setting childcare_category, default nursery) within its walking radius, else 0; the roll-up''s mean is the share of communities with one within reach';
+
+-- Public-service facility coverage per community: the mean over the required
+-- categories of a life-circle level of the share of each category's target
+-- group that reaches it.
+CREATE FUNCTION cp._public_service_coverage(communities_sql text, settings jsonb,
+                                            OUT community_id bigint, OUT value float8, OUT population float8,
+                                            OUT categories jsonb)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  std text := settings ->> 'standard';
+  lvl text := coalesce(settings ->> 'public_service_level', '15min');
+  needed text[];
+BEGIN
+  SELECT pg_catalog.array_agg(r.code) INTO needed
+    FROM cp.life_circle_requirements(std, lvl) r WHERE r.effective_radius_m IS NOT NULL;
+  RETURN QUERY
+    SELECT c.community_id, avg(c.ratio), max(c.population) FILTER (WHERE c.target_group = 'all'),
+           pg_catalog.jsonb_object_agg(c.category, pg_catalog.jsonb_build_object('target_group', c.target_group,
+                                        'population', c.population, 'ratio', c.ratio, 'estimated', c.estimated))
+      FROM cp.coverage(settings ->> 'network', settings ->> 'residents_sql', settings ->> 'facilities_sql',
+                       communities_sql, std, settings ->> 'profile', coalesce(settings ->> 'unit', 'm'),
+                       coalesce(settings ->> 'population_shares', 'CN-2020')) c
+     WHERE c.category = ANY (needed)
+     GROUP BY c.community_id;
+END
+$$;
+COMMENT ON FUNCTION cp._public_service_coverage(text, jsonb) IS
+  'Internal: per community the mean over the required categories of a life-circle level (setting public_service_level, default 15min) of the share of each category''s target group within its walking radius or time (cp.coverage), with the per-category shares';
+
+CREATE FUNCTION cp.indicator_public_service_coverage(communities_sql text, settings jsonb)
+RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+LANGUAGE sql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+  SELECT p.community_id, (100 * p.value)::numeric,
+         pg_catalog.jsonb_build_object('function', 'cp.coverage', 'level', coalesce(settings ->> 'public_service_level', '15min'),
+                                       'unit', coalesce(settings ->> 'unit', 'm'), 'categories', p.categories)
+    FROM cp._public_service_coverage(communities_sql, settings) p
+   WHERE p.value IS NOT NULL
+$$;
+COMMENT ON FUNCTION cp.indicator_public_service_coverage(text, jsonb) IS
+  'Computed indicator public_service_facility_coverage: 100 × the mean, over the required categories of the 15-minute life circle and the levels below (setting public_service_level), of the share of each category''s target group that reaches one (cp.coverage); per-category shares in the inputs';
+
+CREATE FUNCTION cp.indicator_rural_service_ratio(communities_sql text, settings jsonb)
+RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  -- one coverage run; the communities query is read once more for the community types
+  RETURN QUERY EXECUTE pg_catalog.format($q$
+    WITH p AS MATERIALIZED (SELECT * FROM cp._public_service_coverage($1, $2) x WHERE x.value IS NOT NULL),
+         t AS MATERIALIZED (SELECT c.id::bigint AS id, c.community_type::text AS community_type FROM (%s) c),
+         u AS (SELECT sum(p.value * p.population) / nullif(sum(p.population), 0) AS urban,
+                      count(*) AS urban_communities
+                 FROM p JOIN t ON t.id = p.community_id
+                WHERE t.community_type IS DISTINCT FROM 'rural')
+    SELECT p.community_id, (100 * p.value / u.urban)::numeric,
+           pg_catalog.jsonb_build_object('function', 'cp.coverage', 'rural_coverage', p.value, 'urban_coverage', u.urban,
+                                         'urban_communities', u.urban_communities,
+                                         'level', coalesce($2 ->> 'public_service_level', '15min'), 'categories', p.categories)
+      FROM p JOIN t ON t.id = p.community_id CROSS JOIN u
+     WHERE t.community_type = 'rural' AND u.urban > 0$q$, cp._coverage_query(communities_sql))
+    USING communities_sql, settings;
+END
+$$;
+COMMENT ON FUNCTION cp.indicator_rural_service_ratio(text, jsonb) IS
+  'Computed indicator rural_service_coverage_ratio: for each rural community (community_type rural), 100 × its public-service facility coverage / the population-weighted public-service coverage of the other (urban) communities of the same run; no value for urban communities or when no urban community has a value';
+
+CREATE FUNCTION cp.indicator_public_green_per_capita(communities_sql text, settings jsonb)
+RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+LANGUAGE sql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+  -- the green's area plays the floor area of cp.space_per_resident: the area inside per resident
+  SELECT s.community_id, s.m2_per_resident::numeric,
+         pg_catalog.jsonb_build_object('function', 'cp.space_per_resident', 'category', s.category, 'population', s.population,
+                                       'green_area_m2', s.floor_area_m2, 'target_m2_per_resident', s.target,
+                                       'accessible_m2_per_resident', s.accessible_m2_per_resident)
+    FROM cp.space_per_resident(settings ->> 'network', settings ->> 'residents_sql',
+                               pg_catalog.format('SELECT g.id, %L::text AS category, g.geom, cp.building_floor_area(g.geom, 1) AS floor_area FROM (%s) g',
+                                                 coalesce(settings ->> 'green_category', 'park'), cp._coverage_query(settings ->> 'green_sql')),
+                               coalesce(settings ->> 'green_category', 'park'), communities_sql, NULL, settings ->> 'standard',
+                               settings ->> 'profile', 'step', NULL, coalesce(settings ->> 'unit', 'm'),
+                               coalesce(settings ->> 'population_shares', 'CN-2020')) s
+$$;
+COMMENT ON FUNCTION cp.indicator_public_green_per_capita(text, jsonb) IS
+  'Computed indicator public_green_per_capita: area (m², geodesic) of the public green polygons of setting green_sql (id, geom) whose point lies in the community, per resident (cp.space_per_resident with the area as floor area); the green area within walking reach per resident and the set''s target (GB 50180-2018 4.0.4: 2.0 m²/person at the 15-minute level) in the inputs';
 
 CREATE FUNCTION cp.indicator_childcare_place_gap(communities_sql text, settings jsonb)
 RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
 AS $$
+DECLARE
+  cat text := settings ->> 'childcare_category';
+  shares text := coalesce(settings ->> 'population_shares', 'CN-2020');
+  per_child float8 := (settings ->> 'childcare_places_per_1000_children')::float8;
+  grp text;
+  grp_share float8;
 BEGIN
+  -- demand comes from the category's target group (under-3s for nurseries); a rate per
+  -- 1000 residents (the national 4.5) becomes a rate per 1000 of the group by the group's share
+  SELECT r.target_group, r.share INTO grp, grp_share
+    FROM cp._category_reach(settings ->> 'standard', 'm', NULL, shares) r
+   WHERE r.code = cat ORDER BY cp.life_circle_rank(r.from_level) LIMIT 1;
+  IF per_child IS NULL THEN
+    per_child := (settings ->> 'childcare_per_1000')::float8 / nullif(grp_share, 0);
+  END IF;
   RETURN QUERY
     SELECT g.community_id, 100 * g.gap_ratio::numeric,
-           pg_catalog.jsonb_build_object('function', 'cp.supply_gap', 'category', g.category,
-                                         'per_1000', (settings ->> 'childcare_per_1000')::float8, 'population', g.population,
+           pg_catalog.jsonb_build_object('function', 'cp.supply_gap', 'category', g.category, 'target_group', g.target_group,
+                                         'per_1000', (settings ->> 'childcare_per_1000')::float8,
+                                         'per_1000_of_group', per_child, 'group_share', grp_share,
+                                         'group_population', g.population, 'estimated', g.estimated,
                                          'demand', g.demand, 'supply', g.supply, 'gap', g.gap)
       FROM cp.supply_gap(settings ->> 'network', settings ->> 'residents_sql', settings ->> 'childcare_facilities_sql',
-                         settings ->> 'childcare_category', communities_sql, (settings ->> 'childcare_per_1000')::float8,
-                         settings ->> 'standard', settings ->> 'profile') g;
+                         cat, communities_sql, per_child, settings ->> 'standard', settings ->> 'profile',
+                         'step', NULL, coalesce(settings ->> 'unit', 'm'), shares) g;
 END
 $$;
 COMMENT ON FUNCTION cp.indicator_childcare_place_gap(text, jsonb) IS
-  'Computed indicator childcare_place_gap for every community of a communities query: 100 × gap_ratio of cp.supply_gap for childcare places (settings childcare_category, childcare_per_1000, childcare_facilities_sql)';
+  'Computed indicator childcare_place_gap for every community of a communities query: 100 × gap_ratio of cp.supply_gap for childcare places (setting childcare_category, default nursery), demand from the category''s target group (children under 3: the residents query''s age_0_3, else population × the group''s share): childcare_places_per_1000_children when given, else childcare_per_1000 (places per 1000 residents, the national 4.5) divided by the group''s share in population_shares';
 
 CREATE FUNCTION cp.indicator_parking_gap_rate(communities_sql text, settings jsonb)
 RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
@@ -210,7 +357,8 @@ BEGIN
                                          'accessible_m2_per_resident', s.accessible_m2_per_resident)
       FROM cp.space_per_resident(settings ->> 'network', settings ->> 'residents_sql', settings ->> 'culture_facilities_sql',
                                  settings ->> 'culture_category', communities_sql, NULL, settings ->> 'standard',
-                                 settings ->> 'profile') s;
+                                 settings ->> 'profile', 'step', NULL, coalesce(settings ->> 'unit', 'm'),
+                                 coalesce(settings ->> 'population_shares', 'CN-2020')) s;
 END
 $$;
 COMMENT ON FUNCTION cp.indicator_cultural_space_per_capita(text, jsonb) IS
@@ -226,23 +374,39 @@ SELECT i.code, 'SELECT value, inputs FROM cp.indicator_heritage_protection($1, $
 INSERT INTO cp.indicator_computations (indicator, sql_template, scope, settings_keys, settings_defaults, note, shipped) VALUES
 ('life_circle_15min_coverage', 'SELECT * FROM cp.indicator_life_circle_coverage($1, $4)', 'all',
  '{"network": "string", "residents_sql": "string", "facilities_sql": "string"}',
- '{"standard": "GB50180-2018", "profile": "walk"}',
- '100 × share of residents who reach every required category of the 15-minute life circle and of every lower level within its radius on foot (cp.life_circle); no value without residents', true),
+ '{"standard": "GB50180-2018", "profile": null, "unit": "m", "population_shares": "CN-2020"}',
+ '100 × share of residents who reach every required category of the 15-minute life circle and of every lower level within its radius (unit m) or walking time at its users'' pace (unit min) (cp.life_circle); no value without residents', true),
+('public_service_facility_coverage', 'SELECT * FROM cp.indicator_public_service_coverage($1, $4)', 'all',
+ '{"network": "string", "residents_sql": "string", "facilities_sql": "string"}',
+ '{"standard": "GB50180-2018", "profile": null, "unit": "m", "population_shares": "CN-2020", "public_service_level": "15min"}',
+ '100 × mean over the required categories of the 15-minute life circle (and the levels below) of the share of each category''s target group that reaches one (cp.coverage); no value without residents', true),
+('rural_service_coverage_ratio', 'SELECT * FROM cp.indicator_rural_service_ratio($1, $4)', 'all',
+ '{"network": "string", "residents_sql": "string", "facilities_sql": "string"}',
+ '{"standard": "GB50180-2018", "profile": null, "unit": "m", "population_shares": "CN-2020", "public_service_level": "15min"}',
+ 'For each rural community (community_type rural): 100 × its public-service facility coverage / the population-weighted coverage of the urban communities of the same run; no value for urban communities', true),
 ('elderly_care_coverage', 'SELECT * FROM cp.indicator_elderly_care_coverage($1, $4)', 'all',
  '{"network": "string", "residents_sql": "string", "facilities_sql": "string"}',
- '{"standard": "GB50180-2018", "profile": "walk", "elderly_care_category": "elderly_day_care"}',
- '100 × share of residents with an elderly-care facility of the category (default elderly_day_care, 300 m in GB 50180-2018) within its walking radius (cp.coverage); no value without residents', true),
+ '{"standard": "GB50180-2018", "profile": null, "unit": "min", "population_shares": "CN-2020", "elderly_care_category": "elderly_day_care", "community_reach_share": 0.5}',
+ 'Share of communities, as the plan counts it: 100 where at least community_reach_share of the residents 60+ reach an elderly-care facility of the category (default elderly_day_care) within its walking time at the elderly pace (GB 50180-2018: 5 minutes, 275 m at 3.3 km/h), else 0; the share of residents 60+ who reach one is in the inputs', true),
 ('childcare_place_gap', 'SELECT * FROM cp.indicator_childcare_place_gap($1, $4)', 'all',
  '{"network": "string", "residents_sql": "string", "childcare_facilities_sql": "string", "childcare_per_1000": "number"}',
- '{"standard": "GB50180-2018", "profile": "walk", "childcare_category": "nursery"}',
- '100 × gap_ratio of cp.supply_gap for childcare places (category nursery): places missing / places needed (residents × childcare_per_1000 / 1000), capacities shared by two-step floating catchment; no value without residents', true),
+ '{"standard": "GB50180-2018", "profile": null, "unit": "m", "population_shares": "CN-2020", "childcare_category": "nursery", "childcare_places_per_1000_children": null}',
+ '100 × gap_ratio of cp.supply_gap for childcare places (category nursery): places missing / places needed by the children under 3 (age_0_3, else population × their share), at childcare_places_per_1000_children or childcare_per_1000 residents / the under-3 share; capacities shared by two-step floating catchment; no value without children', true),
+('childcare_institution_coverage', 'SELECT * FROM cp.indicator_childcare_institution_coverage($1, $4)', 'all',
+ '{"network": "string", "residents_sql": "string", "facilities_sql": "string"}',
+ '{"standard": "GB50180-2018", "profile": null, "unit": "m", "population_shares": "CN-2020", "childcare_category": "nursery", "community_reach_share": 0.5}',
+ 'Share of communities with a childcare institution within reach: 100 where at least community_reach_share of the children under 3 reach a facility of the category (default nursery) within its walking radius, else 0', true),
 ('parking_gap_rate', 'SELECT * FROM cp.indicator_parking_gap_rate($1, $4)', 'all',
  '{"network": "string", "buildings_sql": "string", "parking_sql": "string"}',
  '{"parking_standard": "CP-parking-default", "walk_m": 300, "m2_per_space": 30, "max_snap_m": 250, "parking_community_type": null}',
  '100 × gap_ratio of cp.parking_gap: parking demand not met by car parks within walk_m on foot / demand; demand rules of the community''s type (or parking_community_type), one allocation run per type; no value without demand', true),
+('public_green_per_capita', 'SELECT * FROM cp.indicator_public_green_per_capita($1, $4)', 'all',
+ '{"network": "string", "residents_sql": "string", "green_sql": "string"}',
+ '{"standard": "GB50180-2018", "profile": null, "unit": "m", "population_shares": "CN-2020", "green_category": "park"}',
+ 'Area (m²) of the public green polygons (green_sql: id, geom) lying in the community per resident (cp.space_per_resident); no value without residents', true),
 ('cultural_space_per_capita', 'SELECT * FROM cp.indicator_cultural_space_per_capita($1, $4)', 'all',
  '{"network": "string", "residents_sql": "string", "culture_facilities_sql": "string"}',
- '{"standard": "GB50180-2018", "profile": "walk", "culture_category": "culture_activity"}',
+ '{"standard": "GB50180-2018", "profile": null, "unit": "m", "population_shares": "CN-2020", "culture_category": "culture_activity"}',
  'Floor area (m²) of the cultural activity facilities inside the community per resident (cp.space_per_resident, m2_per_resident); the floor area within walking reach per resident (2SFCA) is recorded in the inputs; no value without residents', true);
 
 CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.indicator_computations

@@ -5,7 +5,7 @@ SELECT plan(9);
 SELECT has_schema('cp');
 SELECT has_function('cp', 'version', ARRAY[]::text[]);
 SELECT function_returns('cp', 'version', ARRAY[]::text[], 'jsonb');
-SELECT is(cp.version() ->> 'extension', '0.2.0', 'cp.version() names release 0.2.0');
+SELECT is(cp.version() ->> 'extension', '0.3.0', 'cp.version() names release 0.3.0');
 SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'community_planning'),
           (SELECT default_version FROM pg_available_extensions WHERE name = 'community_planning'),
           'installed version is the control file''s default_version');

@@ -8,8 +8,9 @@ SELECT has_table('cp', t, 'table cp.' || t || ' exists')
   FROM unnest(ARRAY['facility_standards', 'life_circles', 'facility_categories', 'parking_standards']) t;
 SELECT columns_are('cp', 'facility_categories',
   ARRAY['standard', 'code', 'name_zh', 'name_en', 'life_circle', 'radius_m', 'required', 'per_1000', 'per_1000_unit',
-        'floor_area_min_m2', 'floor_area_max_m2', 'site_area_min_m2', 'site_area_max_m2', 'source', 'verified', 'note', 'shipped'],
-  'cp.facility_categories has the shared columns plus areas, verified, note, shipped');
+        'floor_area_min_m2', 'floor_area_max_m2', 'site_area_min_m2', 'site_area_max_m2', 'source', 'verified', 'note', 'shipped',
+        'target_group', 'profile', 'walk_minutes'],
+  'cp.facility_categories has the shared columns plus areas, verified, note, shipped, whom it serves and how they walk');
 SELECT col_is_pk('cp', 'facility_categories', ARRAY['standard', 'code', 'life_circle'], 'a category is keyed by set, code and level');
 SELECT col_is_pk('cp', 'parking_standards', ARRAY['standard', 'rule'], 'a parking rule is keyed by set and rule code');
 SELECT has_view('cp', 'life_circle_categories', 'view cp.life_circle_categories exists');

@@ -4,13 +4,13 @@ BEGIN;
 SELECT plan(40);
 SET LOCAL client_min_messages = warning;
 
-SELECT has_function('cp', 'access', ARRAY['text', 'text', 'text', 'text', 'text']);
-SELECT has_function('cp', 'coverage', ARRAY['text', 'text', 'text', 'text', 'text', 'text']);
-SELECT has_function('cp', 'life_circle', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'text']);
-SELECT has_function('cp', 'supply_gap', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'text', 'double precision']);
-SELECT has_function('cp', 'space_per_resident', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'text', 'double precision']);
+SELECT has_function('cp', 'access', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'text']);
+SELECT has_function('cp', 'coverage', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text']);
+SELECT has_function('cp', 'life_circle', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text']);
+SELECT has_function('cp', 'supply_gap', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'text', 'double precision', 'text', 'text']);
+SELECT has_function('cp', 'space_per_resident', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'text', 'double precision', 'text', 'text']);
 SELECT ok((SELECT p.provolatile = 'v' AND array_to_string(p.proconfig, ',') LIKE 'search_path=%' FROM pg_proc p
-            WHERE p.oid = 'cp.space_per_resident(text, text, text, text, text, float8, text, text, text, float8)'::regprocedure
+            WHERE p.oid = 'cp.space_per_resident(text, text, text, text, text, float8, text, text, text, float8, text, text)'::regprocedure
               AND obj_description(p.oid, 'pg_proc') IS NOT NULL),
           'space_per_resident: VOLATILE, commented, fixed search_path');
 SELECT is((SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -18,9 +18,9 @@ SELECT is((SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.prona
               AND p.provolatile = 'v' AND obj_description(p.oid, 'pg_proc') IS NOT NULL
               AND array_to_string(p.proconfig, ',') LIKE 'search_path=%'), 4::bigint,
           'the four functions are VOLATILE, commented, with a fixed search_path');
-SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+SELECT is((SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE n.nspname = 'cp' AND p.proname IN ('access', 'coverage', 'life_circle', 'supply_gap') AND p.proisstrict),
-          ARRAY['access'], 'only cp.access is STRICT (communities_sql may be NULL in the others)');
+          0::bigint, 'none is STRICT (a NULL profile is each category''s own; communities_sql may be NULL)');
 
 -- Residents: the extracts tag few buildings as residential, so every building that is not plainly
 -- something else is a resident unit, population from floor area; facilities: POIs mapped to categories.
@@ -112,15 +112,18 @@ SELECT diag(format('%s: %s of %s covered resident/category rows are covered on f
   FROM (SELECT a.area, count(*) FILTER (WHERE covered AND NOT crowfly_covered) AS n, count(*) FILTER (WHERE covered) AS m
           FROM acc a GROUP BY a.area ORDER BY a.area) x;
 
--- coverage: population-weighted, one row per category, sums equal the residents' total
+-- coverage: weighted by each category's target group, one row per category; without age
+-- columns a group is the residents' total times its share in CN-2020 (estimated)
 SELECT is((SELECT count(*) FROM cov), 39::bigint, 'coverage: 13 categories per area, whole area');
-SELECT is((SELECT count(*) FROM cov c WHERE abs(c.population - (SELECT sum(r.population) FROM res r WHERE r.area = c.area))
-                                          > 1e-6 * c.population), 0::bigint,
-          'coverage: every category''s population is the residents'' total');
-SELECT is((SELECT count(*) FROM cov c WHERE abs(c.covered_population - (SELECT coalesce(sum(r.population), 0) FROM acc a
-                                           JOIN res r ON r.area = a.area AND r.id = a.resident_id
+SELECT is((SELECT count(*) FROM cov c
+            WHERE abs(c.population - (SELECT sum(r.population) FROM res r WHERE r.area = c.area)
+                                     * coalesce((SELECT s.share FROM cp.population_shares s
+                                                  WHERE s.region = 'CN-2020' AND s.group_code = c.target_group), 1))
+                  > 1e-6 * c.population OR c.estimated <> (c.target_group <> 'all')), 0::bigint,
+          'coverage: every category''s population is the residents'' total times its target group''s share (estimated)');
+SELECT is((SELECT count(*) FROM cov c WHERE abs(c.covered_population - (SELECT coalesce(sum(a.population), 0) FROM acc a
                                           WHERE a.area = c.area AND a.category = c.category AND a.covered)) > 1e-6 * c.population),
-          0::bigint, 'coverage: covered population is the population of the residents cp.access covers');
+          0::bigint, 'coverage: covered population is the target group of the residents cp.access covers');
 SELECT is((SELECT count(*) FROM cov WHERE NOT (ratio BETWEEN 0 AND 1 AND crowfly_ratio BETWEEN 0 AND 1)), 0::bigint,
           'coverage: ratios between 0 and 1');
 SELECT is((SELECT count(*) FROM cov WHERE ratio > crowfly_ratio + 0.005), 0::bigint,

@@ -98,12 +98,19 @@ CREATE TEMP TABLE cells AS
 SELECT row_number() OVER () AS id, ST_Transform(g.geom, 4326) AS geom
   FROM ST_SquareGrid(500, (SELECT ST_Transform(ST_Envelope(ST_Collect(r.geom)), n.srid) FROM res r, cp.networks n
                             WHERE r.area = 'krems' AND n.name = 'krems' GROUP BY n.srid)) g;
+-- each category counts its target group: without age columns, population × the group's census share
+CREATE TEMP TABLE group_share AS
+SELECT DISTINCT c.code, coalesce(p.share, 1) AS share
+  FROM cp.facility_categories c
+  LEFT JOIN cp.population_shares p ON p.region = 'CN-2020' AND p.group_code = c.target_group
+ WHERE c.standard = 'GB50180-2018';
 CREATE TEMP TABLE sql_cov AS
-SELECT c.id AS community_id, t.category, sum(r.population) AS population,
-       coalesce(sum(r.population) FILTER (WHERE t.distance_m IS NOT NULL), 0) AS covered_population
+SELECT c.id AS community_id, t.category, sum(r.population * g.share) AS population,
+       coalesce(sum(r.population * g.share) FILTER (WHERE t.distance_m IS NOT NULL), 0) AS covered_population
   FROM cells c
   JOIN res r ON r.area = 'krems' AND ST_Intersects(c.geom, ST_Transform(ST_PointOnSurface(r.geom), 4326))
   JOIN truth t ON t.area = 'krems' AND t.resident_id = r.id
+  JOIN group_share g ON g.code = t.category
  GROUP BY 1, 2;
 CREATE TEMP TABLE our_cov AS
 SELECT * FROM cp.coverage('krems', 'SELECT id, geom, population FROM res WHERE area = ''krems''',

@@ -7,9 +7,9 @@ SELECT plan(42);
 SET LOCAL client_min_messages = warning;
 
 -- contracts
-SELECT has_function('cp', 'supply_gap', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'text', 'double precision']);
-SELECT has_function('cp', 'supply_access', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'text', 'double precision']);
-SELECT has_function('cp', 'space_per_resident', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'text', 'double precision']);
+SELECT has_function('cp', 'supply_gap', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'text', 'double precision', 'text', 'text']);
+SELECT has_function('cp', 'supply_access', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text']);
+SELECT has_function('cp', 'space_per_resident', ARRAY['text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'text', 'double precision', 'text', 'text']);
 SELECT hasnt_function('cp', '_supply_persons', 'the PL/pgSQL 2SFCA is gone');
 SELECT hasnt_function('cp', '_space_inside', 'the PL/pgSQL floor area inside is gone');
 SELECT is((SELECT count(*) FROM pg_proc p
@@ -18,7 +18,7 @@ SELECT is((SELECT count(*) FROM pg_proc p
               AND obj_description(p.oid, 'pg_proc') IS NOT NULL
               AND array_to_string(p.proconfig, ',') LIKE 'search_path=%'), 4::bigint,
           'supply functions: commented, fixed search_path, STRICT only where NULL in is NULL out');
-SELECT is((SELECT provolatile::text || proisstrict::text FROM pg_proc WHERE oid = 'cp._supply_eval(text, text, text, text, text[], text[], float8, text, text, text, float8, float8, boolean, text)'::regprocedure
+SELECT is((SELECT provolatile::text || proisstrict::text FROM pg_proc WHERE oid = 'cp._supply_eval(text, text, text, text, text[], text[], float8, text, text, text, float8, float8, boolean, text, text, float8, float8, float8, boolean)'::regprocedure
               AND obj_description(oid, 'pg_proc') IS NOT NULL), 'vfalse', 'cp._supply_eval: VOLATILE, not STRICT, commented');
 
 -- Krems: the step decay gives the numbers the PL/pgSQL implementation gave (recorded from
@@ -49,7 +49,8 @@ CREATE TEMP TABLE new_gap AS
 SELECT c.code, string_agg(format('(%s,%s,%s)', s.community_id, round(s.population::numeric, 6), round(s.supply::numeric, 6)), ',' ORDER BY s.community_id)
          FILTER (WHERE s.population > 0 OR s.supply > 0) AS rows
   FROM unnest(ARRAY['primary_school', 'sports', 'park', 'health_station']) c (code),
-  LATERAL cp.supply_gap('krems', 'SELECT id, geom, population FROM kres',
+  -- primary schools serve ages 6-12: a cohort column equal to the population gives 0.1.0's everyone
+  LATERAL cp.supply_gap('krems', 'SELECT id, geom, population, population AS age_6_12 FROM kres',
                         'SELECT id, category, geom, 100 + 7 * id AS capacity FROM kfac', c.code, 'SELECT id, geom FROM kcells', 60) s
  GROUP BY c.code;
 SELECT is((SELECT n.rows FROM new_gap n WHERE n.code = o.code), o.rows, 'Krems supply_gap per community, step decay = 0.1.0: ' || o.code)

@@ -48,7 +48,7 @@ SELECT is((SELECT count(*) FROM cp.indicators WHERE (obtained = 'computed') <> (
 SELECT set_eq($$SELECT code FROM cp.indicators WHERE obtained = 'computed'$$,
               ARRAY['parking_gap_rate', 'life_circle_15min_coverage', 'public_service_facility_coverage', 'elderly_care_coverage',
                     'childcare_place_gap', 'childcare_institution_coverage', 'public_green_per_capita', 'heritage_protection_rate',
-                    'cultural_space_per_capita'],
+                    'cultural_space_per_capita', 'rural_service_coverage_ratio'],
               'the spatial indicators are computed');
 
 -- the plan's baselines and targets

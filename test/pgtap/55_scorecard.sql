@@ -3,7 +3,7 @@
 -- set of communities, roll-up arithmetic, computed heritage rate across SRIDs,
 -- errors and a NULL sweep of every argument.
 BEGIN;
-SELECT plan(114);
+SELECT plan(119);
 
 -- Contracts ---------------------------------------------------------------
 SELECT has_table('cp', 'communities', 'table cp.communities exists');
@@ -64,12 +64,17 @@ SELECT ok(NOT has_table_privilege('regress_sc_reader', 'cp.community_scores', 'S
 
 -- shipped computation
 SELECT is((SELECT array_agg(indicator || ':' || scope ORDER BY indicator) FROM cp.indicator_computations),
-          ARRAY['childcare_place_gap:all', 'cultural_space_per_capita:all', 'elderly_care_coverage:all',
-                'heritage_protection_rate:community', 'life_circle_15min_coverage:all', 'parking_gap_rate:all'],
-          'six computations ship: heritage per community, coverage, floor space and parking for all communities at once');
+          ARRAY['childcare_institution_coverage:all', 'childcare_place_gap:all', 'cultural_space_per_capita:all',
+                'elderly_care_coverage:all', 'heritage_protection_rate:community', 'life_circle_15min_coverage:all',
+                'parking_gap_rate:all', 'public_green_per_capita:all', 'public_service_facility_coverage:all',
+                'rural_service_coverage_ratio:all'],
+          'ten computations ship: heritage per community, the others for all communities at once');
 SELECT is((SELECT count(*) FROM cp.indicator_computations c JOIN cp.indicators i ON i.code = c.indicator
-            WHERE i.obtained = 'computed' AND c.shipped), 6::bigint,
+            WHERE i.obtained = 'computed' AND c.shipped), 10::bigint,
           'they belong to computed indicators');
+SELECT is((SELECT count(*) FROM cp.indicators i WHERE i.obtained = 'computed' AND i.shipped
+              AND NOT EXISTS (SELECT 1 FROM cp.indicator_computations c WHERE c.indicator = i.code AND c.shipped)), 0::bigint,
+          'every indicator the catalogue marks computed has a shipped computation');
 SELECT throws_ok($$DELETE FROM cp.indicator_computations$$, '55000', NULL, 'shipped computation cannot be deleted');
 SELECT throws_ok($$TRUNCATE cp.indicator_computations$$, '55000', NULL, 'computations cannot be truncated');
 SELECT throws_ok($$INSERT INTO cp.indicator_computations (indicator, sql_template) VALUES ('no_such', 'SELECT 1, NULL::jsonb')$$,
@@ -200,9 +205,10 @@ DELETE FROM cp.facility_categories WHERE standard = 'TAP-H' AND code NOT IN ('el
 INSERT INTO cp.communities (id, name, district, city, community_type, population, geom) VALUES
   ('H1', 'street west', 'hd', 'hc', 'old', 400, ST_Multi(ST_MakeEnvelope(740000, 2885900, 740400, 2886100, 32650))),
   ('H2', 'street east', 'hd', 'hc', 'new', 600, ST_Multi(ST_MakeEnvelope(740400, 2885900, 741000, 2886100, 32650)));
-CREATE TEMP TABLE h_res (id int, geom geometry, population float8, households float8);
-INSERT INTO h_res VALUES (1, pg_temp.hx(50), 100, 10), (2, pg_temp.hx(250), 300, 20),
-                         (3, pg_temp.hx(600), 200, 10), (4, pg_temp.hx(900), 400, 30);
+-- residents with their children under 3 and residents 60+ (issue 15: who a facility serves)
+CREATE TEMP TABLE h_res (id int, geom geometry, population float8, households float8, age_0_3 float8, age_60_plus float8);
+INSERT INTO h_res VALUES (1, pg_temp.hx(50), 100, 10, 5, 40), (2, pg_temp.hx(250), 300, 20, 15, 30),
+                         (3, pg_temp.hx(600), 200, 10, 20, 100), (4, pg_temp.hx(900), 400, 30, 30, 40);
 -- day care at 200 (R1 150 m, R2 50 m) and 950 (R4 50 m; R3 350 m: not covered); school at 700
 -- (R1 650 m: not covered); clinic at 1000 (everyone within 1000 m); nurseries at 100 (3 places,
 -- R1 and R2 within 300 m) and 750 (3 places, R3 and R4)
@@ -215,23 +221,29 @@ CREATE TEMP TABLE h_lots (id int, geom geometry, capacity float8);
 INSERT INTO h_lots VALUES (1, pg_temp.hx(150), 20), (2, pg_temp.hx(800), 30);
 CREATE TEMP TABLE h_settings AS SELECT jsonb_build_object(
   'network', 'tap_street', 'standard', 'TAP-H',
-  'residents_sql', 'SELECT id, geom, population FROM pg_temp.h_res',
+  'residents_sql', 'SELECT id, geom, population, age_0_3, age_60_plus FROM pg_temp.h_res',
   'facilities_sql', 'SELECT id, category, geom FROM pg_temp.h_fac',
   'childcare_facilities_sql', 'SELECT id, category, geom, capacity FROM pg_temp.h_fac',
-  'childcare_per_1000', 10,
+  'childcare_per_1000', 10, 'childcare_places_per_1000_children', 200,
   'buildings_sql', 'SELECT id, geom, ''residential'' AS use, households, NULL::float8 AS floor_area FROM pg_temp.h_res',
   'parking_sql', 'SELECT id, geom, capacity FROM pg_temp.h_lots') AS s;
 
 SET LOCAL track_functions = 'all';   -- parking_gap is an SQL function, _parking_eval C
 SET LOCAL client_min_messages = warning;
 CREATE TEMP TABLE h_run AS SELECT * FROM cp.compute_indicators('2027-12-31', (SELECT s FROM h_settings));
-SELECT is((SELECT array_agg(action || ':' || community_id ORDER BY indicator, community_id) FROM h_run
+SELECT is((SELECT string_agg(indicator || ' ' || action || ':' || community_id, ', ' ORDER BY indicator, community_id) FROM h_run
             WHERE community_id LIKE 'H%' AND indicator NOT IN ('heritage_protection_rate', 'cultural_space_per_capita')),
-          ARRAY['inserted:H1', 'inserted:H2', 'inserted:H1', 'inserted:H2', 'inserted:H1', 'inserted:H2', 'inserted:H1', 'inserted:H2'],
-          'four computed indicators inserted for both communities');
+          'childcare_institution_coverage inserted:H1, childcare_institution_coverage inserted:H2, '
+          'childcare_place_gap inserted:H1, childcare_place_gap inserted:H2, elderly_care_coverage inserted:H1, elderly_care_coverage inserted:H2, '
+          'life_circle_15min_coverage inserted:H1, life_circle_15min_coverage inserted:H2, parking_gap_rate inserted:H1, parking_gap_rate inserted:H2, '
+          'public_green_per_capita no_settings:H1, public_green_per_capita no_settings:H2, '
+          'public_service_facility_coverage inserted:H1, public_service_facility_coverage inserted:H2, '
+          'rural_service_coverage_ratio no_value:H1, rural_service_coverage_ratio no_value:H2',
+          'six computed indicators inserted for both communities; green skipped (no green_sql); no rural community, no rural ratio');
 SELECT is((SELECT array_agg(DISTINCT action) FROM h_run WHERE indicator = 'cultural_space_per_capita'), ARRAY['no_settings'],
           'cultural space is skipped: these settings have no culture_facilities_sql');
-SELECT is((SELECT count(*) FROM h_run WHERE community_id LIKE 'G%' AND indicator NOT IN ('heritage_protection_rate', 'cultural_space_per_capita')
+SELECT is((SELECT count(*) FROM h_run WHERE community_id LIKE 'G%'
+                                      AND indicator NOT IN ('heritage_protection_rate', 'cultural_space_per_capita', 'public_green_per_capita')
                                       AND action NOT IN ('no_value', 'kept')),
           0::bigint, 'communities without residents or buildings get no value (generated values of the period are kept)');
 -- by hand. Life circle: R2 (300) of H1's 400 and R4 (400) of H2's 600 reach all three required categories.
@@ -239,17 +251,31 @@ SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'life_circle_15m
           round(100 * 300 / 400.0, 10), 'life circle H1: 300 of 400 residents = 75 %');
 SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'life_circle_15min_coverage' AND community_id = 'H2'),
           round(100 * 400 / 600.0, 10), 'life circle H2: 400 of 600 residents');
--- elderly day care within 300 m: R1, R2 (all of H1); R4 of H2
+-- elderly care as the plan counts it, a share of communities: day care within 5 minutes at the
+-- elderly pace (3.3 km/h: 275 m): R1 (150 m), R2 (50 m), R4 (50 m); not R3 (350 m). H1: all 70
+-- residents 60+ reach one: counts (100). H2: R4's 40 of 140 (R3 has 100 of them): 29 % < 50 %: 0.
 SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'elderly_care_coverage' AND community_id = 'H1'),
-          100.0000000000, 'elderly care H1: everyone within 300 m of day care');
+          100.0000000000, 'elderly care H1: all residents 60+ within 5 minutes of day care: the community counts');
 SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'elderly_care_coverage' AND community_id = 'H2'),
-          round(100 * 400 / 600.0, 10), 'elderly care H2: 400 of 600');
--- childcare: 10 places per 1000 -> demand 4 and 6; each nursery's 3 places go to its community
--- (R1 + R2 = 400 people in reach of the west one, R3 + R4 = 600 of the east one): gaps 1 of 4, 3 of 6
+          0.0000000000, 'elderly care H2: 40 of 140 residents 60+: the community does not count');
+-- childcare: 200 places per 1000 children under 3 -> demand 20 × 0.2 = 4 (H1) and 50 × 0.2 = 10 (H2);
+-- each nursery's 3 places go to its community (R1 + R2: 20 children in reach of the west one, R3 + R4:
+-- 50 of the east one): gaps 1 of 4, 7 of 10. Counted on all residents (10 per 1000) H2 would need 6.
 SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'childcare_place_gap' AND community_id = 'H1'),
           round(100 * (4 - 3) / 4.0, 10), 'childcare gap H1: 1 of 4 places missing');
 SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'childcare_place_gap' AND community_id = 'H2'),
-          round(100 * (6 - 3) / 6.0, 10), 'childcare gap H2: 3 of 6 places missing');
+          round(100 * (10 - 3) / 10.0, 10), 'childcare gap H2: 7 of 10 places missing (50 children under 3)');
+-- public-service coverage: mean over the three required categories of the share of their target group:
+-- H1 day care 70/70 (60+), primary school 300/400 (R1 650 m away), clinic 1 -> 91.67;
+-- H2 day care 40/140, primary school 1, clinic 1 -> 76.19
+SELECT is((SELECT round(value, 6) FROM h_run WHERE indicator = 'public_service_facility_coverage' AND community_id = 'H1'),
+          round(100 * (1 + 0.75 + 1) / 3, 6), 'public-service coverage H1: (1 + 0.75 + 1) / 3');
+SELECT is((SELECT round(value, 6) FROM h_run WHERE indicator = 'public_service_facility_coverage' AND community_id = 'H2'),
+          round(100 * (40 / 140.0 + 1 + 1) / 3, 6), 'public-service coverage H2: (40/140 + 1 + 1) / 3');
+-- childcare institutions: every child under 3 is within 300 m of a nursery in both
+SELECT is((SELECT array_agg(round(value, 6) ORDER BY community_id) FROM h_run
+            WHERE indicator = 'childcare_institution_coverage' AND community_id LIKE 'H%'),
+          ARRAY[100.000000, 100.000000], 'childcare institutions: both communities have one within reach');
 -- parking: demand 30 and 40 spaces; H1 gets the 20 spaces of the west car park, R4 the 30 of the east one
 SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'parking_gap_rate' AND community_id = 'H1'),
           round(100 * (30 - 20) / 30.0, 10), 'parking gap H1: 10 of 30 spaces missing');
@@ -257,18 +283,20 @@ SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'parking_gap_rat
           round(100 * (40 - 30) / 40.0, 10), 'parking gap H2: 10 of 40 spaces missing');
 SELECT is((SELECT count(*) FROM h_run r JOIN cp.indicator_values v ON v.community_id = r.community_id AND v.indicator = r.indicator
             WHERE v.period = '2027-12-31' AND v.value = r.value AND v.source = 'computed' AND r.community_id LIKE 'H%'
-              AND r.indicator <> 'heritage_protection_rate'), 8::bigint, 'the returned values are the stored ones');
+              AND r.indicator <> 'heritage_protection_rate'), 12::bigint, 'the returned values are the stored ones');
 -- roll-up of a rate that is not a share of residents: parking gaps weighted by demand
 -- (10 of 30 and 10 of 40 spaces missing: 20 of 70 for the city), not by population
 SELECT is((SELECT weighting || ' ' || round(value, 6) FROM cp.scorecard_rollup('city', 2028) WHERE city = 'hc' AND indicator = 'parking_gap_rate'),
           'demand ' || round(100 * 20 / 70.0, 6), 'city roll-up of the parking gap: 20 of 70 spaces, weighted by demand');
 SELECT is((SELECT weighting || ' ' || round(value, 6) FROM cp.scorecard_rollup('city', 2028) WHERE city = 'hc' AND indicator = 'childcare_place_gap'),
-          'demand ' || round(100 * 4 / 10.0, 6), 'city roll-up of the childcare gap: 4 of 10 places, weighted by demand');
+          'demand ' || round(100 * 8 / 14.0, 6), 'city roll-up of the childcare gap: 8 of 14 places, weighted by demand');
+SELECT is((SELECT weighting || ' ' || round(value, 6) FROM cp.scorecard_rollup('city', 2028) WHERE city = 'hc' AND indicator = 'elderly_care_coverage'),
+          'communities ' || round(100 * 1 / 2.0, 6), 'city roll-up of elderly care: 1 of 2 communities, not weighted by residents');
 -- one call for all communities (scope all), parking once per community type (old, new, rural)
 SELECT is((SELECT array_agg(funcname || ':' || calls ORDER BY funcname) FROM pg_stat_xact_user_functions
             WHERE schemaname = 'cp' AND funcname IN ('life_circle', 'coverage', 'supply_gap', 'parking_gap')),
-          ARRAY['coverage:1', 'life_circle:1', 'parking_gap:3', 'supply_gap:1'],
-          'scope all: each coverage function runs once for every community, parking once per community type');
+          ARRAY['coverage:4', 'life_circle:1', 'parking_gap:3', 'supply_gap:1'],
+          'scope all: each computation runs once for every community (four call cp.coverage), parking once per community type');
 -- inputs: the function, the settings the computation reads, the counts
 SELECT is((SELECT inputs - 'settings' FROM cp.indicator_values WHERE community_id = 'H1' AND indicator = 'life_circle_15min_coverage'),
           '{"computation": "life_circle_15min_coverage", "period": "2027-12-31", "function": "cp.life_circle", "life_circle": "15min",
@@ -276,14 +304,16 @@ SELECT is((SELECT inputs - 'settings' FROM cp.indicator_values WHERE community_i
           'life circle inputs: function, level, counts, missing categories');
 SELECT is((SELECT inputs -> 'settings' FROM cp.indicator_values WHERE community_id = 'H1' AND indicator = 'life_circle_15min_coverage'),
           (SELECT jsonb_build_object('network', s ->> 'network', 'residents_sql', s ->> 'residents_sql', 'facilities_sql', s ->> 'facilities_sql',
-                                     'standard', 'TAP-H', 'profile', 'walk') FROM h_settings),
+                                     'standard', 'TAP-H', 'profile', NULL, 'unit', 'm', 'population_shares', 'CN-2020') FROM h_settings),
           'life circle inputs: the settings it read, defaults included');
 SELECT is((SELECT inputs - 'settings' - 'computation' - 'period' FROM cp.indicator_values WHERE community_id = 'H2' AND indicator = 'elderly_care_coverage'),
-          '{"function": "cp.coverage", "category": "elderly_day_care", "radius_m": 300, "population": 600, "covered_population": 400,
-            "crowfly_ratio": 0.6666666666666666}'::jsonb, 'elderly care inputs');
+          '{"function": "cp.coverage", "category": "elderly_day_care", "target_group": "60+", "unit": "min", "profile": null,
+            "reach_share": 0.5, "population": 140, "covered_population": 40, "resident_share": 0.2857142857142857,
+            "crowfly_ratio": 0.2857142857142857, "estimated": false, "communities": 1}'::jsonb, 'elderly care inputs: the share of residents 60+ beside the community''s count');
 SELECT is((SELECT inputs - 'settings' - 'computation' - 'period' FROM cp.indicator_values WHERE community_id = 'H1' AND indicator = 'childcare_place_gap'),
-          '{"function": "cp.supply_gap", "category": "nursery", "per_1000": 10, "population": 400, "demand": 4, "supply": 3, "gap": 1}'::jsonb,
-          'childcare inputs');
+          '{"function": "cp.supply_gap", "category": "nursery", "target_group": "0-3", "per_1000": 10, "per_1000_of_group": 200,
+            "group_share": 0.0297, "group_population": 20, "estimated": false, "demand": 4, "supply": 3, "gap": 1}'::jsonb,
+          'childcare inputs: demand from the children under 3');
 SELECT is((SELECT inputs - 'settings' - 'computation' - 'period' FROM cp.indicator_values WHERE community_id = 'H2' AND indicator = 'parking_gap_rate'),
           '{"function": "cp.parking_gap", "community_type": "new", "demand": 40, "supply_inside": 30, "supply_allocated": 30, "gap": 10}'::jsonb,
           'parking inputs: the community''s own type');
@@ -314,11 +344,11 @@ SELECT is((SELECT (inputs ->> 'accessible_m2_per_resident')::numeric FROM cp.ind
 
 -- a second run replaces; a run without settings skips them and keeps the values
 SELECT is((SELECT count(*) FROM cp.compute_indicators('2027-12-31', (SELECT s FROM h_settings))
-            WHERE community_id LIKE 'H%' AND action = 'replaced'), 8::bigint, 'a second run replaces the eight values');
+            WHERE community_id LIKE 'H%' AND action = 'replaced'), 12::bigint, 'a second run replaces the twelve values');
 SELECT is((SELECT array_agg(DISTINCT action) FROM cp.compute_indicators('2027-12-31') WHERE indicator <> 'heritage_protection_rate'),
-          ARRAY['no_settings'], 'without settings the four are skipped (no_settings)');
-SELECT is((SELECT count(*) FROM cp.indicator_values WHERE community_id LIKE 'H%' AND period = '2027-12-31'), 10::bigint,
-          'and their values stay (eight, and the two cultural-space values)');
+          ARRAY['no_settings'], 'without settings the computations are skipped (no_settings)');
+SELECT is((SELECT count(*) FROM cp.indicator_values WHERE community_id LIKE 'H%' AND period = '2027-12-31'), 14::bigint,
+          'and their values stay (twelve, and the two cultural-space values)');
 -- only the indicators named in "compute"; one parking type for all
 SELECT is((SELECT array_agg(DISTINCT indicator) FROM cp.compute_indicators('2027-12-31',
              (SELECT s || '{"compute": ["parking_gap_rate"], "parking_community_type": "old"}' FROM h_settings))),
@@ -332,7 +362,7 @@ SELECT throws_ok($$SELECT * FROM cp.compute_indicators('2027-12-31', '{"compute"
 SELECT throws_ok($$SELECT * FROM cp.compute_indicators('2027-12-31', (SELECT s || '{"walk_m": "300"}' FROM h_settings))$$,
                  '22023', 'settings key "walk_m" must be a number, not a string', 'a key of the wrong type');
 SELECT throws_ok($$SELECT * FROM cp.compute_indicators('2027-12-31', (SELECT s || '{"network": "nowhere"}' FROM h_settings))$$,
-                 '42704', 'computing indicator "childcare_place_gap" for all communities failed: network "nowhere" does not exist',
+                 '42704', 'computing indicator "childcare_institution_coverage" for all communities failed: network "nowhere" does not exist',
                  'an unknown network, named with the indicator');
 RESET client_min_messages;
 

@@ -60,7 +60,7 @@ SELECT count(*) FROM cp._parking_allocate('kgrid', 'SELECT 1 AS id, ST_SetSRID(S
                                           'SELECT 1 AS id, ST_SetSRID(ST_MakePoint(0, 50), 32650) AS geom, 1 AS capacity', 1e9, 250);
 SELECT count(*) FROM cp._coverage_run('kgrid', 'SELECT 1 AS id, ST_SetSRID(ST_MakePoint(50, 0), 32650) AS geom, 1 AS population',
                                        'SELECT 1 AS id, ''park'' AS category, ST_SetSRID(ST_MakePoint(0, 50), 32650) AS geom',
-                                       '{park}', '{1e300}', false, 250, 'community', NULL, cp._known_categories(), '{}');
+                                       '{park}', '{1e300}', false, 250, 'community', NULL, cp._known_categories(), '{}', '{population}', '{1}', '{0}', '{0}');
 
 -- repeated target ids: 23505 instead of two sets of rows for one id
 SELECT count(*) FROM cp.nearest('kgrid', 'SELECT 1 AS id, ST_SetSRID(ST_MakePoint(0, 0), 32650) AS geom',

@@ -127,11 +127,13 @@ SELECT community_id, population, floor_area_m2, m2_per_resident, round(accessibl
 -- The GB 50180-2018 set by default: every category with a radius, one row each.
 SELECT category, radius_m FROM cp.access('street', 'SELECT * FROM res WHERE id = 1', 'SELECT * FROM fac') ORDER BY 1;
 
--- NULL sweep: access is STRICT; the others return nothing for a NULL argument other than communities_sql.
+-- NULL sweep: every function returns nothing for a NULL argument other than communities_sql.
 SELECT count(*) FROM cp.access(NULL, 'SELECT * FROM res', 'SELECT * FROM fac', 'T');
 SELECT count(*) FROM cp.access('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL);
 SELECT count(*) FROM cp.coverage('street', NULL, 'SELECT * FROM fac', NULL, 'T');
+-- a NULL profile is each category's own profile (the catalogue's), not "no answer"
 SELECT count(*) FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', NULL);
+SELECT count(*) FROM cp.coverage('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', 'walk', NULL);
 SELECT count(*) FROM cp.life_circle('street', 'SELECT * FROM res', NULL, NULL, 'T');
 SELECT count(*) FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', NULL);
 SELECT count(*) FROM cp.supply_gap('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, standard => 'T');
@@ -155,12 +157,12 @@ BEGIN
 END $$;
 SET client_min_messages = warning;
 SELECT f, string_agg(arg::text || ':' || n, ' ' ORDER BY arg) AS rows_per_null_argument FROM (
-  SELECT * FROM pg_temp.sweep('cp.access', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''T''', '''walk'''])
-  UNION ALL SELECT * FROM pg_temp.sweep('cp.coverage', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''SELECT * FROM com''', '''T''', '''walk'''], '{4}')
-  UNION ALL SELECT * FROM pg_temp.sweep('cp.life_circle', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''SELECT * FROM com''', '''T''', '''5min''', '''walk'''], '{4}')
-  UNION ALL SELECT * FROM pg_temp.sweep('cp.supply_gap', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''kindergarten''', '''SELECT * FROM com''', '40', '''T''', '''walk'''], '{5,6}')
-  UNION ALL SELECT * FROM pg_temp.sweep('cp.supply_access', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''kindergarten''', '''T''', '''walk'''])
-  UNION ALL SELECT * FROM pg_temp.sweep('cp.space_per_resident', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT *, 100 AS floor_area FROM fac''', '''primary_school''', '''SELECT * FROM com''', '1.0', '''T''', '''walk'''], '{5,6}')
+  SELECT * FROM pg_temp.sweep('cp.access', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''T''', '''walk''', '''m''', '''CN-2020'''], '{5}')
+  UNION ALL SELECT * FROM pg_temp.sweep('cp.coverage', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''SELECT * FROM com''', '''T''', '''walk''', '''m''', '''CN-2020'''], '{4,6}')
+  UNION ALL SELECT * FROM pg_temp.sweep('cp.life_circle', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''SELECT * FROM com''', '''T''', '''5min''', '''walk''', '''m''', '''CN-2020'''], '{4,7}')
+  UNION ALL SELECT * FROM pg_temp.sweep('cp.supply_gap', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''kindergarten''', '''SELECT * FROM com''', '40', '''T''', '''walk''', '''step''', 'NULL', '''m''', '''CN-2020'''], '{5,6,8,10}')
+  UNION ALL SELECT * FROM pg_temp.sweep('cp.supply_access', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT * FROM fac''', '''kindergarten''', '''T''', '''walk''', '''step''', 'NULL', '''m''', '''CN-2020'''], '{6,8}')
+  UNION ALL SELECT * FROM pg_temp.sweep('cp.space_per_resident', ARRAY['''street''', '''SELECT * FROM res''', '''SELECT *, 100 AS floor_area FROM fac''', '''primary_school''', '''SELECT * FROM com''', '1.0', '''T''', '''walk''', '''step''', 'NULL', '''m''', '''CN-2020'''], '{5,6,8,10}')
 ) x GROUP BY f ORDER BY f;
 SET client_min_messages = notice;
 
@@ -193,14 +195,14 @@ SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FRO
 SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT *, 5 AS floor_area FROM fac', 'primary_school', target_m2_per_resident => -1, standard => 'T')$$) AS negative_target;
 SELECT pg_temp.err($$SELECT * FROM cp.space_per_resident('street', 'SELECT * FROM res', 'SELECT *, 5 AS floor_area FROM fac', 'parcel', standard => 'T')$$) AS category_without_radius;
 -- the internal engine guards its own arguments
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'everyone', NULL, cp._known_categories(), '{}')$$) AS bad_per;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,clinic}', '{300}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS radii_length;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{-1}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS negative_radius;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,kindergarten}', '{300,300}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS twice;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', 'SELECT id, geom FROM com UNION ALL SELECT id, geom FROM com', cp._known_categories(), '{}')$$) AS duplicate_community;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', 'SELECT NULL::int AS id, geom FROM com', cp._known_categories(), '{}')$$) AS null_community_id;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, NULL, NULL, cp._known_categories(), '{}')$$) AS null_per;
-SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac UNION ALL SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', NULL, cp._known_categories(), '{}')$$) AS duplicate_facility;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'everyone', NULL, cp._known_categories(), '{}', '{population}', '{1}', '{0}', '{0}')$$) AS bad_per;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,clinic}', '{300}', false, 250, 'community', NULL, cp._known_categories(), '{}', '{population,population}', '{1,1}', '{0,0}', '{0,0}')$$) AS radii_length;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{-1}', false, 250, 'community', NULL, cp._known_categories(), '{}', '{population}', '{1}', '{0}', '{0}')$$) AS negative_radius;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten,kindergarten}', '{300,300}', false, 250, 'community', NULL, cp._known_categories(), '{}', '{population,population}', '{1,1}', '{0,0}', '{0,0}')$$) AS twice;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', 'SELECT id, geom FROM com UNION ALL SELECT id, geom FROM com', cp._known_categories(), '{}', '{population}', '{1}', '{0}', '{0}')$$) AS duplicate_community;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', 'SELECT NULL::int AS id, geom FROM com', cp._known_categories(), '{}', '{population}', '{1}', '{0}', '{0}')$$) AS null_community_id;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, NULL, NULL, cp._known_categories(), '{}', '{population}', '{1}', '{0}', '{0}')$$) AS null_per;
+SELECT pg_temp.err($$SELECT * FROM cp._coverage_run('street', 'SELECT * FROM res', 'SELECT * FROM fac UNION ALL SELECT * FROM fac', '{kindergarten}', '{300}', false, 250, 'community', NULL, cp._known_categories(), '{}', '{population}', '{1}', '{0}', '{0}')$$) AS duplicate_facility;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_access('street', 'SELECT * FROM res', 'SELECT id, category, geom FROM fac', 'kindergarten', 'T')$$) AS access_no_capacity;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_access('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'parcel', 'T')$$) AS access_category_without_radius;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_access('nowhere', 'SELECT * FROM res', 'SELECT * FROM fac', 'kindergarten', 'T')$$) AS access_unknown_network;

@@ -138,9 +138,9 @@ SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('line', 'SELECT * FROM sres UNI
 SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'kindergarten', 'SELECT 1 AS id, geom FROM scom', standard => 'S')$$) AS duplicate_community;
 SELECT pg_temp.err($$SELECT * FROM cp.supply_gap('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'pharmacy', standard => 'S', per_1000 => 1)$$) AS pharmacy_ok;
 -- the internal engine guards its own arguments
-SELECT pg_temp.err($$SELECT * FROM cp._supply_eval('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'kindergarten', '{kindergarten}', '{kindergarten}', NULL, 'capacity', NULL, 'step', NULL, 250, true, NULL)$$) AS null_radius;
-SELECT pg_temp.err($$SELECT * FROM cp._supply_eval('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'kindergarten', '{kindergarten}', '{kindergarten}', 0, 'capacity', NULL, 'step', NULL, 250, true, NULL)$$) AS zero_radius;
-SELECT pg_temp.err($$SELECT * FROM cp._supply_eval('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'kindergarten', '{pharmacy,NULL}', '{kindergarten}', 300, 'capacity', NULL, 'step', NULL, 250, true, NULL)$$) AS null_quiet;
+SELECT pg_temp.err($$SELECT * FROM cp._supply_eval('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'kindergarten', '{kindergarten}', '{kindergarten}', NULL, 'capacity', NULL, 'step', NULL, 250, true, NULL, 'population', 1, 0, 0, false)$$) AS null_radius;
+SELECT pg_temp.err($$SELECT * FROM cp._supply_eval('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'kindergarten', '{kindergarten}', '{kindergarten}', 0, 'capacity', NULL, 'step', NULL, 250, true, NULL, 'population', 1, 0, 0, false)$$) AS zero_radius;
+SELECT pg_temp.err($$SELECT * FROM cp._supply_eval('line', 'SELECT * FROM sres', 'SELECT * FROM sfac', 'kindergarten', '{pharmacy,NULL}', '{kindergarten}', 300, 'capacity', NULL, 'step', NULL, 250, true, NULL, 'population', 1, 0, 0, false)$$) AS null_quiet;
 SET client_min_messages = notice;
 -- the wording of two of them, with DETAIL and HINT
 \set SHOW_CONTEXT never
