@@ -162,12 +162,21 @@ DECLARE
   has_site boolean;
 BEGIN
   PERFORM cp.check_standard(standard);
-  -- the query's columns, without running it
-  EXECUTE pg_catalog.format('SELECT %s, %s FROM (SELECT * FROM (%s) f LIMIT 0) z',
-                            'to_jsonb(z) ? ''floor_area''', 'to_jsonb(z) ? ''site_area''', q)
-     INTO has_floor, has_site;
+  -- which size columns the query has: planned, never run (LIMIT 0)
+  BEGIN
+    EXECUTE pg_catalog.format('SELECT f.floor_area FROM (%s) f LIMIT 0', q);
+    has_floor := true;
+  EXCEPTION WHEN undefined_column THEN
+    has_floor := false;
+  END;
+  BEGIN
+    EXECUTE pg_catalog.format('SELECT f.site_area FROM (%s) f LIMIT 0', q);
+    has_site := true;
+  EXCEPTION WHEN undefined_column THEN
+    has_site := false;
+  END;
   RETURN QUERY EXECUTE pg_catalog.format($f$
-    SELECT f.id::bigint, f.category::text, %s, m.min_floor, %s, m.min_site,
+    SELECT f.id::bigint, f.category::text, %s, nullif(m.min_floor, 0), %s, nullif(m.min_site, 0),
            NOT (coalesce(%s < nullif(m.min_floor, 0), false) OR coalesce(%s < nullif(m.min_site, 0), false))
       FROM (%s) f
       JOIN (SELECT r.code, min(r.min_floor_m2) AS min_floor, min(r.min_site_m2) AS min_site
