@@ -61,6 +61,12 @@ CP_UP_OUT=test/out/upgrade prove -v -e bash test/upgrade/run.sh 2>test/out/upgra
 if ! grep -q '^Result: PASS' test/out/upgrade_tap.log; then
   status=1
 fi
+# and from the last release alone (0.2.0 -> current)
+CP_UP_FROM=0.2.0 CP_UP_OUT=test/out/upgrade-0.2.0 prove -v -e bash test/upgrade/run.sh 2>test/out/upgrade_0.2.0_progress.log \
+  | tee test/out/upgrade_0.2.0_tap.log
+if ! grep -q '^Result: PASS' test/out/upgrade_0.2.0_tap.log; then
+  status=1
+fi
 
 echo "== concurrency: pgbench clients editing the heritage register at once (bounded: 8 s)"
 createdb cp_conc
@@ -93,7 +99,7 @@ fi
 regress_ok=$(grep -cE '^(ok|test) .*\.\.\. +ok' test/out/regress.log || true)
 regress_failed=$(grep -cE '\.\.\. +FAILED' test/out/regress.log || true)
 tap_logs=(test/out/pgtap.log test/out/restore_tap.log test/out/conc_tap.log test/out/qgis_tap.log
-          test/out/sweep_tap.log test/out/standby_tap.log test/out/upgrade_tap.log test/out/province_tap.log)
+          test/out/sweep_tap.log test/out/standby_tap.log test/out/upgrade_tap.log test/out/upgrade_0.2.0_tap.log test/out/province_tap.log)
 tap_total=$(grep -hoE 'Tests=[0-9]+' "${tap_logs[@]}" | awk -F= '{s+=$2} END {print s+0}')
 tap_failed=$(grep -hoE 'Failed [0-9]+/[0-9]+ subtests' "${tap_logs[@]}" | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')
 if [ "$status" -ne 0 ] && [ $((regress_failed + tap_failed)) -eq 0 ]; then tap_failed=1; fi

@@ -159,6 +159,19 @@ shipped_guarded() {
 }
 step "shipped catalogue rows are still read-only after the upgrade" normal shipped_guarded
 
+groups_after() {   # 0.3.0's new columns, filled for the district's own copy of a set as for the original
+  local got
+  got=$(q -At -d "$old" -c "SELECT string_agg(DISTINCT code || ':' || target_group || ':' || profile, ',')
+                             FROM cp.facility_categories
+                            WHERE standard = 'MC-2026' AND code IN ('nursery', 'elderly_day_care', 'clinic')")
+  echo "$got"
+  case $from in
+    0.1.0|0.2.0) [ "$got" = "clinic:all:walk,elderly_day_care:60+:elderly,nursery:0-3:walk" ] ;;
+    *) true ;;
+  esac
+}
+step "the district's copied standard set serves the same target groups, at the same pace, as the original" normal groups_after
+
 planner_after() {
   local got
   got=$(q -At -d "$old" <<'SQL'
