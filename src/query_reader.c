@@ -4,11 +4,14 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/guc_tables.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
@@ -16,6 +19,57 @@
 #include "query_reader.h"
 
 #define CP_FETCH_BATCH 4096
+
+PG_FUNCTION_INFO_V1(cp_caller_search_path_sql);
+
+/*
+ * The search_path of whoever called into the extension. Every cp function pins
+ * its own path (pg_catalog, cp, PostGIS, pg_temp: the install script's), so a
+ * caller's query text would otherwise resolve its names there first, and a
+ * district's own table "communities" would silently be cp.communities. The
+ * value in effect before the outermost function-level SET that installed our
+ * pinned path is the caller's: walk the GUC stack down past those entries.
+ */
+static bool
+is_pinned_path(const char *path)
+{
+	return path != NULL && strncmp(path, "pg_catalog, cp, ", 16) == 0;
+}
+
+char *
+cp_caller_search_path(void)
+{
+	static struct config_string *conf = NULL;
+	const char *val;
+	GucStack   *st;
+
+	if (conf == NULL)
+	{
+		struct config_generic **vars = get_guc_variables();
+		int			n = GetNumConfigOptions(),
+					i;
+
+		for (i = 0; i < n; i++)
+			if (pg_strcasecmp(vars[i]->name, "search_path") == 0 && vars[i]->vartype == PGC_STRING)
+			{
+				conf = (struct config_string *) vars[i];
+				break;
+			}
+		if (conf == NULL)
+			elog(ERROR, "search_path is not a known setting");
+	}
+	val = *conf->variable;
+	for (st = conf->gen.stack; st != NULL && is_pinned_path(val) && st->state == GUC_SAVE; st = st->prev)
+		val = st->prior.val.stringval;
+	return pstrdup(val ? val : "");
+}
+
+/* cp._caller_search_path(): the same for PL/pgSQL that EXECUTEs a caller's query. */
+Datum
+cp_caller_search_path_sql(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(cp_caller_search_path()));
+}
 
 typedef struct ColumnBinding
 {
@@ -198,9 +252,19 @@ cp_read_query(const char *sql, const char *what, CpColumn *columns, int ncolumns
 	RowContext	rowinfo;
 	ErrorContextCallback errcallback;
 	int			c;
+	char	   *caller_path;
+	int			guc_level = 0;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	/* the caller's names mean what they mean in the caller's search_path */
+	caller_path = cp_caller_search_path();
+	if (strcmp(caller_path, namespace_search_path) != 0)
+	{
+		guc_level = NewGUCNestLevel();
+		(void) set_config_option("search_path", caller_path, PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	}
 	plan = SPI_prepare(sql, 0, NULL);
 	if (plan == NULL)
 		ereport(ERROR,
@@ -212,6 +276,8 @@ cp_read_query(const char *sql, const char *what, CpColumn *columns, int ncolumns
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the %s query must be a single SELECT", what)));
 	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	if (guc_level > 0)
+		AtEOXact_GUC(true, guc_level);
 
 	bind = MemoryContextAllocZero(caller, sizeof(ColumnBinding) * ncolumns);
 	values = MemoryContextAllocZero(caller, sizeof(CpRowValue) * ncolumns);

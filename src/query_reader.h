@@ -61,4 +61,10 @@ extern int64 cp_read_query(const char *sql, const char *what,
  */
 extern bytea *cp_geometry_arg(FunctionCallInfo fcinfo, int argno);
 
+/*
+ * The search_path of the session that called into the extension (cp's own
+ * functions pin theirs): caller queries are planned under it.
+ */
+extern char *cp_caller_search_path(void);
+
 #endif

@@ -43,6 +43,8 @@ BEGIN
                         THEN 'Change weight, baseline or targets of a shipped indicator in cp.indicator_local, or add your own indicator.'
                         WHEN TG_TABLE_NAME = 'indicator_computations'
                         THEN 'Add your own indicator with its own computation.'
+                        WHEN TG_TABLE_NAME = 'population_shares'
+                        THEN 'Add your region''s own shares as rows of your own region code (shipped = false).'
                         ELSE 'Copy the set with cp.copy_standard(source, target, title_zh) and edit the copy.' END;
   END IF;
   IF TG_OP = 'DELETE' THEN

@@ -160,8 +160,18 @@ DECLARE
   q text := cp._coverage_query(facilities_sql);
   has_floor boolean;
   has_site boolean;
+  codes text[];
+  min_floor float8[];
+  min_site float8[];
 BEGIN
   PERFORM cp.check_standard(standard);
+  -- the minimums while cp's own search_path is in force
+  SELECT pg_catalog.array_agg(m.code), pg_catalog.array_agg(m.min_floor), pg_catalog.array_agg(m.min_site)
+    INTO codes, min_floor, min_site
+    FROM (SELECT r.code, min(r.min_floor_m2) AS min_floor, min(r.min_site_m2) AS min_site
+            FROM cp._category_reach(standard, 'm', NULL, 'CN-2020') r GROUP BY r.code) m;
+  -- the caller's query under the caller's search_path (sql/parts/05_caller.sql)
+  PERFORM pg_catalog.set_config('search_path', cp._caller_search_path(), true);
   -- which size columns the query has: planned, never run (LIMIT 0)
   BEGIN
     EXECUTE pg_catalog.format('SELECT f.floor_area FROM (%s) f LIMIT 0', q);
@@ -179,13 +189,13 @@ BEGIN
     SELECT f.id::bigint, f.category::text, %s, nullif(m.min_floor, 0), %s, nullif(m.min_site, 0),
            NOT (coalesce(%s < nullif(m.min_floor, 0), false) OR coalesce(%s < nullif(m.min_site, 0), false))
       FROM (%s) f
-      JOIN (SELECT r.code, min(r.min_floor_m2) AS min_floor, min(r.min_site_m2) AS min_site
-              FROM cp._category_reach($1, 'm', NULL, 'CN-2020') r GROUP BY r.code) m ON m.code = f.category
+      JOIN ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4)) AS m (code, min_floor, min_site)
+        ON m.code = f.category
      ORDER BY 7, 2, 1$f$,
     CASE WHEN has_floor THEN 'f.floor_area::float8' ELSE 'NULL::float8' END,
     CASE WHEN has_site THEN 'f.site_area::float8' ELSE 'NULL::float8' END,
     CASE WHEN has_floor THEN 'f.floor_area::float8' ELSE 'NULL::float8' END,
-    CASE WHEN has_site THEN 'f.site_area::float8' ELSE 'NULL::float8' END, q) USING standard;
+    CASE WHEN has_site THEN 'f.site_area::float8' ELSE 'NULL::float8' END, q) USING standard, codes, min_floor, min_site;
 END
 $$;
 COMMENT ON FUNCTION cp.facility_sizes(text, text) IS

@@ -239,7 +239,9 @@ LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
 AS $$
 BEGIN
-  -- one coverage run; the communities query is read once more for the community types
+  -- one coverage run; the communities query is read once more for the community types,
+  -- under the caller's search_path (sql/parts/05_caller.sql; ours is back when this returns)
+  PERFORM pg_catalog.set_config('search_path', cp._caller_search_path(), true);
   RETURN QUERY EXECUTE pg_catalog.format($q$
     WITH p AS MATERIALIZED (SELECT * FROM cp._public_service_coverage($1, $2) x WHERE x.value IS NOT NULL),
          t AS MATERIALIZED (SELECT c.id::bigint AS id, c.community_type::text AS community_type FROM (%s) c),
@@ -322,11 +324,16 @@ AS $$
 DECLARE
   types text[];
   t text;
+  saved_path text;
 BEGIN
-  -- one allocation run per community type (its demand rules), each over the communities of that type
+  -- one allocation run per community type (its demand rules), each over the communities of that
+  -- type; the caller's query under the caller's search_path (sql/parts/05_caller.sql)
+  saved_path := pg_catalog.current_setting('search_path');
+  PERFORM pg_catalog.set_config('search_path', cp._caller_search_path(), true);
   EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(DISTINCT coalesce($1, c.community_type, ''old'')) FROM (%s) c',
                             cp._coverage_query(communities_sql))
      INTO types USING settings ->> 'parking_community_type';
+  PERFORM pg_catalog.set_config('search_path', saved_path, true);
   FOREACH t IN ARRAY coalesce(types, '{}') LOOP
     RETURN QUERY
       SELECT p.community_id, 100 * p.gap_ratio::numeric,

@@ -1,0 +1,84 @@
+-- The district the documentation's examples run in (test/docs/run.sh): the Beijing extract
+-- (../shared/data/beijing-zhongguancun.osm.pbf, imported into schema osm by the flex style) and
+-- the tables, network and roles the pages name. Every name a page uses without creating it is
+-- made here, from real data; nothing is invented beyond what a district would have.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+
+-- the walking network the pages call 'district' (UTM 50N, picked from the data)
+SELECT name, srid, edges FROM cp.network_build('district', $$
+  SELECT way_id AS id,
+         CASE WHEN oneway_foot = -1 THEN ST_Reverse(geom) ELSE geom END AS geom,
+         NULL::float8 AS cost,
+         CASE WHEN oneway_foot <> 0 THEN -1 END AS reverse_cost
+    FROM osm.walk_edges $$);
+
+-- residents: residential buildings at 6 storeys where untagged (Beijing's OSM rarely tags levels)
+CREATE TABLE res AS
+SELECT area_id AS id, geom,
+       cp.estimate_population(cp.building_floor_area(geom, coalesce(levels, 6))) AS population
+  FROM osm.buildings
+ WHERE residential OR building IN ('yes', 'apartments', 'dormitory', 'house');
+-- facilities of the shared categories, with a floor area for the space examples
+CREATE TABLE fac AS
+SELECT row_number() OVER (ORDER BY osm_type, osm_id) AS id, cp.osm_category(tags) AS category, geom,
+       name, 300.0 AS floor_area
+  FROM osm.pois WHERE cp.osm_category(tags) IS NOT NULL;
+CREATE TABLE facilities AS SELECT id, category, geom, name FROM fac;
+-- childcare places: the mapped kindergartens with 120 places each (illustration)
+CREATE TABLE childcare AS
+SELECT id, 'nursery'::text AS category, geom, 120 AS places FROM fac WHERE category = 'kindergarten';
+-- communities: 500 m cells of the network's CRS over the residents, ids 1, 2, ...
+CREATE TABLE communities AS
+SELECT row_number() OVER (ORDER BY g.i, g.j)::int AS id, ST_Transform(g.geom, 4326) AS geom
+  FROM ST_SquareGrid(500, (SELECT ST_Transform(ST_SetSRID(ST_Extent(geom)::geometry, 4326), 32650) FROM res)) g
+ WHERE EXISTS (SELECT 1 FROM res r WHERE ST_Intersects(ST_Transform(g.geom, 4326), ST_PointOnSurface(r.geom)));
+-- buildings with a parking use, households and floor area; public car parks with a capacity
+CREATE TABLE my_buildings AS
+SELECT area_id AS id, geom,
+       CASE WHEN residential OR building IN ('yes', 'apartments', 'dormitory', 'house') THEN 'residential'
+            WHEN building IN ('office', 'commercial') THEN 'office'
+            WHEN building = 'retail' THEN 'retail' WHEN building IN ('school', 'university') THEN 'school' END AS use,
+       cp.estimate_population(cp.building_floor_area(geom, coalesce(levels, 6))) / 2.62 AS households,
+       cp.building_floor_area(geom, coalesce(levels, 6)) AS floor_area
+  FROM osm.buildings;
+CREATE TABLE my_car_parks AS
+SELECT row_number() OVER (ORDER BY osm_type, osm_id) AS id, geom,
+       coalesce(capacity, CASE WHEN GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON')
+                               THEN cp.estimate_parking_spaces(ST_Area(geom::geography), 30) ELSE 50 END) AS capacity
+  FROM osm.parking WHERE access IS NULL OR access NOT IN ('private', 'no');
+CREATE TABLE my_communities AS SELECT * FROM communities;
+-- the scorecard page's district, named after Fuzhou's Gulou as in the plan
+CREATE VIEW gulou_residents AS SELECT * FROM res;
+CREATE VIEW gulou_facilities AS SELECT id, category, geom FROM fac;
+CREATE VIEW gulou_childcare AS SELECT * FROM childcare;
+CREATE VIEW gulou_culture AS SELECT id, category, geom, floor_area FROM fac;
+CREATE VIEW gulou_buildings AS SELECT * FROM my_buildings;
+CREATE VIEW gulou_car_parks AS SELECT * FROM my_car_parks;
+SELECT cp.network_build('gulou', 'SELECT way_id AS id, geom FROM osm.walk_edges') IS NOT NULL AS gulou_network;
+INSERT INTO cp.communities (id, name, district, city, community_type, population, geom)
+SELECT 'BJ-' || lpad(c.id::text, 2, '0'), '中关村 ' || c.id, '海淀区', '北京市', 'old',
+       (SELECT round(sum(r.population)) FROM res r WHERE ST_Intersects(c.geom, ST_PointOnSurface(r.geom))),
+       ST_Multi(c.geom)
+  FROM communities c;
+-- development proposals the heritage page checks
+CREATE TABLE proposals (id int PRIMARY KEY, geom geometry, height_m float8, kind text);
+-- imports from Chinese map providers, and a catchment layer
+CREATE SCHEMA import;
+CREATE TABLE import.amap_pois AS
+SELECT id, name, category, cp.wgs84_to_gcj02(geom) AS geom FROM fac;
+CREATE TABLE import.baidu_pois AS
+SELECT id, name, category, cp.wgs84_to_bd09(geom) AS geom FROM fac;
+CREATE TABLE catchments AS
+SELECT facility_id AS id, geom FROM cp.catchments('district', 'SELECT id, geom FROM fac WHERE category = ''kindergarten''', '{300}');
+-- the roles the access-control examples grant to (cluster-wide: made once)
+DO $$
+DECLARE r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['qgis_users', 'alice', 'heritage_office', 'inspectors'] LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+      EXECUTE format('CREATE ROLE %I', r);
+    END IF;
+  END LOOP;
+END $$;
+ANALYZE;
