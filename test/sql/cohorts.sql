@@ -72,6 +72,24 @@ SELECT * FROM cp.facility_sizes('SELECT * FROM pfac');
 SELECT round(supply::numeric, 4) AS supply
   FROM cp.supply_gap('pstreet', 'SELECT * FROM pres', 'SELECT * FROM pfac', 'kindergarten', per_1000 => 500, standard => 'GB50180-2018');
 
+-- A caller's query means what it means in the caller's search_path: a district's own table
+-- named like one of cp's (communities) is the district's, and a schema of its own is searched.
+CREATE TABLE communities (id int, geom geometry);
+INSERT INTO communities VALUES (7, 'SRID=32650;POLYGON((1200 -10, 1400 -10, 1400 10, 1200 10, 1200 -10))');
+SELECT community_id, round(population::numeric, 4) AS population
+  FROM cp.coverage('pstreet', 'SELECT * FROM pres', 'SELECT id, category, geom FROM pfac', 'SELECT id, geom FROM communities', 'GB50180-2018')
+ WHERE category = 'clinic';
+CREATE SCHEMA mydistrict;
+CREATE TABLE mydistrict.homes AS SELECT * FROM pres;
+SET search_path = mydistrict, public;
+SELECT round(population::numeric, 4) AS population
+  FROM cp.coverage('pstreet', 'SELECT * FROM homes', 'SELECT id, category, geom FROM pfac', NULL, 'GB50180-2018')
+ WHERE category = 'clinic';
+SHOW search_path;
+RESET search_path;
+DROP SCHEMA mydistrict CASCADE;
+DROP TABLE communities;
+
 -- Errors
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
