@@ -22,6 +22,11 @@ pg_prove -d cp_tap --ext .sql -r test/pgtap 2>&1 | tee test/out/pgtap.log
 if ! grep -q '^Result: PASS' test/out/pgtap.log; then
   status=1
 fi
+echo "== docs: every SQL example of README.md and docs/*.md, run verbatim on the Beijing district (test/docs)"
+CP_DOCS_OUT=test/out/docs prove -v -e bash test/docs/run.sh 2>&1 | tee test/out/docs_tap.log
+if ! grep -q '^Result: PASS' test/out/docs_tap.log; then
+  status=1
+fi
 echo "== hot standby: a streaming replica (pg_basebackup -R) runs every read-only analysis of the demo (test/standby)"
 # TAP, one test per call: the standby's rows equal the primary's; progress in test/out/standby.log
 STANDBY_LOG=test/out/standby.log prove -v -e bash test/standby/run.sh 2>&1 | tee test/out/standby_tap.log
@@ -98,7 +103,7 @@ fi
 # One closing line over all runners: pg_regress files and pgTAP assertions (pg_prove, prove).
 regress_ok=$(grep -cE '^(ok|test) .*\.\.\. +ok' test/out/regress.log || true)
 regress_failed=$(grep -cE '\.\.\. +FAILED' test/out/regress.log || true)
-tap_logs=(test/out/pgtap.log test/out/restore_tap.log test/out/conc_tap.log test/out/qgis_tap.log
+tap_logs=(test/out/pgtap.log test/out/docs_tap.log test/out/restore_tap.log test/out/conc_tap.log test/out/qgis_tap.log
           test/out/sweep_tap.log test/out/standby_tap.log test/out/upgrade_tap.log test/out/upgrade_0.2.0_tap.log test/out/province_tap.log)
 tap_total=$(grep -hoE 'Tests=[0-9]+' "${tap_logs[@]}" | awk -F= '{s+=$2} END {print s+0}')
 tap_failed=$(grep -hoE 'Failed [0-9]+/[0-9]+ subtests' "${tap_logs[@]}" | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')

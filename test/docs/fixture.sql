@@ -14,25 +14,24 @@ SELECT name, srid, edges FROM cp.network_build('district', $$
     FROM osm.walk_edges $$);
 
 -- residents: residential buildings at 6 storeys where untagged (Beijing's OSM rarely tags levels)
-CREATE TABLE res AS
+CREATE TABLE homes AS
 SELECT area_id AS id, geom,
        cp.estimate_population(cp.building_floor_area(geom, coalesce(levels, 6))) AS population
   FROM osm.buildings
  WHERE residential OR building IN ('yes', 'apartments', 'dormitory', 'house');
 -- facilities of the shared categories, with a floor area for the space examples
-CREATE TABLE fac AS
+CREATE TABLE facilities AS
 SELECT row_number() OVER (ORDER BY osm_type, osm_id) AS id, cp.osm_category(tags) AS category, geom,
        name, 300.0 AS floor_area
   FROM osm.pois WHERE cp.osm_category(tags) IS NOT NULL;
-CREATE TABLE facilities AS SELECT id, category, geom, name FROM fac;
 -- childcare places: the mapped kindergartens with 120 places each (illustration)
-CREATE TABLE childcare AS
-SELECT id, 'nursery'::text AS category, geom, 120 AS places FROM fac WHERE category = 'kindergarten';
+CREATE TABLE district_childcare AS
+SELECT id, 'nursery'::text AS category, geom, 120 AS places FROM facilities WHERE category = 'kindergarten';
 -- communities: 500 m cells of the network's CRS over the residents, ids 1, 2, ...
 CREATE TABLE communities AS
 SELECT row_number() OVER (ORDER BY g.i, g.j)::int AS id, ST_Transform(g.geom, 4326) AS geom
-  FROM ST_SquareGrid(500, (SELECT ST_Transform(ST_SetSRID(ST_Extent(geom)::geometry, 4326), 32650) FROM res)) g
- WHERE EXISTS (SELECT 1 FROM res r WHERE ST_Intersects(ST_Transform(g.geom, 4326), ST_PointOnSurface(r.geom)));
+  FROM ST_SquareGrid(500, (SELECT ST_Transform(ST_SetSRID(ST_Extent(geom)::geometry, 4326), 32650) FROM homes)) g
+ WHERE EXISTS (SELECT 1 FROM homes r WHERE ST_Intersects(ST_Transform(g.geom, 4326), ST_PointOnSurface(r.geom)));
 -- buildings with a parking use, households and floor area; public car parks with a capacity
 CREATE TABLE my_buildings AS
 SELECT area_id AS id, geom,
@@ -49,28 +48,28 @@ SELECT row_number() OVER (ORDER BY osm_type, osm_id) AS id, geom,
   FROM osm.parking WHERE access IS NULL OR access NOT IN ('private', 'no');
 CREATE TABLE my_communities AS SELECT * FROM communities;
 -- the scorecard page's district, named after Fuzhou's Gulou as in the plan
-CREATE VIEW gulou_residents AS SELECT * FROM res;
-CREATE VIEW gulou_facilities AS SELECT id, category, geom FROM fac;
-CREATE VIEW gulou_childcare AS SELECT * FROM childcare;
-CREATE VIEW gulou_culture AS SELECT id, category, geom, floor_area FROM fac;
+CREATE VIEW gulou_residents AS SELECT * FROM homes;
+CREATE VIEW gulou_facilities AS SELECT id, category, geom FROM facilities;
+CREATE VIEW gulou_childcare AS SELECT * FROM district_childcare;
+CREATE VIEW gulou_culture AS SELECT id, category, geom, floor_area FROM facilities;
 CREATE VIEW gulou_buildings AS SELECT * FROM my_buildings;
 CREATE VIEW gulou_car_parks AS SELECT * FROM my_car_parks;
 SELECT cp.network_build('gulou', 'SELECT way_id AS id, geom FROM osm.walk_edges') IS NOT NULL AS gulou_network;
 INSERT INTO cp.communities (id, name, district, city, community_type, population, geom)
 SELECT 'BJ-' || lpad(c.id::text, 2, '0'), '中关村 ' || c.id, '海淀区', '北京市', 'old',
-       (SELECT round(sum(r.population)) FROM res r WHERE ST_Intersects(c.geom, ST_PointOnSurface(r.geom))),
-       ST_Multi(c.geom)
+       (SELECT round(sum(r.population)) FROM homes r WHERE ST_Intersects(c.geom, ST_PointOnSurface(r.geom))),
+       ST_Multi(ST_Transform(c.geom, 32650))   -- the register's outlines in the network's CRS
   FROM communities c;
 -- development proposals the heritage page checks
 CREATE TABLE proposals (id int PRIMARY KEY, geom geometry, height_m float8, kind text);
 -- imports from Chinese map providers, and a catchment layer
 CREATE SCHEMA import;
 CREATE TABLE import.amap_pois AS
-SELECT id, name, category, cp.wgs84_to_gcj02(geom) AS geom FROM fac;
+SELECT id, name, category, cp.wgs84_to_gcj02(geom) AS geom FROM facilities;
 CREATE TABLE import.baidu_pois AS
-SELECT id, name, category, cp.wgs84_to_bd09(geom) AS geom FROM fac;
+SELECT id, name, category, cp.wgs84_to_bd09(geom) AS geom FROM facilities;
 CREATE TABLE catchments AS
-SELECT facility_id AS id, geom FROM cp.catchments('district', 'SELECT id, geom FROM fac WHERE category = ''kindergarten''', '{300}');
+SELECT facility_id AS id, geom FROM cp.catchments('district', 'SELECT id, geom FROM facilities WHERE category = ''kindergarten''', '{300}');
 -- the roles the access-control examples grant to (cluster-wide: made once)
 DO $$
 DECLARE r text;

@@ -31,7 +31,14 @@ for page in "${pages[@]}"; do
   [ -n "$blocks" ] || continue
   db=cp_docs_page
   dropdb --if-exists "$db" >/dev/null 2>&1 || true
-  createdb -T "$template" "$db"
+  # a page that shows the installation starts from an empty database
+  first=$(head -1 <<< "$blocks" | cut -f2)
+  if [ -f "$first" ] && grep -qi '^CREATE EXTENSION community_planning' "$first"; then
+    createdb "$db"
+  else
+    createdb -T "$template" "$db"
+  fi
+  roles_before=$(psql -XAt -d "$db" -c "SELECT string_agg(quote_literal(rolname), ',') FROM pg_roles")
   broken=""
   while IFS=$'\t' read -r line file; do
     n=$((n + 1))
@@ -51,6 +58,10 @@ for page in "${pages[@]}"; do
       grep -E 'ERROR|DETAIL|HINT|psql:' "$file.out" | head -8 | sed -e 's/^/# /'
     fi
   done <<< "$blocks"
+  # roles a page created (cluster-wide) go with its database
+  for r in $(psql -XAt -d "$db" -c "SELECT quote_ident(rolname) FROM pg_roles WHERE rolname NOT IN ($roles_before)"); do
+    psql -qX -d "$db" -c "DROP OWNED BY $r; DROP ROLE $r" >/dev/null 2>&1 || true
+  done
   dropdb "$db"
 done
 dropdb "$template"
