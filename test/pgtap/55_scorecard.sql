@@ -3,7 +3,7 @@
 -- set of communities, roll-up arithmetic, computed heritage rate across SRIDs,
 -- errors and a NULL sweep of every argument.
 BEGIN;
-SELECT plan(119);
+SELECT plan(121);
 
 -- Contracts ---------------------------------------------------------------
 SELECT has_table('cp', 'communities', 'table cp.communities exists');
@@ -341,6 +341,27 @@ SELECT is((SELECT array_agg(round(value, 10) ORDER BY community_id) FROM h_cultu
 SELECT is((SELECT (inputs ->> 'accessible_m2_per_resident')::numeric FROM cp.indicator_values
             WHERE community_id = 'H1' AND indicator = 'cultural_space_per_capita' AND period = '2027-12-31'),
           0.5, 'cultural space inputs: 0.5 m² within walking reach per resident in H1');
+
+-- public green per resident, by hand: one green of 100 m × 60 m (UTM 50N; given in lon/lat) in H2,
+-- none in H1: H2 gets its geodesic area / 600 residents, H1 0.
+CREATE TEMP TABLE h_green AS
+SELECT 1 AS id, ST_Transform(ST_MakeEnvelope(740500, 2886020, 740600, 2886080, 32650), 4326) AS geom;
+CREATE TEMP TABLE h_green_run AS SELECT * FROM cp.compute_indicators('2027-12-31',
+  (SELECT s || '{"compute": ["public_green_per_capita"], "standard": "GB50180-2018", "green_sql": "SELECT id, geom FROM pg_temp.h_green"}' FROM h_settings));
+SELECT is((SELECT array_agg(round(value, 6) ORDER BY community_id) FROM h_green_run WHERE community_id LIKE 'H%'),
+          ARRAY[0, round((SELECT ST_Area(geom::geography) FROM h_green)::numeric / 600, 6)],
+          'public green H1 0, H2 the green''s geodesic area / 600 residents');
+-- the rural/urban ratio, by hand: H2 made rural: its public-service coverage (40/140 + 1 + 1) / 3
+-- over the urban H1's (1 + 0.75 + 1) / 3 = 83.12 %; no value for the urban H1
+UPDATE cp.communities SET community_type = 'rural' WHERE id = 'H2';
+CREATE TEMP TABLE h_rural_run AS SELECT * FROM cp.compute_indicators('2027-12-31',
+  (SELECT s || '{"compute": ["rural_service_coverage_ratio"]}' FROM h_settings));
+SELECT is((SELECT string_agg(community_id || ' ' || action || ' ' || coalesce(round(value, 6)::text, '-'), ', ' ORDER BY community_id)
+             FROM h_rural_run WHERE community_id LIKE 'H%'),
+          'H1 no_value -, H2 inserted ' || round(100 * ((40 / 140.0 + 2) / 3) / ((1 + 0.75 + 1) / 3), 6),
+          'rural ratio: the rural H2''s coverage over the urban H1''s');
+UPDATE cp.communities SET community_type = 'new' WHERE id = 'H2';
+DELETE FROM cp.indicator_values WHERE indicator IN ('public_green_per_capita', 'rural_service_coverage_ratio') AND period = '2027-12-31';
 
 -- a second run replaces; a run without settings skips them and keeps the values
 SELECT is((SELECT count(*) FROM cp.compute_indicators('2027-12-31', (SELECT s FROM h_settings))
