@@ -2,15 +2,18 @@
 """The QGIS side of community_planning: build the QGIS project, render its maps headless.
 
 usage:
-  qgis_render.py --write-project docs/qgis/community_planning.qgs
+  qgis_render.py --write-project docs/qgis/community_planning.qgs [--schema demo]
       build the project (layers, styles, print layouts) against the database in the libpq
       environment and write it with every layer reading the PostgreSQL service
-      'community_planning' (no host, user or password in the file)
-  qgis_render.py [--project docs/qgis/community_planning.qgs] [--out demo/out] [--area NAME]
-      open the project against the database in the libpq environment (PGHOST, PGPORT, PGUSER,
-      PGPASSWORD, PGDATABASE: a temporary pg_service.conf defines the service from them), check
-      every layer is valid and non-empty, export each print layout to OUT/qgis_<layout>_<area>.png
-      and write OUT/summary.md and OUT/summary.csv with the demo's headline numbers
+      'community_planning' (no host, user or password in the file); each layout records the
+      layer that frames it (custom properties cp_frame_layer, cp_frame_margin_m)
+  qgis_render.py [--project docs/qgis/community_planning.qgs] [--schema demo] [--out demo/out] [--area NAME]
+      write the project for the database in the libpq environment (PGHOST, PGPORT, PGUSER,
+      PGPASSWORD, PGDATABASE: a temporary pg_service.conf defines the service from them) with
+      tools/qgis_project.py (each layer's CRS from geometry_columns, layouts framed on the data),
+      open it, check every layer is valid and non-empty, export each print layout to
+      OUT/qgis_<layout>_<area>.png and write OUT/summary.md and OUT/summary.csv with the demo's
+      headline numbers
 
 Needs python3-qgis and qgis-providers (tools/install-deps.sh demo); runs with
 QT_QPA_PLATFORM=offscreen, no display. The layers are the views of demo/qgis_layers.sql.
@@ -188,10 +191,10 @@ def style(layer, view):
             "footprint", fill("#7f2704", "#000000", 0.3), "listed footprint")]))
 
 
-def layer_uri(view, geomtype, where="", service=SERVICE):
+def layer_uri(view, geomtype, where="", service=SERVICE, schema="demo"):
     uri = QgsDataSourceUri()
     uri.setConnection(service, "", "", "", QgsDataSourceUri.SslPrefer)
-    uri.setDataSource("demo", view, "geom", where, "id")
+    uri.setDataSource(schema, view, "geom", where, "id")
     uri.setWkbType(QgsVectorLayer(f"{geomtype}?crs=EPSG:4326", "t", "memory").wkbType())
     uri.setUseEstimatedMetadata(False)
     return uri.uri(False)
@@ -233,6 +236,9 @@ def add_layout(project, key, layers_by_name):
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()  # one A4 landscape page
     layout.setName(key)
+    # tools/qgis_project.py frames the map on this layer of the database at hand
+    layout.setCustomProperty("cp_frame_layer", frame_name)
+    layout.setCustomProperty("cp_frame_margin_m", margin)
     page = layout.pageCollection().page(0).pageSize()
     mp = QgsLayoutItemMap(layout)
     layout.addLayoutItem(mp)
@@ -286,14 +292,14 @@ def add_layout(project, key, layers_by_name):
     return layout
 
 
-def build_project(project):
+def build_project(project, schema="demo"):
     """Layers with their styles, and one print layout per map."""
     root = project.layerTreeRoot()
     by_name = {}
     for name, view, geomtype, *where in LAYERS:
-        lyr = QgsVectorLayer(layer_uri(view, geomtype, *where), name, "postgres")
+        lyr = QgsVectorLayer(layer_uri(view, geomtype, *where, schema=schema), name, "postgres")
         if not lyr.isValid():
-            sys.exit(f"layer {name} (demo.{view}) is not valid: {lyr.dataProvider().error().message()}")
+            sys.exit(f"layer {name} ({schema}.{view}) is not valid: {lyr.dataProvider().error().message()}")
         style(lyr, view)
         project.addMapLayer(lyr, False)
         root.addLayer(lyr)
@@ -327,7 +333,7 @@ def write_project(project, path):
         sys.exit(f"could not write {path}: {project.error()}")
     with open(path) as f:
         text = f.read()
-    # the SRID is the district's (its UTM zone): let QGIS read it from geometry_columns
+    # the SRID is the district's: tools/qgis_project.py writes it, and each layer's CRS, per database
     text = re.sub(r" srid=\d+", "", text)
     text = re.sub(r' saveUser(Full)?="[^"]*"', "", text)
     with open(path, "w") as f:
@@ -337,74 +343,78 @@ def write_project(project, path):
     print(f"wrote {path}")
 
 
-def summary(out, area):
+def summary(out, area, schema="demo"):
     import psycopg2
     cur = psycopg2.connect("").cursor()
+    layers = '"' + schema.replace('"', '""') + '"'
+
+    def run(sql):
+        cur.execute(sql.replace("{L}", layers))
 
     def one(sql):
-        cur.execute(sql)
+        run(sql)
         row = cur.fetchone()
         return row[0] if row else None
 
     rows = []
-    cur.execute("SELECT nodes, edges, components, round(total_length_m::numeric / 1000, 1), "
+    run("SELECT nodes, edges, components, round(total_length_m::numeric / 1000, 1), "
                 "round(100 * largest_component_share::numeric, 1) FROM cp.networks WHERE name = 'demo'")
     nodes, edges, comps, km, share = cur.fetchone()
     rows += [("network", "walking network", f"{nodes} nodes, {edges} edges, {km} km"),
              ("network", "connected components", f"{comps} (largest holds {share} % of the length)"),
              ("network", "island pieces (not in the largest component)",
-              str(one("SELECT count(*) FROM demo.network_islands WHERE island")))]
+              str(one("SELECT count(*) FROM {L}.network_islands WHERE island")))]
     b = one("SELECT count(*) FROM demo.buildings")
-    schools = one("SELECT count(*) FROM demo.schools")
+    schools = one("SELECT count(*) FROM {L}.schools")
     walk500 = one("SELECT count(*) FROM demo.nearest_school WHERE distance_m <= 500")
     crow500 = one("""SELECT count(*) FROM demo.buildings b WHERE EXISTS (SELECT 1 FROM demo.facilities f
                      WHERE f.kind = 'school' AND ST_DWithin(b.geom::geography, f.geom::geography, 500))""")
     median = one("SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY distance_m)::numeric) "
                  "FROM demo.nearest_school")
-    none = one("SELECT count(*) FROM demo.building_school_walk WHERE walk_m IS NULL")
+    none = one("SELECT count(*) FROM {L}.building_school_walk WHERE walk_m IS NULL")
     pct = (lambda n: f"{n} ({100.0 * n / b:.1f} %)") if b else str
     rows += [("schools", "buildings / schools", f"{b} / {schools}"),
              ("schools", "buildings with a school within a 500 m walk", pct(walk500)),
              ("schools", "buildings with a school within 500 m crow-fly", pct(crow500)),
              ("schools", "median walk to the nearest school", f"{median} m"),
              ("schools", "buildings with no school within a 2 km walk", pct(none))]
-    cur.execute("SELECT cutoff, count(*), round(avg(area_m2)), "
+    run("SELECT cutoff, count(*), round(avg(area_m2)), "
                 "round((avg(area_m2) / (pi() * cutoff * cutoff))::numeric * 100) "
                 "FROM demo.catchments GROUP BY cutoff ORDER BY cutoff")
     for cutoff, n, area_m2, ratio in cur.fetchall():
         rows.append(("catchments", f"{int(cutoff)} m walking catchment, mean area ({n} schools)",
                      f"{int(area_m2):,} m\u00b2 = {ratio} % of the {int(cutoff)} m circle"))
-    cur.execute("SELECT outcome ~ '^listed' AS ok, count(*) FROM demo.heritage_attempts GROUP BY 1 ORDER BY 1 DESC")
+    run("SELECT outcome ~ '^listed' AS ok, count(*) FROM demo.heritage_attempts GROUP BY 1 ORDER BY 1 DESC")
     for ok, n in cur.fetchall():
         rows.append(("heritage", "OSM candidates listed" if ok else "OSM candidates refused by the rules", str(n)))
-    cur.execute("SELECT listed, protected, round(100 * rate::numeric, 1), meets_target "
+    run("SELECT listed, protected, round(100 * rate::numeric, 1), meets_target "
                 "FROM cp.heritage_protection_rate()")
     listed, protected, rate, meets = cur.fetchone()
     rows.append(("heritage", "protection rate", f"{protected}/{listed} = {rate} % (target met: {meets})"))
-    cur.execute("SELECT verdict, count(*) FROM demo.building_heritage WHERE verdict <> 'no rule' GROUP BY 1 ORDER BY 1")
+    run("SELECT verdict, count(*) FROM {L}.building_heritage WHERE verdict <> 'no rule' GROUP BY 1 ORDER BY 1")
     for verdict, n in cur.fetchall():
         rows.append(("heritage", f"buildings rebuilt 20 m tall: {verdict.replace('_', ' ')}", str(n)))
-    cur.execute("SELECT count(*), count(*) FILTER (WHERE population > 0), "
+    run("SELECT count(*), count(*) FILTER (WHERE population > 0), "
                 "round(100 * percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio)::numeric, 1) "
-                "FROM demo.community_life_circle_map")
+                "FROM {L}.community_life_circle_map")
     ncom, inhabited, median_lc = cur.fetchone()
     rows += [("communities", "500 m grid cells with buildings / with residents", f"{ncom} / {inhabited}"),
              ("communities", "median share of residents in a complete 15-minute life circle", f"{median_lc} %")]
-    cur.execute("SELECT category, round(100 * percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio)::numeric, 1) "
-                "FROM demo.community_coverage_map WHERE category IN ('kindergarten', 'primary_school', 'market') "
+    run("SELECT category, round(100 * percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio)::numeric, 1) "
+                "FROM {L}.community_coverage_map WHERE category IN ('kindergarten', 'primary_school', 'market') "
                 "GROUP BY 1 ORDER BY 1")
     for category, med in cur.fetchall():
         rows.append(("communities", f"median coverage of {category.replace('_', ' ')} per community", f"{med} %"))
-    cur.execute("SELECT count(*) FILTER (WHERE gap_ratio <= 0.20), count(*) FILTER (WHERE gap_ratio > 0.20) "
-                "FROM demo.community_parking_gap")
+    run("SELECT count(*) FILTER (WHERE gap_ratio <= 0.20), count(*) FILTER (WHERE gap_ratio > 0.20) "
+                "FROM {L}.community_parking_gap")
     meets, over = cur.fetchone()
     rows.append(("parking", "communities meeting the 20 % gap target / over it", f"{meets} / {over}"))
-    cur.execute("SELECT count(*) FILTER (WHERE unmet > 0), count(*) FILTER (WHERE demand > 0) "
-                "FROM demo.building_parking_gap")
+    run("SELECT count(*) FILTER (WHERE unmet > 0), count(*) FILTER (WHERE demand > 0) "
+                "FROM {L}.building_parking_gap")
     unmet, demand = cur.fetchone()
     rows.append(("parking", "buildings with unmet parking demand / with demand", f"{unmet} / {demand}"))
-    cur.execute("SELECT min(stage), count(overall), round(avg(overall)::numeric, 1), "
-                "round(min(overall)::numeric, 1), round(max(overall)::numeric, 1) FROM demo.community_scorecard")
+    run("SELECT min(stage), count(overall), round(avg(overall)::numeric, 1), "
+                "round(min(overall)::numeric, 1), round(max(overall)::numeric, 1) FROM {L}.community_scorecard")
     stage, scored, mean, lo, hi = cur.fetchone()
     rows.append(("scorecard", f"overall score, stage {stage} ({scored} communities scored)",
                  f"mean {mean}, from {lo} to {hi}"))
@@ -423,7 +433,20 @@ def summary(out, area):
     print(open(md).read())
 
 
-def render(project_path, out, area):
+def project_for_database(template, schema, directory):
+    """The template written for the database at hand by tools/qgis_project.py: CRS and frames from the data."""
+    import importlib.util
+    tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "qgis_project.py")
+    spec = importlib.util.spec_from_file_location("qgis_project", tool)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    path = os.path.join(directory, "community_planning.qgs")
+    srid, _, _ = mod.build(mod.Db(""), template, schema, SERVICE, path)
+    print(f"project for this database: layers of schema {schema} in EPSG:{srid} ({path})")
+    return path
+
+
+def render(project_path, out, area, schema="demo"):
     project = QgsProject.instance()
     if not project.read(project_path):
         sys.exit(f"could not read {project_path}: {project.error()}")
@@ -469,6 +492,7 @@ def main():
     ap.add_argument("--project", default=os.path.join(here, "..", "docs", "qgis", "community_planning.qgs"))
     ap.add_argument("--out", default=os.path.join(here, "out"))
     ap.add_argument("--area", default=os.environ.get("CP_DEMO_AREA", "demo"))
+    ap.add_argument("--schema", default="demo", help="schema of the layer tables (demo/qgis_layers.sql)")
     ap.add_argument("--no-summary", action="store_true")
     args = ap.parse_args()
 
@@ -479,13 +503,13 @@ def main():
         service_file_from_env(tmp)
         if args.write_project:
             project = QgsProject.instance()
-            build_project(project)
+            build_project(project, args.schema)
             write_project(project, args.write_project)
         else:
             os.makedirs(args.out, exist_ok=True)
-            render(os.path.abspath(args.project), args.out, args.area)
+            render(project_for_database(os.path.abspath(args.project), args.schema, tmp), args.out, args.area)
             if not args.no_summary:
-                summary(args.out, args.area)
+                summary(args.out, args.area, args.schema)
         QgsProject.instance().clear()
     app.exitQgis()
 
