@@ -8,6 +8,14 @@
  * coordtransform); the inverses are solved iteratively to far below a
  * millimetre instead of the usual one-step approximations (1-2 m off).
  * Outside the published bounding box of China every transform is the identity.
+ *
+ * The shifts are defined on longitude/latitude. EPSG:4326, SRID 0 (read as
+ * 4326) and CGCS2000's EPSG:4490 (the same datum as WGS 84 to within a few
+ * centimetres, far below the shifts' own accuracy) are shifted as they are.
+ * Any other SRID (the CGCS2000 3-degree Gauss-Kruger zones EPSG:4534-4554,
+ * UTM, another datum's longitude/latitude) is taken to EPSG:4326 through
+ * PROJ (crs.c), shifted there and taken back, so the result keeps the input's
+ * SRID and equals ST_Transform(f(ST_Transform(g, 4326)), srid).
  */
 #include "postgres.h"
 
@@ -16,6 +24,7 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 
+#include "crs.h"
 #include "ewkb.h"
 #include "query_reader.h"
 
@@ -38,7 +47,16 @@ typedef struct CpChinaStep
 {
 	CpChinaCrs	from;
 	CpChinaCrs	to;
+	int32		via_srid;		/* 0: the coordinates are longitude/latitude;
+								 * else their SRID, shifted through EPSG:4326 */
 } CpChinaStep;
+
+/* SRIDs whose coordinates are shifted as they are: WGS 84, none (read as 4326), CGCS2000 */
+static inline bool
+lonlat_srid(int32 srid)
+{
+	return srid == 0 || srid == 4326 || srid == 4490;
+}
 
 /* The published bounding box; points outside it are never shifted. */
 static inline bool
@@ -191,6 +209,8 @@ china_step(double *x, double *y, void *arg)
 
 	if (step->from == step->to || !isfinite(*x) || !isfinite(*y))
 		return;
+	if (step->via_srid != 0)
+		cp_crs_transform(step->via_srid, 4326, 1, x, y);
 	switch (step->from)
 	{
 		case CP_CRS_WGS84:
@@ -210,6 +230,8 @@ china_step(double *x, double *y, void *arg)
 				gcj02_to_wgs84(x, y);
 			break;
 	}
+	if (step->via_srid != 0)
+		cp_crs_transform(4326, step->via_srid, 1, x, y);
 }
 
 /* A coordinate system name, or an error naming the argument. */
@@ -235,7 +257,8 @@ PG_FUNCTION_INFO_V1(cp_chinacoord_ewkb);
 
 /*
  * cp.chinacoord_ewkb(ewkb bytea, from_system text, to_system text) -> bytea
- * Every coordinate of the geometry moved from one system to the other.
+ * Every coordinate of the geometry moved from one system to the other, in
+ * the geometry's own SRID (see the head of this file).
  */
 Datum
 cp_chinacoord_ewkb(PG_FUNCTION_ARGS)
@@ -243,16 +266,18 @@ cp_chinacoord_ewkb(PG_FUNCTION_ARGS)
 	bytea	   *in = cp_geometry_arg(fcinfo, 0);
 	CpChinaStep step;
 	bytea	   *out;
-	int32		srid = 0;
+	int32		srid;
 
 	step.from = china_crs(PG_GETARG_TEXT_PP(1), "from_system");
 	step.to = china_crs(PG_GETARG_TEXT_PP(2), "to_system");
+	srid = cp_ewkb_srid((const uint8 *) VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in));
+	step.via_srid = 0;
+	if (!lonlat_srid(srid))
+	{
+		/* a clear error for an SRID PostGIS or PROJ does not know, or not in metres */
+		(void) cp_crs_get(srid);
+		step.via_srid = srid;
+	}
 	out = cp_ewkb_map_coords(in, china_step, &step, &srid);
-	if (srid != 0 && srid != 4326)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("geometry must be in longitude/latitude, SRID 4326"),
-				 errdetail("The geometry has SRID %d.", srid),
-				 errhint("Transform it first with ST_Transform(geom, 4326).")));
 	PG_RETURN_BYTEA_P(out);
 }

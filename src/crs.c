@@ -15,6 +15,7 @@
 #include "utils/memutils.h"
 
 #include "crs.h"
+#include "ewkb.h"
 
 #define CRS_CACHE_SIZE 32
 #define TRANSFORM_CACHE_SIZE 16
@@ -297,4 +298,37 @@ cp_crs_geodesic(const CpCrs *crs, double lon1, double lat1, double lon2, double 
 	geod_init(&g, crs->semi_major, crs->inv_flattening > 0 ? 1.0 / crs->inv_flattening : 0.0);
 	geod_inverse(&g, lat1, lon1, lat2, lon2, &s12, NULL, NULL);
 	return s12;
+}
+
+static void
+transform_coord(double *x, double *y, void *arg)
+{
+	const int32 *srids = arg;
+
+	cp_crs_transform(srids[0], srids[1], 1, x, y);
+	if (!isfinite(*x) || !isfinite(*y))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a geometry cannot be transformed from SRID %d to SRID %d", srids[0], srids[1]),
+				 errhint("It lies outside the area where the target SRID is defined; check its SRID.")));
+}
+
+bytea *
+cp_crs_transform_ewkb(const uint8 *wkb, size_t len, int32 to_srid)
+{
+	int32		srids[2];
+	int32		given;
+	bytea	   *copy = palloc(VARHDRSZ + len);
+	bytea	   *moved;
+
+	srids[0] = cp_ewkb_srid(wkb, len);
+	srids[1] = to_srid;
+	SET_VARSIZE(copy, VARHDRSZ + len);
+	memcpy(VARDATA(copy), wkb, len);
+	if (srids[0] == to_srid)
+		return copy;
+	(void) cp_crs_get(srids[0]);	/* a clear error for SRID 0 or unknown */
+	(void) cp_crs_get(srids[1]);
+	moved = cp_ewkb_map_coords(copy, transform_coord, srids, &given);
+	return cp_ewkb_with_srid((const uint8 *) VARDATA(moved), VARSIZE(moved) - VARHDRSZ, to_srid);
 }

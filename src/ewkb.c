@@ -196,6 +196,14 @@ cp_ewkb_peek(const uint8 *buf, size_t len, uint32 *type, int32 *srid, bool *has_
 	*has_z = h.has_z;
 }
 
+int32
+cp_ewkb_srid(const uint8 *buf, size_t len)
+{
+	WkbCursor	c = {buf, len, 0};
+
+	return wkb_header_of(&c, true).srid;
+}
+
 typedef struct GeomBuilder
 {
 	CpGeom	   *g;

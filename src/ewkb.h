@@ -42,6 +42,9 @@ extern const char *cp_wkb_type_name(uint32 type);
 /* Header only: type, srid, has_z. Errors on malformed bytes. */
 extern void cp_ewkb_peek(const uint8 *buf, size_t len, uint32 *type, int32 *srid, bool *has_z);
 
+/* The outer SRID (0 if none) of any geometry type the coordinate mapper walks, curves included. */
+extern int32 cp_ewkb_srid(const uint8 *buf, size_t len);
+
 /*
  * Check a whole OGC geometry (types 1-7) before it is handed to GEOS: bounded
  * nesting, finite coordinates, no curves. Returns true when a collection

@@ -27,19 +27,6 @@
 PG_FUNCTION_INFO_V1(cp_geometry_ewkb_sql);
 PG_FUNCTION_INFO_V1(cp_surface_point_sql);
 
-static void
-transform_coord(double *x, double *y, void *arg)
-{
-	const int32 *srids = arg;
-
-	cp_crs_transform(srids[0], srids[1], 1, x, y);
-	if (!isfinite(*x) || !isfinite(*y))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a geometry cannot be transformed from SRID %d to SRID %d", srids[0], srids[1]),
-				 errhint("It lies outside the area where the target SRID is defined; check its SRID.")));
-}
-
 /*
  * cp._geometry_ewkb(g anyelement, srid integer): g checked (bounded nesting,
  * finite coordinates, no curves), in SRID srid when that is not NULL.
@@ -64,20 +51,7 @@ cp_geometry_ewkb_sql(PG_FUNCTION_ARGS)
 		PG_RETURN_BYTEA_P(in);
 	cp_ewkb_peek(buf, len, &type, &srid, &has_z);
 	if (srid != PG_GETARG_INT32(1))
-	{
-		int32		srids[2] = {srid, PG_GETARG_INT32(1)};
-		int32		given;
-		bytea	   *copy = palloc(VARHDRSZ + len);
-		bytea	   *moved;
-
-		(void) cp_crs_get(srids[0]);	/* a clear error for SRID 0 or unknown */
-		(void) cp_crs_get(srids[1]);
-		SET_VARSIZE(copy, VARHDRSZ + len);
-		memcpy(VARDATA(copy), buf, len);
-		moved = cp_ewkb_map_coords(copy, transform_coord, srids, &given);
-		PG_RETURN_BYTEA_P(cp_ewkb_with_srid((const uint8 *) VARDATA(moved),
-											VARSIZE(moved) - VARHDRSZ, srids[1]));
-	}
+		PG_RETURN_BYTEA_P(cp_crs_transform_ewkb(buf, len, PG_GETARG_INT32(1)));
 	PG_RETURN_BYTEA_P(in);
 }
 

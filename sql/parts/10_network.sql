@@ -162,7 +162,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION cp.network_build(text, text, float8) IS
-  'Compile a walking network from an edges query (id, geom[, source, target, cost, reverse_cost]) and store it; returns its summary';
+  'Compile a walking network from an edges query (id, geom[, source, target, cost, reverse_cost]) and store it; returns its summary. Edges in a projected CRS in metres (UTM, CGCS2000 Gauss-Kruger EPSG:4534-4554) are measured in its plane and it is the network SRID; edges in longitude/latitude are measured on the spheroid and projected to UTM (EPSG:4326) or the CGCS2000 3-degree Gauss-Kruger zone (EPSG:4490)';
 
 -- The one "no such network" error of the SQL layer, worded as the engine's (src/network_cache.c).
 CREATE FUNCTION cp._network_missing(name text) RETURNS void

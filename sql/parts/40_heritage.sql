@@ -305,6 +305,7 @@ SET search_path FROM CURRENT
 AS $$
 DECLARE
   reg_srid integer;
+  lonlat boolean;
   review float8;
   dx float8;
   dy float8;
@@ -339,8 +340,15 @@ BEGIN
             HINT = pg_catalog.format('Transform it with ST_Transform(geom, %s).', reg_srid);
   END IF;
   review := coalesce((SELECT c.review_distance_m FROM cp.heritage_config c), 50);
-  -- Search box for the review distance; in degrees for EPSG:4326, else in CRS units (metres).
-  IF reg_srid = 4326 THEN
+  -- A register in longitude/latitude (EPSG:4326, CGCS2000's EPSG:4490, any other geographic SRID)
+  -- measures the review distance on the spheroid; a projected one (UTM, the CGCS2000 Gauss-Kruger
+  -- zones EPSG:4534-4554) in its own metres.
+  lonlat := reg_srid = 4326 OR reg_srid = 4490 OR EXISTS (
+    SELECT 1 FROM spatial_ref_sys r
+     WHERE r.srid = reg_srid
+       AND (r.srtext ~ '^\s*(GEOGCS|GEOGCRS|GEOGRAPHICCRS)\[' OR r.proj4text ~ '\+proj=(longlat|latlong)\M'));
+  -- Search box for the review distance; in degrees for longitude/latitude, else in CRS units (metres).
+  IF lonlat THEN
     dy := review / 110000.0;
     dx := review / (111320.0 * greatest(cos(radians(least(greatest(abs(ST_YMin(geom)), abs(ST_YMax(geom))) + 0.01, 89.0))), 0.01));
   ELSE
@@ -402,14 +410,14 @@ BEGIN
          pg_catalog.format('within %s m of listed %s site %s "%s"', review, c.grade, c.code, c.name)
     FROM cand c
    WHERE NOT EXISTS (SELECT 1 FROM hits x WHERE x.id = c.id)
-     AND CASE WHEN reg_srid = 4326
+     AND CASE WHEN lonlat
               THEN ST_DWithin(c.footprint::geography, geom::geography, review)
               ELSE ST_DWithin(c.footprint, geom, review) END
   ORDER BY 3, 1, 2;
 END
 $$;
 COMMENT ON FUNCTION cp.check_development(geometry, float8, text) IS
-  'Heritage check of a proposal (action build or demolish): one row per violation (site_id, rule, severity forbidden|needs_review, message) against the listed sites of the register';
+  'Heritage check of a proposal (action build or demolish, in the register SRID): one row per violation (site_id, rule, severity forbidden|needs_review, message) against the listed sites of the register; the review distance is metres, on the spheroid for a register in longitude/latitude (EPSG:4326, 4490), in the plane of a projected one (UTM, CGCS2000 Gauss-Kruger)';
 
 -- Proposal guard: a district attaches it to its own proposals table.
 CREATE FUNCTION cp.heritage_proposal_guard() RETURNS trigger

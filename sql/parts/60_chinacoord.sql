@@ -1,14 +1,16 @@
 
 -- China's map coordinate systems: WGS84 <-> GCJ-02 <-> BD-09 ------------------
 -- C rewrites every coordinate of the EWKB in a copy; SQL casts back (as h3-pg).
--- Input must be longitude/latitude: SRID 4326, or SRID 0 read as 4326 (the
--- SRID is kept as given). Outside China's bounding box nothing moves.
+-- SRID 4326, SRID 0 (read as 4326) and CGCS2000's EPSG:4490 are shifted as
+-- they are; any other SRID (CGCS2000 Gauss-Kruger EPSG:4534-4554, UTM, ...)
+-- goes to EPSG:4326 through PROJ and back. The SRID is kept as given.
+-- Outside China's bounding box nothing moves.
 
 CREATE FUNCTION cp.chinacoord_ewkb(ewkb bytea, from_system text, to_system text) RETURNS bytea
 AS 'MODULE_PATHNAME', 'cp_chinacoord_ewkb'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cp.chinacoord_ewkb(bytea, text, text) IS
-  'EWKB of any geometry with every coordinate moved between wgs84, gcj02 and bd09 (used by cp.wgs84_to_gcj02 and friends)';
+  'EWKB of any geometry with every coordinate moved between wgs84, gcj02 and bd09, in its own SRID (EPSG:4326, 0 and 4490 as they are, any other through longitude/latitude and back; used by cp.wgs84_to_gcj02 and friends)';
 
 CREATE FUNCTION cp.wgs84_to_gcj02(geom geometry) RETURNS geometry
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE

@@ -118,17 +118,26 @@ BEGIN
     RAISE EXCEPTION 'levels must not be negative'
       USING ERRCODE = 'invalid_parameter_value', DETAIL = pg_catalog.format('The value given is %s.', levels);
   END IF;
-  IF ST_SRID(footprint) NOT IN (0, 4326) THEN
-    RAISE EXCEPTION 'footprint must be in longitude/latitude, SRID 4326'
+  IF ST_SRID(footprint) = 0 AND NOT ST_IsEmpty(footprint)
+     AND NOT (ST_XMin(footprint) >= -180 AND ST_XMax(footprint) <= 180
+              AND ST_YMin(footprint) >= -90 AND ST_YMax(footprint) <= 90) THEN
+    RAISE EXCEPTION 'footprint without SRID is not in longitude/latitude'
       USING ERRCODE = 'invalid_parameter_value',
-            DETAIL = pg_catalog.format('The footprint has SRID %s.', ST_SRID(footprint)),
-            HINT = 'Transform it first with ST_Transform(footprint, 4326).';
+            DETAIL = pg_catalog.format('A footprint without SRID is read as EPSG:4326, but its coordinates reach (%s %s).',
+                                       ST_XMax(footprint), ST_YMax(footprint)),
+            HINT = 'Give it the SRID of its data, e.g. ST_SetSRID(footprint, 4548) for CGCS2000 / 3-degree Gauss-Kruger CM 117E.';
   END IF;
-  RETURN ST_Area(ST_SetSRID(footprint, 4326)::geography) * levels;
+  IF ST_SRID(footprint) IN (0, 4326) THEN
+    RETURN ST_Area(ST_SetSRID(footprint, 4326)::geography) * levels;
+  END IF;
+  -- Any other SRID PostGIS knows (EPSG:4490, the CGCS2000 Gauss-Kruger zones, UTM, ...): the
+  -- vertices to longitude/latitude through PROJ (the checked way: 22023 for an unknown SRID or
+  -- a point outside the CRS's area, never XX000), then the same area on the spheroid.
+  RETURN ST_Area(cp._geometry_ewkb(footprint, 4326)::geometry::geography) * levels;
 END
 $$;
 COMMENT ON FUNCTION cp.building_floor_area(geometry, integer) IS
-  'Gross floor area in square metres: the footprint''s area on the spheroid times the number of levels (pass coalesce(levels, 1) for untagged buildings)';
+  'Gross floor area in square metres: the footprint''s area on the WGS 84 spheroid (any SRID: EPSG:4326, 4490, CGCS2000 Gauss-Kruger, UTM; SRID 0 read as 4326) times the number of levels (pass coalesce(levels, 1) for untagged buildings)';
 
 CREATE FUNCTION cp.estimate_population(floor_area_m2 float8, m2_per_person float8 DEFAULT 36.52) RETURNS float8
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
