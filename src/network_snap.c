@@ -407,6 +407,15 @@ cp_geom_point_in_srid(const uint8 *wkb, size_t len, int32 to_srid, double *x, do
 	bool		has_z;
 
 	cp_ewkb_peek(wkb, len, &type, &srid, &has_z);
+	if (type != CP_WKB_POINT && srid != to_srid && srid != 0)
+	{
+		/* the point on the surface in the target CRS: the same whatever CRS the polygon came in */
+		bytea	   *moved = cp_crs_transform_ewkb(wkb, len, to_srid);
+
+		wkb = (const uint8 *) VARDATA(moved);
+		len = VARSIZE(moved) - VARHDRSZ;
+		srid = to_srid;
+	}
 	if (type == CP_WKB_POINT)
 	{
 		if (!cp_ewkb_point_xy(wkb, len, x, y))
