@@ -21,6 +21,8 @@
 /* m2_per_space: beyond this range a call is refused with 22023 */
 #define CP_MIN_M2_PER_SPACE 1.0
 #define CP_MAX_M2_PER_SPACE 1e4
+/* default_capacity and a type's capacity: spaces of one car park, 0 to this */
+#define CP_MAX_DEFAULT_CAPACITY 1e5
 
 /* A building or a car park as the allocation sees it: amount is demand or capacity in spaces. */
 typedef struct CpParkSite

@@ -26,6 +26,8 @@
 #include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/formatting.h"
+#include "utils/plancache.h"
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 #include "utils/varlena.h"
@@ -38,6 +40,7 @@
 #include "units.h"
 
 PG_FUNCTION_INFO_V1(cp_parking_eval_sql);
+PG_FUNCTION_INFO_V1(cp_parking_eval_v2_sql);
 
 typedef enum EvalPer
 {
@@ -51,10 +54,12 @@ typedef enum CapacitySource
 {
 	CAP_GIVEN,
 	CAP_AREA,
-	CAP_UNKNOWN
+	CAP_UNKNOWN,
+	CAP_TYPE,					/* 0.4.0: the typical capacity of its type */
+	CAP_DEFAULT					/* 0.4.0: the call's default_capacity */
 } CapacitySource;
 
-static const char *const capacity_source_name[] = {"given", "area", "unknown"};
+static const char *const capacity_source_name[] = {"given", "area", "unknown", "type", "default"};
 
 #define B_HH_KNOWN	0x01
 #define B_FA_KNOWN	0x02
@@ -96,6 +101,7 @@ typedef struct UseEntry
 	uint32		hash;
 	int		   *rule;
 	int			nrule;
+	const char *mapped;			/* the code cp.parking_use_map gave it, or NULL */
 } UseEntry;
 
 typedef struct Eval
@@ -125,6 +131,19 @@ typedef struct Eval
 	int64		lot_null_ids;
 	int64		unknown_capacity;
 	double		kept_bytes;		/* geometries kept for the result */
+	/* 0.4.0 (cp_parking_eval_v2_sql): use map, capacities by type, default */
+	bool		v2;
+	int			nmap;
+	char	  **map_word;		/* lower-cased, trimmed */
+	char	  **map_code;
+	int			ntype;
+	char	  **type_word;		/* lower-cased, trimmed */
+	double	   *type_capacity;
+	double		default_capacity;	/* 0: none */
+	bool		lot_has_type;	/* the parking query returns a type column */
+	int64		by_type;
+	int64		by_default;
+	double		estimated_spaces;	/* by type or default */
 	/* allocation */
 	ReturnSetInfo *rsinfo;
 	double	   *supplied;		/* per building */
@@ -139,6 +158,59 @@ float_text(bool known, double v)
 	return known ? float8out_internal(v) : pstrdup("NULL");
 }
 
+/* A word as the mappings store it: blanks trimmed, lower-cased as SQL's lower() does. */
+static char *
+map_key(const char *word, size_t len)
+{
+	while (len > 0 && isspace((unsigned char) *word))
+	{
+		word++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char) word[len - 1]))
+		len--;
+	return str_tolower(word, len, DEFAULT_COLLATION_OID);
+}
+
+/* The value of a word in a mapping (keys normalised by map_key), or NULL. */
+static const char *
+map_lookup(char **keys, char **values, int n, const char *word)
+{
+	char	   *k = map_key(word, strlen(word));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(keys[i], k) == 0)
+			return values[i];
+	return NULL;
+}
+
+/* The typical capacity of a car park's type: the whole type, then its last word after ';'. */
+static bool
+type_capacity(const Eval *ev, const char *type, double *capacity)
+{
+	const char *leaf = strrchr(type, ';');
+	int			pass,
+				i;
+
+	for (pass = 0; pass < 2; pass++)
+	{
+		const char *w = pass == 0 ? type : leaf ? leaf + 1 : NULL;
+		char	   *k;
+
+		if (w == NULL)
+			break;
+		k = map_key(w, strlen(w));
+		for (i = 0; i < ev->ntype; i++)
+			if (strcmp(ev->type_word[i], k) == 0)
+			{
+				*capacity = ev->type_capacity[i];
+				return true;
+			}
+	}
+	return false;
+}
+
 /* The rule indexes of a use, in the order SQL gave them (its priority). */
 static void
 use_rules(Eval *ev, UseEntry *u)
@@ -149,6 +221,26 @@ use_rules(Eval *ev, UseEntry *u)
 	u->nrule = 0;
 	for (i = 0; i < ev->rules->n; i++)
 		if (strcmp(ev->rules->use[i], u->use) == 0)
+			u->rule[u->nrule++] = i;
+	u->mapped = NULL;
+	if (u->nrule > 0 || ev->nmap == 0)
+		return;
+	/* no rule for the word itself: its code in cp.parking_use_map, else the word as a key ('Residential ') */
+	u->mapped = map_lookup(ev->map_word, ev->map_code, ev->nmap, u->use);
+	if (u->mapped == NULL)
+	{
+		char	   *k = map_key(u->use, strlen(u->use));
+
+		if (strcmp(k, u->use) == 0)
+			return;
+		for (i = 0; i < ev->rules->n && u->mapped == NULL; i++)
+			if (strcmp(ev->rules->use[i], k) == 0)
+				u->mapped = MemoryContextStrdup(ev->cxt, k);
+		if (u->mapped == NULL)
+			return;
+	}
+	for (i = 0; i < ev->rules->n; i++)
+		if (strcmp(ev->rules->use[i], u->mapped) == 0)
 			u->rule[u->nrule++] = i;
 }
 
@@ -337,6 +429,19 @@ read_lot(const CpRowValue *v, void *arg)
 		l->source = CAP_AREA;
 		l->capacity = cp_parking_spaces_from_area(l->area, ev->m2_per_space);
 	}
+	else if (ev->lot_has_type && !v[3].isnull && type_capacity(ev, v[3].text, &l->capacity))
+	{
+		l->source = CAP_TYPE;
+		ev->by_type++;
+		ev->estimated_spaces += l->capacity;
+	}
+	else if (ev->default_capacity > 0)
+	{
+		l->source = CAP_DEFAULT;
+		l->capacity = ev->default_capacity;
+		ev->by_default++;
+		ev->estimated_spaces += l->capacity;
+	}
 	else
 	{
 		l->source = CAP_UNKNOWN;
@@ -371,11 +476,24 @@ typedef struct CallerQuery
 	void	   *arg;
 	CpCommunities *com;			/* communities: cp_communities_read's result */
 	int32		srid;
+	Eval	   *lots_of;		/* car parks (0.4.0): the optional type column */
+	const char *raw_sql;
 } CallerQuery;
+
+static bool query_has_column(const char *sql, const char *name);
 
 static void
 run_caller_query(CallerQuery *q)
 {
+	if (q->lots_of)
+	{
+		Eval	   *ev = q->lots_of;
+
+		ev->lot_has_type = ev->ntype > 0 && query_has_column(q->raw_sql, "type");
+		q->sql = psprintf("SELECT id::bigint AS id, geom, capacity::float8 AS capacity%s FROM (\n%s\n) q",
+						  ev->lot_has_type ? ", type::text AS type" : "", q->raw_sql);
+		q->ncols = ev->lot_has_type ? 4 : 3;
+	}
 	if (q->cols)
 		cp_read_query(q->sql, q->what, q->cols, q->ncols, q->callback, q->arg);
 	else
@@ -418,9 +536,10 @@ static void
 no_rule_error(const Eval *ev, const char *standard, const char *community_type)
 {
 	const char *first = NULL;
+	const char *mapped = NULL;
 	int			i;
-	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
-	Datum		args[3];
+	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		args[4];
 
 	for (i = 0; i < ev->nbld; i++)
 	{
@@ -432,7 +551,10 @@ no_rule_error(const Eval *ev, const char *standard, const char *community_type)
 			continue;
 		u = ev->uses[ev->bld[i].use].use;
 		if (first == NULL || varstr_cmp(u, strlen(u), first, strlen(first), DEFAULT_COLLATION_OID) < 0)
+		{
 			first = u;
+			mapped = ev->uses[ev->bld[i].use].mapped;
+		}
 	}
 	if (first == NULL)
 		return;
@@ -441,7 +563,19 @@ no_rule_error(const Eval *ev, const char *standard, const char *community_type)
 	args[2] = CStringGetTextDatum(community_type);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	SPI_execute_with_args("SELECT cp.parking_no_rule($1, $2, $3)", 3, types, args, NULL, true, 1);
+	if (ev->v2)
+	{
+		char		nulls[4] = {' ', ' ', ' ', ' '};
+
+		/* with cp.parking_use_map in the message */
+		if (mapped)
+			args[3] = CStringGetTextDatum(mapped);
+		else
+			nulls[3] = 'n';
+		SPI_execute_with_args("SELECT cp._parking_no_rule($1, $2, $3, $4)", 4, types, args, nulls, true, 1);
+	}
+	else
+		SPI_execute_with_args("SELECT cp.parking_no_rule($1, $2, $3)", 3, types, args, NULL, true, 1);
 	/* it always raises; should it not, the rule is still missing */
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -593,7 +727,7 @@ lot_row(const void *base, int i, double *amount, uint8 *flags, double *x, double
 	return &l->id;
 }
 
-#define NCOLS 12
+#define NCOLS 13				/* 12 for cp_parking_eval_sql: the last one is not read */
 
 static void
 put_row(Eval *ev, Datum *values, bool *nulls)
@@ -685,6 +819,8 @@ put_lots(Eval *ev)
 			values[10] = Float8GetDatum(l->area);
 			nulls[10] = false;
 		}
+		values[12] = Float8GetDatum(l->source == CAP_GIVEN ? 0.0 : l->capacity);
+		nulls[12] = false;
 		if (l->geom)
 		{
 			values[11] = PointerGetDatum(l->geom);
@@ -710,6 +846,7 @@ put_communities(Eval *ev, const char *communities_sql, int32 srid)
 	double	   *demand;
 	double	   *inside;
 	double	   *supplied;
+	double	   *estimated;
 	int64		outside_b = 0,
 				outside_l = 0;
 
@@ -727,6 +864,7 @@ put_communities(Eval *ev, const char *communities_sql, int32 srid)
 	demand = palloc0(sizeof(double) * Max(ng, 1));
 	inside = palloc0(sizeof(double) * Max(ng, 1));
 	supplied = palloc0(sizeof(double) * Max(ng, 1));
+	estimated = palloc0(sizeof(double) * Max(ng, 1));
 	for (i = 0; i < ev->nbld; i++)
 	{
 		const Bld  *b = &ev->bld[i];
@@ -759,6 +897,8 @@ put_communities(Eval *ev, const char *communities_sql, int32 srid)
 			continue;
 		}
 		inside[g] = float8_pl(inside[g], l->capacity);
+		if (l->source != CAP_GIVEN)
+			estimated[g] = float8_pl(estimated[g], l->capacity);
 	}
 	cp_communities_report_outside(com, outside_b, "buildings with parking demand");
 	cp_communities_report_outside(com, outside_l, "car parks with spaces");
@@ -778,7 +918,8 @@ put_communities(Eval *ev, const char *communities_sql, int32 srid)
 		values[6] = Float8GetDatum(demand[g]);
 		values[7] = Float8GetDatum(inside[g]);
 		values[8] = Float8GetDatum(supplied[g]);
-		nulls[6] = nulls[7] = nulls[8] = false;
+		values[12] = Float8GetDatum(estimated[g]);
+		nulls[6] = nulls[7] = nulls[8] = nulls[12] = false;
 		geom = cp_communities_geom(com, g);
 		if (geom)
 		{
@@ -801,8 +942,82 @@ put_communities(Eval *ev, const char *communities_sql, int32 srid)
  * the whole area). The rules come from cp._parking_rules; standard and
  * community_type only name them in errors.
  */
+/* Text arrays of a mapping (no NULLs), keys normalised by map_key. */
+static char **
+text_array(ArrayType *a, const char *name, bool keys, int *n)
+{
+	Datum	   *d;
+	bool	   *nulls;
+	char	  **out;
+	int			i;
+
+	if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != TEXTOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array of text", name)));
+	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &d, &nulls, n);
+	out = palloc(sizeof(char *) * Max(*n, 1));
+	for (i = 0; i < *n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL", name)));
+		out[i] = TextDatumGetCString(d[i]);
+		if (keys)
+			out[i] = map_key(out[i], strlen(out[i]));
+	}
+	return out;
+}
+
+/*
+ * Whether a caller's query returns a column of that name: the query is
+ * parsed and analysed (SPI_prepare), never run, so it still runs once.
+ */
+static bool
+query_has_column(const char *sql, const char *name)
+{
+	SPIPlanPtr	plan;
+	List	   *sources;
+	TupleDesc	desc;
+	bool		found = false;
+	int			i;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	plan = SPI_prepare(psprintf("SELECT * FROM (\n%s\n) q", sql), 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	sources = SPI_plan_get_plan_sources(plan);
+	desc = sources != NIL ? ((CachedPlanSource *) linitial(sources))->resultDesc : NULL;
+	for (i = 0; desc != NULL && i < desc->natts && !found; i++)
+		found = !TupleDescAttr(desc, i)->attisdropped && strcmp(NameStr(TupleDescAttr(desc, i)->attname), name) == 0;
+	SPI_finish();
+	return found;
+}
+
+static Datum parking_eval(FunctionCallInfo fcinfo, bool v2);
+
+/* 0.2.0 and 0.3.0: the 15 arguments, no mappings, no default capacity */
 Datum
 cp_parking_eval_sql(PG_FUNCTION_ARGS)
+{
+	return parking_eval(fcinfo, false);
+}
+
+/*
+ * 0.4.0: uses mapped through use_words/use_codes, capacities by type
+ * (type_words/type_capacities, the parking query's optional type column) and
+ * default_capacity (NULL or 0: none); a 13th column, the estimated spaces.
+ */
+Datum
+cp_parking_eval_v2_sql(PG_FUNCTION_ARGS)
+{
+	return parking_eval(fcinfo, true);
+}
+
+static Datum
+parking_eval(FunctionCallInfo fcinfo, bool v2)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Eval		ev;
@@ -824,10 +1039,10 @@ cp_parking_eval_sql(PG_FUNCTION_ARGS)
 	CpColumn	bcols[5] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true},
 	{"use", CP_COL_TEXT, true}, {"households", CP_COL_FLOAT8, true},
 	{"floor_area", CP_COL_FLOAT8, true}};
-	CpColumn	lcols[3] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true},
-	{"capacity", CP_COL_FLOAT8, true}};
+	CpColumn	lcols[4] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true},
+	{"capacity", CP_COL_FLOAT8, true}, {"type", CP_COL_TEXT, true}};
 
-	for (i = 0; i < 15; i++)
+	for (i = 0; i < (v2 ? 19 : 15); i++)
 		if (i != 3 && PG_ARGISNULL(i))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -868,6 +1083,49 @@ cp_parking_eval_sql(PG_FUNCTION_ARGS)
 	ev.rules = cp_parking_rules_from_arrays(PG_GETARG_ARRAYTYPE_P(9), PG_GETARG_ARRAYTYPE_P(10),
 											PG_GETARG_ARRAYTYPE_P(11), PG_GETARG_ARRAYTYPE_P(12),
 											PG_GETARG_ARRAYTYPE_P(13));
+	ev.v2 = v2;
+	if (v2)
+	{
+		int			ncode,
+					ncap;
+		Datum	   *caps;
+		bool	   *capnulls;
+		ArrayType  *a;
+
+		ev.map_word = text_array(PG_GETARG_ARRAYTYPE_P(15), "use_words", true, &ev.nmap);
+		ev.map_code = text_array(PG_GETARG_ARRAYTYPE_P(16), "use_codes", false, &ncode);
+		ev.type_word = text_array(PG_GETARG_ARRAYTYPE_P(17), "type_words", true, &ev.ntype);
+		a = PG_GETARG_ARRAYTYPE_P(18);
+		if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != FLOAT8OID)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("type_capacities must be a one-dimensional array of double precision")));
+		deconstruct_array(a, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &caps, &capnulls, &ncap);
+		if (ncode != ev.nmap || ncap != ev.ntype)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("use_words and use_codes, type_words and type_capacities must have the same length"),
+					 errdetail("The lengths are %d, %d, %d and %d.", ev.nmap, ncode, ev.ntype, ncap)));
+		ev.type_capacity = palloc(sizeof(double) * Max(ncap, 1));
+		for (i = 0; i < ncap; i++)
+		{
+			ev.type_capacity[i] = capnulls[i] ? -1 : DatumGetFloat8(caps[i]);
+			if (!(ev.type_capacity[i] >= 0 && ev.type_capacity[i] <= CP_MAX_DEFAULT_CAPACITY))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("a car park type's capacity must be a number of spaces from 0 to %g",
+								CP_MAX_DEFAULT_CAPACITY),
+						 errdetail("Type \"%s\" has capacity %s.", ev.type_word[i],
+								   capnulls[i] ? "NULL" : float8out_internal(DatumGetFloat8(caps[i])))));
+		}
+		ev.default_capacity = PG_ARGISNULL(19) ? 0 : PG_GETARG_FLOAT8(19);
+		if (!(ev.default_capacity >= 0 && ev.default_capacity <= CP_MAX_DEFAULT_CAPACITY))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("default_capacity must be a number of spaces from 0 to %g", CP_MAX_DEFAULT_CAPACITY),
+					 errdetail("The value given is %s.", float8out_internal(ev.default_capacity)),
+					 errhint("Pass 0 to count car parks without capacity or area as 0 spaces.")));
+	}
 	INSTR_TIME_SET_CURRENT(start);
 	net = cp_network_get(network);
 	ev.srid = net->hdr->srid;
@@ -896,6 +1154,11 @@ cp_parking_eval_sql(PG_FUNCTION_ARGS)
 	q.what = "parking";
 	q.cols = lcols;
 	q.ncols = 3;
+	if (v2)
+	{
+		q.lots_of = &ev;
+		q.raw_sql = parking_sql;
+	}
 	q.callback = read_lot;
 	read_caller_query(&q, "It must return the columns id, geom, capacity (NULL where unknown).");
 	check_lots(&ev);
@@ -908,6 +1171,12 @@ cp_parking_eval_sql(PG_FUNCTION_ARGS)
 		ereport(NOTICE,
 				(errmsg("%lld buildings lack the quantity their rule needs (households or floor area) and have no parking demand",
 						(long long) ev.no_qty)));
+	if (ev.by_type + ev.by_default > 0)
+		ereport(NOTICE,
+				(errmsg("%lld car parks without capacity or area have an estimated capacity, %s spaces in all "
+						"(%lld by their type, %lld by default_capacity)",
+						(long long) (ev.by_type + ev.by_default), float8out_internal(ev.estimated_spaces),
+						(long long) ev.by_type, (long long) ev.by_default)));
 	if (ev.unknown_capacity > 0)
 		ereport(NOTICE,
 				(errmsg("%lld car parks without capacity or area count as 0 spaces",
