@@ -45,7 +45,9 @@ BEGIN
                         THEN 'Add your own indicator with its own computation.'
                         WHEN TG_TABLE_NAME = 'population_shares'
                         THEN 'Add your region''s own shares as rows of your own region code (shipped = false).'
-                        ELSE 'Copy the set with cp.copy_standard(source, target, title_zh) and edit the copy.' END;
+                        WHEN TG_TABLE_NAME IN ('facility_standards', 'life_circles', 'facility_categories', 'parking_standards')
+                        THEN 'Copy the set with cp.copy_standard(source, target, title_zh) and edit the copy.'
+                        ELSE 'Add a row of your own (shipped = false): pg_dump keeps it, and it is used before the shipped one where the table says so.' END;
   END IF;
   IF TG_OP = 'DELETE' THEN
     RETURN OLD;

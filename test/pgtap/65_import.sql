@@ -145,8 +145,10 @@ SELECT throws_ok($$ SELECT cp.estimate_population_from_households('NaN') $$, '22
                  'households must be a finite number, zero or more', 'NaN households is 22023');
 SELECT throws_ok($$ SELECT cp.estimate_parking_spaces(100, -5) $$, '22023',
                  'area per parking space must be a finite number above zero', 'negative area per space is 22023');
-SELECT throws_ok($$ SELECT cp.building_floor_area('SRID=3857;POLYGON((0 0,1 0,1 1,0 0))', 2) $$, '22023',
-                 'footprint must be in longitude/latitude, SRID 4326', 'projected footprint is 22023');
+SELECT ok(abs(cp.building_floor_area(ST_Transform('SRID=4326;POLYGON((116.31 40.0,116.311 40.0,116.311 40.001,116.31 40.0))'::geometry, 4548), 2)
+              - 2 * ST_Area('SRID=4326;POLYGON((116.31 40.0,116.311 40.0,116.311 40.001,116.31 40.0))'::geography))
+          < 1e-6 * 2 * ST_Area('SRID=4326;POLYGON((116.31 40.0,116.311 40.0,116.311 40.001,116.31 40.0))'::geography),
+          'a projected footprint (EPSG:4548) is measured on the spheroid, as in lon/lat (relative 1e-6)');
 SELECT throws_ok($$ SELECT cp.building_floor_area('SRID=4326;POLYGON((0 0,1 0,1 1,0 0))', -1) $$, '22023',
                  'levels must not be negative', 'negative levels is 22023');
 -- NULL sweep: every argument NULL in turn
