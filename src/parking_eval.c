@@ -55,8 +55,8 @@ typedef enum CapacitySource
 	CAP_GIVEN,
 	CAP_AREA,
 	CAP_UNKNOWN,
-	CAP_TYPE,					/* 0.4.0: the typical capacity of its type */
-	CAP_DEFAULT					/* 0.4.0: the call's default_capacity */
+	CAP_TYPE,					/* 0.3.0: the typical capacity of its type */
+	CAP_DEFAULT					/* 0.3.0: the call's default_capacity */
 } CapacitySource;
 
 static const char *const capacity_source_name[] = {"given", "area", "unknown", "type", "default"};
@@ -131,7 +131,7 @@ typedef struct Eval
 	int64		lot_null_ids;
 	int64		unknown_capacity;
 	double		kept_bytes;		/* geometries kept for the result */
-	/* 0.4.0 (cp_parking_eval_v2_sql): use map, capacities by type, default */
+	/* 0.3.0 (cp_parking_eval_v2_sql): use map, capacities by type, default */
 	bool		v2;
 	int			nmap;
 	char	  **map_word;		/* lower-cased, trimmed */
@@ -476,7 +476,7 @@ typedef struct CallerQuery
 	void	   *arg;
 	CpCommunities *com;			/* communities: cp_communities_read's result */
 	int32		srid;
-	Eval	   *lots_of;		/* car parks (0.4.0): the optional type column */
+	Eval	   *lots_of;		/* car parks (0.3.0): the optional type column */
 	const char *raw_sql;
 } CallerQuery;
 
@@ -1006,7 +1006,7 @@ cp_parking_eval_sql(PG_FUNCTION_ARGS)
 }
 
 /*
- * 0.4.0: uses mapped through use_words/use_codes, capacities by type
+ * 0.3.0: uses mapped through use_words/use_codes, capacities by type
  * (type_words/type_capacities, the parking query's optional type column) and
  * default_capacity (NULL or 0: none); a 13th column, the estimated spaces.
  */

@@ -206,7 +206,7 @@ LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION cp._parking_eval(text, text, text, text, float8, float8, float8, text, text, text[], text[], float8[], float8[], float8[], text) IS
   'Internal: the parking analysis in one pass: buildings (id, geom, use, households, floor_area), car parks (id, geom, capacity) and communities (id, geom) read once each; demand from the rules (cp._parking_rules), capacity given or from area, the greedy walking-distance allocation; per = allocation (one row per pair that shares spaces), buildings, lots or communities (communities_sql NULL: the whole area); geom as given (EWKB)';
 
--- 0.4.0: the same pass with the building-use map, capacities by car-park type
+-- 0.3.0: the same pass with the building-use map, capacities by car-park type
 -- (an optional type column of parking_sql) and a default capacity for car
 -- parks without capacity or area; estimated: the spaces of a car park (or of a
 -- community's car parks) that are estimated (area, type or default)

@@ -62,12 +62,8 @@ SELECT 'BJ-' || lpad(c.id::text, 2, '0'), '中关村 ' || c.id, '海淀区', '�
   FROM communities c;
 -- development proposals the heritage page checks
 CREATE TABLE proposals (id int PRIMARY KEY, geom geometry, height_m float8, kind text);
--- imports from Chinese map providers, and a catchment layer
-CREATE SCHEMA import;
-CREATE TABLE import.amap_pois AS
-SELECT id, name, category, cp.wgs84_to_gcj02(geom) AS geom FROM facilities;
-CREATE TABLE import.baidu_pois AS
-SELECT id, name, category, cp.wgs84_to_bd09(geom) AS geom FROM facilities;
+-- imports from Chinese map providers: schema import with the samples loaded by ogr2ogr
+-- (test/docs/run.sh runs test/fixtures/poi_samples.sh, as docs/import.md shows); a catchment layer
 CREATE TABLE catchments AS
 SELECT facility_id AS id, geom FROM cp.catchments('district', 'SELECT id, geom FROM facilities WHERE category = ''kindergarten''', '{300}');
 -- the roles the access-control examples grant to (cluster-wide: made once)

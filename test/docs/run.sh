@@ -21,7 +21,10 @@ q -d "$template" -c 'SET client_min_messages = warning; CREATE EXTENSION communi
 q -d "$template" -c 'CREATE SCHEMA osm' >>"$out/setup.log" 2>&1
 osm2pgsql --log-level=warn -O flex -S import/community_planning.lua -d "$template" \
   "$CP_SHARED/data/beijing-zhongguancun.osm.pbf" >>"$out/setup.log" 2>&1
+bash test/fixtures/poi_samples.sh "$template" >>"$out/setup.log" 2>&1
 q -d "$template" -f test/docs/fixture.sql >>"$out/setup.log" 2>&1 || { echo "not ok 1 - docs fixture"; cat "$out/setup.log"; exit 1; }
+# files the pages \copy from, in the directory the blocks run in: an Amap export (GCJ-02)
+cp test/fixtures/amap_sample.csv "$out/amap_export.csv"
 
 pages=(README.md $(ls docs/*.md | sort))
 n=0; failed=0

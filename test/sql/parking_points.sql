@@ -41,7 +41,7 @@ SELECT community_id, demand, supply_inside, supply_estimated, supply_allocated, 
 SELECT community_id, demand, supply_inside, supply_estimated, supply_allocated, gap, gap_ratio
   FROM cp.parking_gap('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking', 'SELECT * FROM pp_communities',
                       default_capacity => 8);
--- without the type column and without a default (as before 0.4.0): only P4's 3 given spaces, gap 37 of 40
+-- without the type column and without a default (as in 0.2.0): only P4's 3 given spaces, gap 37 of 40
 SELECT community_id, demand, supply_inside, supply_estimated, supply_allocated, gap, gap_ratio
   FROM cp.parking_gap('pp', 'SELECT * FROM pp_buildings', 'SELECT id, geom, capacity FROM pp_parking', 'SELECT * FROM pp_communities');
 -- without the type column, default_capacity 10 for P1-P3: at 20 m B1 10 (P1 empty), B2 10, B3 5, B4 3;
