@@ -10,6 +10,7 @@
  * Outside the published bounding box of China every transform is the identity.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 
