@@ -7,6 +7,7 @@
  * or wrapped in a concave hull ('hull') with GEOS.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 

@@ -18,6 +18,7 @@
  * SRID and equals ST_Transform(f(ST_Transform(g, 4326)), srid).
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 

@@ -10,6 +10,7 @@
  * it and keeps the lowest id that contains it (boundary included).
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include "miscadmin.h"
 #include "utils/memutils.h"
@@ -318,8 +319,9 @@ cp_communities_of(const CpCommunities *com, bool placed, double x, double y)
 void
 cp_communities_report_outside(const CpCommunities *com, int64 outside, const char *what)
 {
-	if (com->whole_area || outside <= 0)
-		return;
+	if (com->whole_area || outside <= 0 ||
+		!cp_first_in_statement(psprintf("outside:%lld:%s", (long long) outside, what)))
+		return;					/* none, or said already in this statement */
 	ereport(NOTICE,
 			(errmsg("%lld %s lie outside every community", (long long) outside, what),
 			 errdetail("They count in no community's figures (a unit belongs to the community that contains its point; where communities overlap, to the lowest id)."),

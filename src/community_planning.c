@@ -8,8 +8,14 @@
 #include <geos_c.h>
 #include <proj.h>
 
+#include "access/xact.h"
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "nodes/pg_list.h"
+#include "storage/proc.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/guc.h"
@@ -50,6 +56,106 @@ _PG_init(void)
 							PGC_USERSET, GUC_UNIT_MB,
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("community_planning");
+	/* messages in the session's lc_messages: po/LANG.po, installed as LANG/LC_MESSAGES/TEXTDOMAIN.mo */
+	pg_bindtextdomain(TEXTDOMAIN);
+}
+
+PG_FUNCTION_INFO_V1(cp_translate);
+
+/*
+ * cp._t(msgid): the translation of an English message of the extension's
+ * catalogue in the session's lc_messages, the msgid itself without one. The
+ * PL/pgSQL parts raise their messages through it (PL/pgSQL RAISE texts are not
+ * translated by PostgreSQL).
+ */
+Datum
+cp_translate(PG_FUNCTION_ARGS)
+{
+	char	   *msgid = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	PG_RETURN_TEXT_P(cstring_to_text(dgettext(TEXTDOMAIN, msgid)));
+}
+
+/*
+ * What the extension already said in the current client statement: keys of
+ * NOTICEs given (message texts, or kind:item), forgotten when a new statement
+ * (its start time or local transaction) begins. A NOTICE is given once per
+ * statement even when one statement (cp.compute_indicators) runs several
+ * analyses that would each give it.
+ */
+static TimestampTz seen_statement = 0;
+static LocalTransactionId seen_lxid = InvalidLocalTransactionId;
+static List *seen_keys = NIL;	/* of char *, in TopMemoryContext */
+
+#define CP_SEEN_MAX 256
+
+bool
+cp_first_in_statement(const char *key)
+{
+	TimestampTz stmt = GetCurrentStatementStartTimestamp();
+	ListCell   *lc;
+	MemoryContext old;
+
+	if (stmt != seen_statement || MyProc == NULL || MyProc->lxid != seen_lxid)
+	{
+		list_free_deep(seen_keys);
+		seen_keys = NIL;
+		seen_statement = stmt;
+		seen_lxid = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
+	}
+	foreach(lc, seen_keys)
+	{
+		if (strcmp((const char *) lfirst(lc), key) == 0)
+			return false;
+	}
+	if (list_length(seen_keys) < CP_SEEN_MAX)
+	{
+		old = MemoryContextSwitchTo(TopMemoryContext);
+		seen_keys = lappend(seen_keys, pstrdup(key));
+		MemoryContextSwitchTo(old);
+	}
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(cp_first_in_statement_sql);
+
+/*
+ * cp._first_in_statement(kind, items): the items (in their order, NULLs
+ * dropped) not yet reported under kind in the current statement; they count as
+ * reported from now on. NULL items array: NULL.
+ */
+Datum
+cp_first_in_statement_sql(PG_FUNCTION_ARGS)
+{
+	char	   *kind;
+	ArrayType  *items;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n,
+				i,
+				kept = 0;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	kind = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	items = PG_GETARG_ARRAYTYPE_P(1);
+	if (ARR_NDIM(items) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("items must be a one-dimensional array")));
+	deconstruct_array(items, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	for (i = 0; i < n; i++)
+	{
+		char	   *key;
+
+		if (nulls[i])
+			continue;
+		key = psprintf("%s:%s", kind, TextDatumGetCString(elems[i]));
+		if (cp_first_in_statement(key))
+			elems[kept++] = elems[i];
+		pfree(key);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, kept, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
 PG_FUNCTION_INFO_V1(cp_version);

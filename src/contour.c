@@ -19,6 +19,7 @@
  * interrupts.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 #ifdef __SSE2__

@@ -14,6 +14,7 @@
  * guess at a spatial join. Each caller query is read once (units.c).
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 
@@ -723,12 +724,13 @@ coverage_run(FunctionCallInfo fcinfo, bool with_groups)
 		put_resident_rows(rsinfo, &res, cats, ncats, fac, dist, crow);
 	else
 		put_group_rows(rsinfo, &res, cats, ncats, fac, crow, com);
-	if (res.u->no_geom + fac_read->no_geom > 0)
+	if (res.u->no_geom + fac_read->no_geom > 0 &&
+		cp_first_in_statement(psprintf("no_geom:%lld", (long long) (res.u->no_geom + fac_read->no_geom))))
 		ereport(NOTICE,
 				(errmsg("%lld residents or facilities have a NULL or empty geometry",
 						(long long) (res.u->no_geom + fac_read->no_geom)),
 				 errdetail("Such residents count in the population of the whole area but are never covered; such facilities are left out.")));
-	if (unsnapped > 0)
+	if (unsnapped > 0 && cp_first_in_statement(psprintf("unsnapped:%lld:%g", (long long) unsnapped, max_snap)))
 		ereport(NOTICE,
 				(errmsg("%lld residents or facilities lie more than %g m from the network", (long long) unsnapped, max_snap)));
 	return (Datum) 0;

@@ -3,6 +3,7 @@
  * geodesic lengths.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 #include <geodesic.h>

@@ -2,6 +2,7 @@
  * ewkb.c: decode and encode (E)WKB points and lines.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * geos_util.c: GEOS handle, error capture and EWKB conversion.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <stdarg.h>
 #include <stdio.h>

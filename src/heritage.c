@@ -11,6 +11,7 @@
  * other rows go through SPI on the GiST indexes.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <ctype.h>
 

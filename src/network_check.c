@@ -8,6 +8,7 @@
  * when a backend maps a network (it then stays cached).
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 

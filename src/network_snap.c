@@ -2,6 +2,7 @@
  * network_snap.c: the snapping index and nearest-point-on-edge queries.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 

@@ -3,6 +3,7 @@
  * The public API in schema cp is thin SQL over these (sql/parts/10_network.sql).
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 

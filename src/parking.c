@@ -15,6 +15,7 @@
  * (a full car park, a served building) are never made.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 

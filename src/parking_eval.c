@@ -14,6 +14,7 @@
  * standby and in read-only transactions.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 

@@ -16,6 +16,7 @@
  * polygon is read through GEOS (the one way bytes reach a geometry library).
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 #include <geodesic.h>

@@ -2,6 +2,7 @@
  * query_reader.c: read a caller's query through SPI in batches.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include "access/htup_details.h"
 #include "catalog/namespace.h"

@@ -2,6 +2,7 @@
  * reach.c: the units one seed reaches within a distance (reach.h).
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include "miscadmin.h"
 

@@ -36,6 +36,7 @@
  * are put into communities by the one membership rule (communities.h).
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 

@@ -5,6 +5,7 @@
  * SRID. Duplicate ids are found after reading, by sorting a copy of the ids.
  */
 #include "postgres.h"
+#include "community_planning.h"	/* TEXTDOMAIN: messages through po/ */
 
 #include <math.h>
 
@@ -480,7 +481,7 @@ report_other_categories(FacilityRead *r)
 				 errdetail("No standard set and no OSM mapping row uses it (facilities per category in brackets)."),
 				 errhint("The categories of this set are: %s. A category of your own needs a row in cp.facility_categories (a set of your own, see cp.copy_standard).",
 						 asked.data)));
-	if (outside.len > 0)
+	if (outside.len > 0 && cp_first_in_statement(psprintf("ignored:%s", outside.data)))	/* once per statement */
 		ereport(NOTICE,
 				(errmsg("facility categories not in the standard are ignored: %s", outside.data),
 				 errhint("Categories asked for: %s.", asked.data)));
@@ -573,7 +574,8 @@ cp_units_read_facilities_opt(const char *sql, int32 srid, char **codes, int ncod
 	PG_END_TRY();
 	report_other_categories(&r);
 	check_unique_facilities(f, codes);
-	if (f->undersized > 0)
+	if (f->undersized > 0 &&
+		cp_first_in_statement(psprintf("undersized:%lld:%s", (long long) f->undersized, r.undersized.data)))
 		ereport(NOTICE,
 				(errmsg("%lld facilities below the minimum size of their category are not counted: %s%s",
 						(long long) f->undersized, r.undersized.data, f->undersized > 5 ? ", ..." : ""),

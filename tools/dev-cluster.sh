@@ -18,6 +18,7 @@ cmd=${1:?usage: tools/dev-cluster.sh start|install|stop|env PORT}
 port=${2:?port}
 base=/tmp/cp-dev-$port
 sysbin=$(pg_config --bindir); syslib=$(pg_config --pkglibdir); sysshare=$(pg_config --sharedir)
+syslocale=$(pg_config --localedir)
 root=$base/root; rbin=$root$sysbin; rlib=$root$syslib; rshare=$root$sysshare
 data=$base/data; sock=$base/sock
 
@@ -30,12 +31,19 @@ install_copy() {
   make -s -j2 >/dev/null
   mkdir -p "$rbin" "$rlib" "$rshare/extension"
   # our files first, as real files, so no symlink to a system file is ever written through
-  rm -f "$rlib"/community_planning.so "$rshare"/extension/community_planning*
+  rm -f "$rlib"/community_planning.so "$rshare"/extension/community_planning* "$root$syslocale"/*/LC_MESSAGES/community_planning.mo
   make -s install DESTDIR="$root" >/dev/null
   cp -f "$sysbin/postgres" "$sysbin/initdb" "$sysbin/pg_ctl" "$rbin/"
   link_missing "$syslib" "$rlib"
   link_missing "$sysshare/extension" "$rshare/extension"
   link_missing "$sysshare" "$rshare"
+  # message catalogues: PostgreSQL looks for them in <prefix>/share/locale relative to its binary too;
+  # ours were installed there as real files, the server's own (postgres-15.mo, plpgsql-15.mo) are linked
+  local dir sysdir
+  for dir in "$root$syslocale"/*/LC_MESSAGES; do
+    sysdir=$syslocale/${dir#"$root$syslocale"/}
+    if [ -d "$dir" ] && [ -d "$sysdir" ]; then link_missing "$sysdir" "$dir"; fi
+  done
 }
 
 case $cmd in

@@ -30,24 +30,28 @@ BEGIN
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
   END IF;
   IF TG_OP = 'TRUNCATE' THEN
-    RAISE EXCEPTION 'cannot truncate %.%', TG_TABLE_SCHEMA, TG_TABLE_NAME
-      USING ERRCODE = '55000',
-            DETAIL = 'The table holds rows shipped with the extension, which are read-only.',
-            HINT = 'Delete your own rows with DELETE ... WHERE NOT shipped.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('cannot truncate %s.%s'), TG_TABLE_SCHEMA, TG_TABLE_NAME),
+            ERRCODE = '55000',
+            DETAIL = cp._t('The table holds rows shipped with the extension, which are read-only.'),
+            HINT = cp._t('Delete your own rows with DELETE ... WHERE NOT shipped.');
   END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.shipped THEN
-    RAISE EXCEPTION 'cannot % a shipped row of %', lower(TG_OP), TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME
-      USING ERRCODE = '55000',
-            DETAIL = 'Rows shipped with the extension are read-only so that upgrades and pg_dump/restore stay consistent.',
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(CASE TG_OP WHEN 'UPDATE' THEN cp._t('cannot update a shipped row of %s')
+                                                     ELSE cp._t('cannot delete a shipped row of %s') END,
+                                                     TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME),
+            ERRCODE = '55000',
+            DETAIL = cp._t('Rows shipped with the extension are read-only so that upgrades and pg_dump/restore stay consistent.'),
             HINT = CASE WHEN TG_TABLE_NAME IN ('indicators', 'indicator_dimensions', 'indicator_domains')
-                        THEN 'Change weight, baseline or targets of a shipped indicator in cp.indicator_local, or add your own indicator.'
+                        THEN cp._t('Change weight, baseline or targets of a shipped indicator in cp.indicator_local, or add your own indicator.')
                         WHEN TG_TABLE_NAME = 'indicator_computations'
-                        THEN 'Add your own indicator with its own computation.'
+                        THEN cp._t('Add your own indicator with its own computation.')
+                        WHEN TG_TABLE_NAME = 'category_names'
+                        THEN cp._t('Insert your own row for the code (shipped = false): it takes precedence over the shipped one.')
                         WHEN TG_TABLE_NAME = 'population_shares'
-                        THEN 'Add your region''s own shares as rows of your own region code (shipped = false).'
+                        THEN cp._t('Add your region''s own shares as rows of your own region code (shipped = false).')
                         WHEN TG_TABLE_NAME IN ('facility_standards', 'life_circles', 'facility_categories', 'parking_standards')
-                        THEN 'Copy the set with cp.copy_standard(source, target, title_zh) and edit the copy.'
-                        ELSE 'Add a row of your own (shipped = false): pg_dump keeps it, and it is used before the shipped one where the table says so.' END;
+                        THEN cp._t('Copy the set with cp.copy_standard(source, target, title_zh) and edit the copy.')
+                        ELSE cp._t('Add a row of your own (shipped = false): pg_dump keeps it, and it is used before the shipped one where the table says so.') END;
   END IF;
   IF TG_OP = 'DELETE' THEN
     RETURN OLD;
@@ -57,17 +61,17 @@ BEGIN
     set_code := NEW.standard;
     SELECT s.shipped INTO set_shipped FROM cp.facility_standards s WHERE s.code = set_code;
     IF set_shipped THEN
-      RAISE EXCEPTION 'cannot add or move rows into shipped standard set "%"', set_code
-        USING ERRCODE = '55000',
-              DETAIL = 'Rows shipped with the extension are read-only so that upgrades and pg_dump/restore stay consistent.',
-              HINT = 'Copy the set with cp.copy_standard(source, target, title_zh) and edit the copy.';
+      RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('cannot add or move rows into shipped standard set "%s"'), set_code),
+              ERRCODE = '55000',
+              DETAIL = cp._t('Rows shipped with the extension are read-only so that upgrades and pg_dump/restore stay consistent.'),
+              HINT = cp._t('Copy the set with cp.copy_standard(source, target, title_zh) and edit the copy.');
     END IF;
     NEW.shipped := false;   -- unknown set: the foreign key reports it
   ELSIF NEW.shipped THEN
-    RAISE EXCEPTION 'cannot mark a row of %.% as shipped', TG_TABLE_SCHEMA, TG_TABLE_NAME
-      USING ERRCODE = '55000',
-            DETAIL = 'Only the extension install and upgrade scripts add shipped rows.',
-            HINT = 'Insert the row with shipped = false (the default).';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('cannot mark a row of %s.%s as shipped'), TG_TABLE_SCHEMA, TG_TABLE_NAME),
+            ERRCODE = '55000',
+            DETAIL = cp._t('Only the extension install and upgrade scripts add shipped rows.'),
+            HINT = cp._t('Insert the row with shipped = false (the default).');
   END IF;
   RETURN NEW;
 END
@@ -430,10 +434,10 @@ SET search_path FROM CURRENT
 AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM cp.facility_standards s WHERE s.code = standard) THEN
-    RAISE EXCEPTION 'standard set "%" does not exist', standard
-      USING ERRCODE = '42704',
-            DETAIL = pg_catalog.format('Known sets: %s.', (SELECT pg_catalog.string_agg(code, ', ' ORDER BY code) FROM cp.facility_standards)),
-            HINT = 'Add your own set to cp.facility_standards, or copy one with cp.copy_standard().';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" does not exist'), standard),
+            ERRCODE = '42704',
+            DETAIL = pg_catalog.format(cp._t('Known sets: %s.'), (SELECT pg_catalog.string_agg(code, ', ' ORDER BY code) FROM cp.facility_standards)),
+            HINT = cp._t('Add your own set to cp.facility_standards, or copy one with cp.copy_standard().');
   END IF;
 END
 $$;
@@ -477,18 +481,18 @@ DECLARE
 BEGIN
   PERFORM cp.check_standard(std);
   IF cp.life_circle_rank(lvl) IS NULL THEN
-    RAISE EXCEPTION 'unknown life circle "%"', lvl
-      USING ERRCODE = '22023',
-            DETAIL = 'A life circle is one of 5min, 10min, 15min, block.',
-            HINT = 'Use the level codes of GB 50180-2018 table 3.0.4 as written in cp.life_circles.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('unknown life circle "%s"'), lvl),
+            ERRCODE = '22023',
+            DETAIL = cp._t('A life circle is one of 5min, 10min, 15min, block.'),
+            HINT = cp._t('Use the level codes of GB 50180-2018 table 3.0.4 as written in cp.life_circles.');
   END IF;
   IF NOT EXISTS (SELECT 1 FROM cp.life_circles l WHERE l.standard = std AND l.life_circle = lvl) THEN
-    RAISE EXCEPTION 'standard set "%" has no life circle "%"', std, lvl
-      USING ERRCODE = '22023',
-            DETAIL = pg_catalog.format('Set %s defines: %s.', std,
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" has no life circle "%s"'), std, lvl),
+            ERRCODE = '22023',
+            DETAIL = pg_catalog.format(cp._t('Set %s defines: %s.'), std,
                             (SELECT pg_catalog.string_agg(l.life_circle, ', ' ORDER BY cp.life_circle_rank(l.life_circle))
                                FROM cp.life_circles l WHERE l.standard = std)),
-            HINT = 'Ask for a level the set defines, or add it to cp.life_circles in your own set.';
+            HINT = cp._t('Ask for a level the set defines, or add it to cp.life_circles in your own set.');
   END IF;
   RETURN QUERY
     SELECT v.code, v.name_zh, v.name_en, v.from_level, v.radius_m, v.effective_radius_m,
@@ -518,17 +522,17 @@ DECLARE
   m int;
 BEGIN
   IF src IS NULL OR tgt IS NULL OR tzh IS NULL THEN
-    RAISE EXCEPTION 'source, target and title_zh must not be null'
-      USING ERRCODE = '22004',
-            DETAIL = 'A copied set needs the code it is copied from, its own code and a title.',
-            HINT = 'Pass all three arguments.';
+    RAISE EXCEPTION USING MESSAGE = cp._t('source, target and title_zh must not be null'),
+            ERRCODE = '22004',
+            DETAIL = cp._t('A copied set needs the code it is copied from, its own code and a title.'),
+            HINT = cp._t('Pass all three arguments.');
   END IF;
   PERFORM cp.check_standard(src);
   IF EXISTS (SELECT 1 FROM cp.facility_standards s WHERE s.code = tgt) THEN
-    RAISE EXCEPTION 'standard set "%" already exists', tgt
-      USING ERRCODE = '42710',
-            DETAIL = 'A copy never overwrites an existing set.',
-            HINT = 'Choose another code, or delete your set first.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" already exists'), tgt),
+            ERRCODE = '42710',
+            DETAIL = cp._t('A copy never overwrites an existing set.'),
+            HINT = cp._t('Choose another code, or delete your set first.');
   END IF;
   INSERT INTO cp.facility_standards (code, title_zh, title_en, issuer, year, based_on, scope, source, note)
   SELECT tgt, tzh, ten, iss, yr, s.code, s.scope, s.source, s.note
@@ -570,17 +574,17 @@ DECLARE
 BEGIN
   PERFORM cp.check_standard(std);
   IF NOT EXISTS (SELECT 1 FROM cp.parking_standards p WHERE p.standard = std AND p.use = u) THEN
-    RAISE EXCEPTION 'standard set "%" has no parking rule for use "%"', std, u
-      USING ERRCODE = '22023',
-            DETAIL = pg_catalog.format('Set %s has rules for: %s.', std,
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" has no parking rule for use "%s"'), std, u),
+            ERRCODE = '22023',
+            DETAIL = pg_catalog.format(cp._t('Set %s has rules for: %s.'), std,
                             coalesce((SELECT pg_catalog.string_agg(DISTINCT p.use, ', ') FROM cp.parking_standards p WHERE p.standard = std),
-                                     'no use at all')),
-            HINT = 'Map the building use to one of these codes, or add a rule to your own set.';
+                                     cp._t('no use at all'))),
+            HINT = cp._t('Map the building use to one of these codes, or add a rule to your own set.');
   END IF;
-  RAISE EXCEPTION 'standard set "%" has no parking rule for use "%" in % communities', std, u, ct
-    USING ERRCODE = '22023',
-          DETAIL = 'Every rule of this use names another community type or a flat-size bin that does not match.',
-          HINT = 'Add a rule with community_type any (and no flat-size bin) to your own set.';
+  RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" has no parking rule for use "%s" in %s communities'), std, u, ct),
+          ERRCODE = '22023',
+          DETAIL = cp._t('Every rule of this use names another community type or a flat-size bin that does not match.'),
+          HINT = cp._t('Add a rule with community_type any (and no flat-size bin) to your own set.');
 END
 $$;
 COMMENT ON FUNCTION cp.parking_no_rule(text, text, text) IS
@@ -592,17 +596,17 @@ SET search_path FROM CURRENT
 AS $$
 BEGIN
   IF community_type NOT IN ('new', 'old', 'rural') THEN
-    RAISE EXCEPTION 'unknown community type "%"', community_type
-      USING ERRCODE = '22023',
-            DETAIL = 'A community type is one of new, old, rural.',
-            HINT = 'Use new for communities built to the current standard, old for existing ones.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('unknown community type "%s"'), community_type),
+            ERRCODE = '22023',
+            DETAIL = cp._t('A community type is one of new, old, rural.'),
+            HINT = cp._t('Use new for communities built to the current standard, old for existing ones.');
   END IF;
   IF households < 0 OR households = 'NaN' OR households = 'Infinity'
      OR floor_area_m2 < 0 OR floor_area_m2 = 'NaN' OR floor_area_m2 = 'Infinity' THEN
-    RAISE EXCEPTION 'households and floor area must be finite and not negative'
-      USING ERRCODE = '22023',
-            DETAIL = pg_catalog.format('Got households %s and floor area %s m².', coalesce(households::text, 'NULL'), coalesce(floor_area_m2::text, 'NULL')),
-            HINT = 'Pass NULL for an unknown quantity.';
+    RAISE EXCEPTION USING MESSAGE = cp._t('households and floor area must be finite and not negative'),
+            ERRCODE = '22023',
+            DETAIL = pg_catalog.format(cp._t('Got households %s and floor area %s m².'), coalesce(households::text, 'NULL'), coalesce(floor_area_m2::text, 'NULL')),
+            HINT = cp._t('Pass NULL for an unknown quantity.');
   END IF;
 END
 $$;

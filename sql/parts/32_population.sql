@@ -117,20 +117,20 @@ BEGIN
     PERFORM cp._profile_speed(walk_as);
   END IF;
   IF NOT EXISTS (SELECT 1 FROM cp.population_shares s WHERE s.region = share_set) THEN
-    RAISE EXCEPTION 'population shares "%" do not exist', share_set
-      USING ERRCODE = '42704',
-            DETAIL = pg_catalog.format('Known share sets: %s.',
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('population shares "%s" do not exist'), share_set),
+            ERRCODE = '42704',
+            DETAIL = pg_catalog.format(cp._t('Known share sets: %s.'),
                        (SELECT pg_catalog.string_agg(DISTINCT s.region, ', ') FROM cp.population_shares s)),
-            HINT = 'Add your region''s census shares to cp.population_shares, or pass population_shares => ''CN-2020''.';
+            HINT = cp._t('Add your region''s census shares to cp.population_shares, or pass population_shares => ''CN-2020''.');
   END IF;
   SELECT pg_catalog.string_agg(DISTINCT c.target_group, ', ') INTO missing
     FROM cp.facility_categories c
    WHERE c.standard = std AND c.target_group <> 'all'
      AND NOT EXISTS (SELECT 1 FROM cp.population_shares s WHERE s.region = share_set AND s.group_code = c.target_group);
   IF missing IS NOT NULL THEN
-    RAISE EXCEPTION 'population shares "%" have no share for group %', share_set, missing
-      USING ERRCODE = '22023',
-            HINT = 'Add the group''s share to your own region in cp.population_shares.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('population shares "%s" have no share for group %s'), share_set, missing),
+            ERRCODE = '22023',
+            HINT = cp._t('Add the group''s share to your own region in cp.population_shares.');
   END IF;
   RETURN QUERY
     SELECT v.code, v.from_level, v.required, v.effective_radius_m, v.effective_minutes,

@@ -16,6 +16,39 @@ AS $$ SELECT regexp_replace(query, '[;[:space:]]+$', '') $$;
 COMMENT ON FUNCTION cp._coverage_query(text) IS 'Internal: a caller''s query without trailing semicolons, to be wrapped as a subquery';
 
 
+-- The NOTICE naming categories without a walking radius (not checked): each
+-- code once per client statement, however many analyses it runs
+-- (cp.compute_indicators); labels: what to print for each code (the code, or
+-- "code (level)" with required, for cp.life_circle's required categories).
+CREATE FUNCTION cp._notice_no_radius(codes text[], labels text[], required boolean DEFAULT false) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  fresh text[];
+  said text;
+BEGIN
+  IF codes IS NULL OR pg_catalog.cardinality(codes) = 0 THEN
+    RETURN;
+  END IF;
+  fresh := cp._first_in_statement('no_radius', ARRAY(SELECT DISTINCT c FROM unnest(codes) c ORDER BY c));
+  SELECT pg_catalog.string_agg(u.label, ', ' ORDER BY u.n) INTO said
+    FROM unnest(codes, labels) WITH ORDINALITY AS u (code, label, n) WHERE u.code = ANY (fresh);
+  IF said IS NULL THEN
+    RETURN;
+  END IF;
+  IF required THEN
+    RAISE NOTICE USING MESSAGE = pg_catalog.format(cp._t('required categories without a walking radius are not checked: %s'), said),
+      HINT = cp._t('Give them a radius_m in your own copy of the set.');
+  ELSE
+    RAISE NOTICE USING MESSAGE = pg_catalog.format(cp._t('categories without a walking radius are not checked: %s'), said),
+      HINT = cp._t('Give them a radius_m in your own copy of the set.');
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._notice_no_radius(text[], text[], boolean) IS
+  'Internal: the NOTICE that names the categories of a standard set left unchecked for lack of a walking radius, each code once per client statement';
+
 -- The categories of a standard with one radius each: the effective radius of the
 -- category's lowest level (the facility nearest to home). No radius: left out.
 CREATE FUNCTION cp._coverage_categories(standard text, OUT code text, OUT radius_m float8)
@@ -26,18 +59,15 @@ AS $$
 #variable_conflict use_column
 DECLARE
   std text := standard;
-  skipped text;
+  skipped text[];
 BEGIN
   PERFORM cp.check_standard(std);
-  SELECT pg_catalog.string_agg(DISTINCT v.code, ', ') INTO skipped
+  SELECT pg_catalog.array_agg(DISTINCT v.code) INTO skipped
     FROM cp.facility_categories v
    WHERE v.standard = std
      AND NOT EXISTS (SELECT 1 FROM cp.life_circle_categories w
                       WHERE w.standard = std AND w.code = v.code AND w.effective_radius_m IS NOT NULL);
-  IF skipped IS NOT NULL THEN
-    RAISE NOTICE 'categories without a walking radius are not checked: %', skipped
-      USING HINT = 'Give them a radius_m in your own copy of the set.';
-  END IF;
+  PERFORM cp._notice_no_radius(skipped, skipped);
   RETURN QUERY
     SELECT DISTINCT ON (v.code) v.code, v.effective_radius_m
       FROM cp.life_circle_categories v
@@ -46,7 +76,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION cp._coverage_categories(text) IS
-  'Internal: every category of a standard set with the effective radius of its lowest level; categories without any radius are left out with a NOTICE';
+  'Internal: every category of a standard set with the effective radius of its lowest level; categories without any radius are left out with a NOTICE (once per statement)';
 
 -- The engine room (src/coverage.c): facilities, residents and communities read
 -- once each, one bounded search per category, the crow-fly check on a grid of
@@ -79,31 +109,26 @@ COMMENT ON FUNCTION cp._coverage_run(text, text, text, text[], float8[], boolean
 CREATE FUNCTION cp._coverage_settings(standard text, unit text, profile text, population_shares text,
                                       OUT codes text[], OUT cutoffs float8[], OUT group_columns text[],
                                       OUT shares float8[], OUT min_floor float8[], OUT min_site float8[],
-                                      OUT target_groups text[])
+                                      OUT target_groups text[], OUT unchecked text[])
 LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 AS $$
-DECLARE
-  skipped text;
 BEGIN
   WITH r AS MATERIALIZED (SELECT * FROM cp._category_reach(standard, unit, profile, population_shares))
-  SELECT (SELECT pg_catalog.string_agg(DISTINCT x.code, ', ') FROM r x
+  SELECT (SELECT coalesce(pg_catalog.array_agg(DISTINCT x.code), '{}') FROM r x
            WHERE NOT EXISTS (SELECT 1 FROM r y WHERE y.code = x.code AND y.cutoff IS NOT NULL)),
          pg_catalog.array_agg(b.code ORDER BY b.code), pg_catalog.array_agg(b.cutoff ORDER BY b.code),
          pg_catalog.array_agg(b.group_column ORDER BY b.code), pg_catalog.array_agg(b.share ORDER BY b.code),
          pg_catalog.array_agg(b.min_floor_m2 ORDER BY b.code), pg_catalog.array_agg(b.min_site_m2 ORDER BY b.code),
          pg_catalog.array_agg(b.target_group ORDER BY b.code)
-    INTO skipped, codes, cutoffs, group_columns, shares, min_floor, min_site, target_groups
+    INTO unchecked, codes, cutoffs, group_columns, shares, min_floor, min_site, target_groups
     FROM (SELECT DISTINCT ON (r.code) r.* FROM r WHERE r.cutoff IS NOT NULL
            ORDER BY r.code, cp.life_circle_rank(r.from_level), r.cutoff) b;
-  IF skipped IS NOT NULL THEN
-    RAISE NOTICE 'categories without a walking radius are not checked: %', skipped
-      USING HINT = 'Give them a radius_m in your own copy of the set.';
-  END IF;
+  PERFORM cp._notice_no_radius(unchecked, unchecked);
 END
 $$;
 COMMENT ON FUNCTION cp._coverage_settings(text, text, text, text) IS
-  'Internal: the categories of a standard set each at its lowest level with a cut-off, as parallel arrays for cp._coverage_run (cut-off, target-group column and share, minimum sizes, target group); a NOTICE names categories without one';
+  'Internal: the categories of a standard set each at its lowest level with a cut-off, as parallel arrays for cp._coverage_run (cut-off, target-group column and share, minimum sizes, target group); unchecked: the set''s categories without one, named in a NOTICE (once per statement) and passed as quiet (their facilities are expected, not "not in the standard")';
 
 CREATE FUNCTION cp.access(network text, residents_sql text, facilities_sql text,
                           standard text DEFAULT 'GB50180-2018', profile text DEFAULT NULL,
@@ -125,7 +150,7 @@ BEGIN
     SELECT a.resident_id, a.category, a.facility_id, a.distance_m, r.cutoff,
            a.distance_m IS NOT NULL, a.crowfly_m IS NOT NULL, r.grp, a.population, a.estimated
       FROM cp._coverage_run(network, residents_sql, facilities_sql, s.codes, s.cutoffs, cp._unit_is_time(unit), 250,
-                            'resident', NULL, cp._known_categories(), '{}', s.group_columns, s.shares,
+                            'resident', NULL, cp._known_categories(), s.unchecked, s.group_columns, s.shares,
                             s.min_floor, s.min_site) a
       JOIN unnest(s.codes, s.cutoffs, s.target_groups) AS r (code, cutoff, grp) ON r.code = a.category
      ORDER BY a.resident_id, a.category;
@@ -154,7 +179,7 @@ BEGIN
     SELECT e.community_id, e.category, r.grp, e.population, e.covered, e.covered / nullif(e.population, 0),
            e.crowfly_covered / nullif(e.population, 0), e.estimated, e.geom::geometry
       FROM cp._coverage_run(network, residents_sql, facilities_sql, s.codes, s.cutoffs, cp._unit_is_time(unit), 250,
-                            'community', communities_sql, cp._known_categories(), '{}', s.group_columns, s.shares,
+                            'community', communities_sql, cp._known_categories(), s.unchecked, s.group_columns, s.shares,
                             s.min_floor, s.min_site) e
       JOIN unnest(s.codes, s.target_groups) AS r (code, grp) ON r.code = e.category
      ORDER BY e.community_id, e.category;
@@ -170,7 +195,8 @@ CREATE FUNCTION cp.life_circle(OUT community_id bigint, network text, residents_
                                INOUT life_circle text DEFAULT '15min', profile text DEFAULT NULL,
                                unit text DEFAULT 'm', population_shares text DEFAULT 'CN-2020',
                                OUT population float8, OUT covered_population float8, OUT ratio float8,
-                               OUT crowfly_ratio float8, OUT missing_categories text[], OUT geom geometry)
+                               OUT crowfly_ratio float8, OUT missing_categories text[], OUT missing_categories_zh text[],
+                               OUT geom geometry)
 RETURNS SETOF record
 LANGUAGE plpgsql VOLATILE
 SET search_path FROM CURRENT
@@ -185,7 +211,8 @@ DECLARE
   shares float8[];
   minf float8[];
   mins float8[];
-  skipped text;
+  skipped text[];
+  skipped_levels text[];
 BEGIN
   IF network IS NULL OR residents_sql IS NULL OR facilities_sql IS NULL OR standard IS NULL
      OR lvl IS NULL OR unit IS NULL OR population_shares IS NULL THEN
@@ -200,17 +227,14 @@ BEGIN
   SELECT pg_catalog.array_agg(b.code ORDER BY b.code), pg_catalog.array_agg(b.cutoff ORDER BY b.code),
          pg_catalog.array_agg(b.group_column ORDER BY b.code), pg_catalog.array_agg(b.share ORDER BY b.code),
          pg_catalog.array_agg(b.min_floor_m2 ORDER BY b.code), pg_catalog.array_agg(b.min_site_m2 ORDER BY b.code),
-         (SELECT pg_catalog.string_agg(x.code || ' (' || x.from_level || ')', ', ' ORDER BY x.code)
-            FROM r x WHERE x.cutoff IS NULL)
-    INTO codes, cutoffs, cols, shares, minf, mins, skipped
+         (SELECT pg_catalog.array_agg(x.code ORDER BY x.code) FROM r x WHERE x.cutoff IS NULL),
+         (SELECT pg_catalog.array_agg(x.code || ' (' || x.from_level || ')' ORDER BY x.code) FROM r x WHERE x.cutoff IS NULL)
+    INTO codes, cutoffs, cols, shares, minf, mins, skipped, skipped_levels
     FROM (SELECT DISTINCT ON (r.code) r.* FROM r WHERE r.cutoff IS NOT NULL ORDER BY r.code, r.cutoff) b;
-  IF skipped IS NOT NULL THEN
-    RAISE NOTICE 'required categories without a walking radius are not checked: %', skipped
-      USING HINT = 'Give them a radius_m in your own copy of the set.';
-  END IF;
+  PERFORM cp._notice_no_radius(skipped, skipped_levels, true);
   IF codes IS NULL THEN
-    RAISE EXCEPTION 'life circle "%" of standard set "%" has no required category with a walking radius', lvl, standard
-      USING ERRCODE = '22023';
+    RAISE EXCEPTION USING ERRCODE = '22023',
+      MESSAGE = pg_catalog.format(cp._t('life circle "%s" of standard set "%s" has no required category with a walking radius'), lvl, standard);
   END IF;
   RETURN QUERY
     WITH a AS MATERIALIZED (
@@ -220,13 +244,14 @@ BEGIN
                                        WHERE c.standard = std), cols, shares, minf, mins))
     SELECT t.community_id, lvl, t.population, t.covered, t.covered / nullif(t.population, 0),
            t.crowfly_covered / nullif(t.population, 0),
-           coalesce((SELECT pg_catalog.array_agg(m.category ORDER BY m.population - m.covered DESC, m.category)
-                       FROM a m WHERE m.community_id IS NOT DISTINCT FROM t.community_id AND m.category IS NOT NULL
-                        AND m.covered < m.population), '{}'),
-           t.geom::geometry
-      FROM a t WHERE t.category IS NULL
+           x.missing, cp.category_names(x.missing), t.geom::geometry
+      FROM a t,
+           LATERAL (SELECT coalesce(pg_catalog.array_agg(m.category ORDER BY m.population - m.covered DESC, m.category), '{}')
+                      FROM a m WHERE m.community_id IS NOT DISTINCT FROM t.community_id AND m.category IS NOT NULL
+                       AND m.covered < m.population) x (missing)
+     WHERE t.category IS NULL
      ORDER BY t.community_id;
 END
 $$;
 COMMENT ON FUNCTION cp.life_circle(text, text, text, text, text, text, text, text, text) IS
-  'Share of residents per community (NULL = whole area) who reach every required category of a life-circle level and of every lower level within its radius (unit m) or walking time at its users'' pace (unit min; profile NULL = each category''s own), on foot and as the crow flies, and the missing categories ordered by the people of their target group missing them. Each query runs once. Errors: unknown set 42704, unknown level, profile or unit 22023, missing column 42703';
+  'Share of residents per community (NULL = whole area) who reach every required category of a life-circle level and of every lower level within its radius (unit m) or walking time at its users'' pace (unit min; profile NULL = each category''s own), on foot and as the crow flies, and the missing categories ordered by the people of their target group missing them (missing_categories_zh: their Chinese names, cp.category_name, in the same order). Each query runs once. Errors: unknown set 42704, unknown level, profile or unit 22023, missing column 42703';

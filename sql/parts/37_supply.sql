@@ -20,9 +20,9 @@ BEGIN
    ORDER BY cp.life_circle_rank(v.from_level), v.effective_radius_m
    LIMIT 1;
   IF radius IS NULL THEN
-    RAISE EXCEPTION 'standard set "%" has no category "%" with a walking radius', standard, category
-      USING ERRCODE = '22023',
-            DETAIL = pg_catalog.format('Set %s has: %s.', standard, (SELECT pg_catalog.string_agg(DISTINCT c.code, ', ') FROM cp.facility_categories c
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" has no category "%s" with a walking radius'), standard, category),
+            ERRCODE = '22023',
+            DETAIL = pg_catalog.format(cp._t('Set %s has: %s.'), standard, (SELECT pg_catalog.string_agg(DISTINCT c.code, ', ') FROM cp.facility_categories c
                                                            WHERE c.standard = _supply_radius.standard));
   END IF;
   RETURN radius;
@@ -103,11 +103,11 @@ BEGIN
     SELECT min(c.per_1000) INTO rate FROM cp.facility_categories c WHERE c.standard = supply_gap.standard AND c.code = cat;
   END IF;
   IF rate IS NULL THEN
-    RAISE EXCEPTION 'standard set "%" gives no per-1000-resident figure for "%"', standard, cat
-      USING ERRCODE = '22004', HINT = 'Pass the places per 1000 residents as per_1000 => ..., with its source.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" gives no per-1000-resident figure for "%s"'), standard, cat),
+      ERRCODE = '22004', HINT = cp._t('Pass the places per 1000 residents as per_1000 => ..., with its source.');
   END IF;
   IF NOT (rate > 0 AND rate < 'Infinity') THEN
-    RAISE EXCEPTION 'per_1000 must be a finite number above zero' USING ERRCODE = '22023';
+    RAISE EXCEPTION USING MESSAGE = cp._t('per_1000 must be a finite number above zero'), ERRCODE = '22023';
   END IF;
   RETURN QUERY
     SELECT e.community_id, cat, st.target_group, e.population, e.population * rate / 1000.0, e.supply,
@@ -193,8 +193,8 @@ BEGIN
      WHERE c.standard = space_per_resident.standard AND c.code = cat AND c.per_1000_unit LIKE 'm²%';
   END IF;
   IF tgt IS NOT NULL AND NOT (tgt > 0 AND tgt < 'Infinity') THEN
-    RAISE EXCEPTION 'target_m2_per_resident must be a finite number above zero'
-      USING ERRCODE = '22023', DETAIL = pg_catalog.format('The value given is %s.', tgt);
+    RAISE EXCEPTION USING MESSAGE = cp._t('target_m2_per_resident must be a finite number above zero'),
+      ERRCODE = '22023', DETAIL = pg_catalog.format(cp._t('The value given is %s.'), tgt);
   END IF;
   SELECT * INTO st FROM cp._supply_settings(standard, cat, unit, profile, population_shares);
   RETURN QUERY

@@ -346,10 +346,10 @@ BEGIN
       RETURN NEW;   -- the foreign key reports the unknown indicator
     END IF;
     IF NEW.value = 'NaN' OR NEW.value < ind.valid_min OR NEW.value > ind.valid_max THEN
-      RAISE EXCEPTION 'value % is out of range for indicator "%"', NEW.value, NEW.indicator
-        USING ERRCODE = '22003',
-              DETAIL = pg_catalog.format('Indicator %s accepts values from %s to %s (%s).', NEW.indicator, ind.valid_min, ind.valid_max, ind.unit),
-              HINT = 'Enter shares as percentages (0 to 100), in the indicator''s unit.';
+      RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('value %s is out of range for indicator "%s"'), NEW.value, NEW.indicator),
+              ERRCODE = '22003',
+              DETAIL = pg_catalog.format(cp._t('Indicator %s accepts values from %s to %s (%s).'), NEW.indicator, ind.valid_min, ind.valid_max, ind.unit),
+              HINT = cp._t('Enter shares as percentages (0 to 100), in the indicator''s unit.');
     END IF;
   ELSE
     SELECT i.valid_min, i.valid_max, i.unit INTO ind FROM cp.indicators i WHERE i.code = NEW.indicator;
@@ -426,16 +426,16 @@ DECLARE
 BEGIN
   SELECT c.target_2025, c.target_2028, c.target_2035 INTO r FROM cp.indicator_catalogue c WHERE c.code = ind;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'indicator "%" does not exist', ind
-      USING ERRCODE = '42704',
-            DETAIL = 'Indicators are listed in cp.indicators.',
-            HINT = 'Check the code, or add your own indicator.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('indicator "%s" does not exist'), ind),
+            ERRCODE = '42704',
+            DETAIL = cp._t('Indicators are listed in cp.indicators.'),
+            HINT = cp._t('Check the code, or add your own indicator.');
   END IF;
   IF stage NOT IN (2025, 2028, 2035) THEN
-    RAISE EXCEPTION 'unknown plan stage %', stage
-      USING ERRCODE = '22023',
-            DETAIL = 'The plan''s stages end in 2025, 2028 and 2035.',
-            HINT = 'Map a year to its stage with cp.plan_stage(year).';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('unknown plan stage %s'), stage),
+            ERRCODE = '22023',
+            DETAIL = cp._t('The plan''s stages end in 2025, 2028 and 2035.'),
+            HINT = cp._t('Map a year to its stage with cp.plan_stage(year).');
   END IF;
   RETURN CASE stage WHEN 2025 THEN r.target_2025 WHEN 2028 THEN r.target_2028 ELSE r.target_2035 END;
 END

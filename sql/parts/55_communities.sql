@@ -36,15 +36,15 @@ BEGIN
     RETURN NEW;
   END IF;
   IF ST_SRID(NEW.geom) = 0 THEN
-    RAISE EXCEPTION 'community "%" has a geometry without SRID', NEW.id
-      USING ERRCODE = '23514',
-            HINT = 'Set the SRID of the outline with ST_SetSRID(geom, srid).';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('community "%s" has a geometry without SRID'), NEW.id),
+            ERRCODE = '23514',
+            HINT = cp._t('Set the SRID of the outline with ST_SetSRID(geom, srid).');
   END IF;
   IF ST_IsEmpty(NEW.geom) OR NOT ST_IsValid(NEW.geom) THEN
-    RAISE EXCEPTION 'community "%" has an empty or invalid geometry', NEW.id
-      USING ERRCODE = '23514',
-            DETAIL = coalesce(nullif(ST_IsValidReason(NEW.geom), 'Valid Geometry'), 'The geometry is empty.'),
-            HINT = 'Repair it with ST_MakeValid, or leave geom NULL.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('community "%s" has an empty or invalid geometry'), NEW.id),
+            ERRCODE = '23514',
+            DETAIL = coalesce(nullif(ST_IsValidReason(NEW.geom), 'Valid Geometry'), cp._t('The geometry is empty.')),
+            HINT = cp._t('Repair it with ST_MakeValid, or leave geom NULL.');
   END IF;
   -- one edit at a time, so two sessions cannot save two SRIDs (the same lock scheme as the heritage register)
   PERFORM pg_advisory_xact_lock(TG_RELID::int, 8);
@@ -55,10 +55,10 @@ BEGIN
      AND ST_SRID(c.geom) <> ST_SRID(NEW.geom)
    LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'community "%" has SRID %, the communities use SRID %', NEW.id, ST_SRID(NEW.geom), other_srid
-      USING ERRCODE = '23514',
-            DETAIL = pg_catalog.format('Community %s has SRID %s; every outline in cp.communities carries the same SRID.', other_id, other_srid),
-            HINT = pg_catalog.format('Transform it with ST_Transform(geom, %s).', other_srid);
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('community "%s" has SRID %s, the communities use SRID %s'), NEW.id, ST_SRID(NEW.geom), other_srid),
+            ERRCODE = '23514',
+            DETAIL = pg_catalog.format(cp._t('Community %s has SRID %s; every outline in cp.communities carries the same SRID.'), other_id, other_srid),
+            HINT = pg_catalog.format(cp._t('Transform it with ST_Transform(geom, %s).'), other_srid);
   END IF;
   RETURN NEW;
 END

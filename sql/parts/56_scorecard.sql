@@ -46,10 +46,10 @@ SET search_path FROM CURRENT
 AS $$
 BEGIN
   IF stage IS NOT NULL AND stage NOT IN (2025, 2028, 2035) THEN
-    RAISE EXCEPTION 'unknown plan stage %', stage
-      USING ERRCODE = '22023',
-            DETAIL = 'The plan''s stages end in 2025, 2028 and 2035.',
-            HINT = 'Map a year to its stage with cp.plan_stage(year), or pass NULL for the current stage.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('unknown plan stage %s'), stage),
+            ERRCODE = '22023',
+            DETAIL = cp._t('The plan''s stages end in 2025, 2028 and 2035.'),
+            HINT = cp._t('Map a year to its stage with cp.plan_stage(year), or pass NULL for the current stage.');
   END IF;
 END
 $$;
@@ -67,10 +67,10 @@ BEGIN
     RETURN NULL;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM cp.communities c WHERE c.id = _scorecard_stage.community_id) THEN
-    RAISE EXCEPTION 'community "%" does not exist', community_id
-      USING ERRCODE = '42704',
-            DETAIL = 'Communities are listed in cp.communities.',
-            HINT = 'Add the community to cp.communities first.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('community "%s" does not exist'), community_id),
+            ERRCODE = '42704',
+            DETAIL = cp._t('Communities are listed in cp.communities.'),
+            HINT = cp._t('Add the community to cp.communities first.');
   END IF;
   RETURN coalesce(stage, cp._current_stage());
 END

@@ -33,8 +33,8 @@ BEGIN
     RETURN NULL;   -- no rows, as a STRICT function would
   END IF;
   IF level NOT IN ('district', 'city', 'province') THEN
-    RAISE EXCEPTION 'unknown roll-up level "%"', level
-      USING ERRCODE = '22023', HINT = 'Use district, city or province.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('unknown roll-up level "%s"'), level),
+      ERRCODE = '22023', HINT = cp._t('Use district, city or province.');
   END IF;
   RETURN coalesce(stage, cp._current_stage());
 END

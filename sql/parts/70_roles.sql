@@ -30,7 +30,7 @@ AS $$
     ('cp_planner', 'USAGE', 'SEQUENCE cp.network_build_seq'),
     ('cp_heritage_editor', 'INSERT, UPDATE, DELETE', 'cp.heritage_site'),
     ('cp_auditor', 'SELECT', 'cp.heritage_history'),
-    ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.walk_profiles, cp.facility_standards, cp.life_circles, cp.facility_categories, cp.parking_standards, cp.indicator_dimensions, cp.indicator_domains, cp.indicators, cp.osm_category_map, cp.heritage_config, cp.population_shares, cp.poi_type_mapping, cp.parking_use_map, cp.parking_type_capacity'),
+    ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.walk_profiles, cp.facility_standards, cp.life_circles, cp.facility_categories, cp.parking_standards, cp.indicator_dimensions, cp.indicator_domains, cp.indicators, cp.osm_category_map, cp.heritage_config, cp.population_shares, cp.poi_type_mapping, cp.parking_use_map, cp.parking_type_capacity, cp.category_names'),
     ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.publication'),
     ('cp_province_reader', 'SELECT', 'cp.published_info, cp.published_communities, cp.published_indicator_values')
 $$;

@@ -1,7 +1,7 @@
 -- Life-circle coverage on the real OSM extracts: contracts, invariants, and an
 -- oracle comparison of cp.access with cp.walk_distance.
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 SET LOCAL client_min_messages = warning;
 
 SELECT has_function('cp', 'access', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'text']);
@@ -168,6 +168,10 @@ SELECT is((SELECT count(*) FROM lc l
 SELECT is((SELECT count(*) FROM lc l, unnest(l.missing_categories) m
             WHERE m NOT IN (SELECT q.code FROM cp.life_circle_requirements('GB50180-2018', l.life_circle) q)), 0::bigint,
           'life_circle: missing categories are required categories');
+SELECT is((SELECT count(*) FROM lc l
+            WHERE l.missing_categories_zh IS DISTINCT FROM
+                  ARRAY(SELECT cp.category_name(m.code) FROM unnest(l.missing_categories) WITH ORDINALITY m (code, n) ORDER BY m.n)),
+          0::bigint, 'life_circle: missing_categories_zh names the missing categories in Chinese, in the same order');
 SELECT is((SELECT count(*) FROM lc WHERE ratio > crowfly_ratio + 0.005), 0::bigint, 'life_circle: walking <= crow-fly');
 SELECT diag(format('%-8s %-6s life circle: walking %5s %% crow-fly %5s %% of %s residents; most missing: %s', area, life_circle,
                    round(100 * ratio::numeric, 1), round(100 * crowfly_ratio::numeric, 1), round(population::numeric),

@@ -65,7 +65,8 @@ SELECT community_id, population
 SELECT community_id, life_circle, population, covered_population, round(ratio::numeric, 4) AS ratio,
        round(crowfly_ratio::numeric, 4) AS crowfly_ratio, missing_categories
   FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', NULL, 'T', '5min');
-SELECT community_id, life_circle, population, covered_population, round(ratio::numeric, 4) AS ratio, missing_categories
+SELECT community_id, life_circle, population, covered_population, round(ratio::numeric, 4) AS ratio, missing_categories,
+       missing_categories_zh
   FROM cp.life_circle('street', 'SELECT * FROM res', 'SELECT * FROM fac', 'SELECT * FROM com', 'T');
 
 -- A river with one bridge 900 m east: the kindergarten across the river is 200 m as the
