@@ -1,10 +1,13 @@
--- community_planning 0.2.0 -> 0.3.0 (issue 15: plan-faithful life circles).
--- Facility categories name whom they serve (age cohorts; census shares where a data set has no
--- cohort column) and how their users walk; every analysis measures in metres or minutes;
--- minimum sizes apply; the plan's computed indicators all ship (public-service coverage, the
--- rural/urban ratio, elderly care and childcare institutions as shares of communities, childcare
--- places for under-3s, public green); the standards catalogue follows the second verification
--- pass. Released: never edit; the next version adds its own script.
+-- community_planning 0.2.0 -> 0.3.0 (issues 15 and 16: plan-faithful life circles; a Chinese
+-- bureau's own data end to end). Facility categories name whom they serve (age cohorts; census
+-- shares where a data set has no cohort column) and how their users walk; every analysis measures
+-- in metres or minutes; minimum sizes apply; the plan's computed indicators all ship (public-service
+-- coverage, the rural/urban ratio, elderly care and childcare institutions as shares of communities,
+-- childcare places for under-3s, public green); the standards catalogue follows the second
+-- verification pass. CGCS2000 input everywhere; Amap/Baidu POI types mapped; parking from points and
+-- building uses in Chinese; one Chinese name per category and Chinese messages (gettext); caller
+-- queries planned under the caller's search_path. Released: never edit; the next version adds its
+-- own script.
 -- Assembled with tools/upgrade-diff.sh --from 0.2.0 --statements and checked by test/upgrade/run.sh
 -- (the upgraded schema equals a fresh 0.3.0 install; user data intact).
 
@@ -20,18 +23,104 @@ DROP FUNCTION cp._supply_eval(text,text,text,text,text[],text[],double precision
 DROP FUNCTION cp.access(text,text,text,text,text);  -- removed
 DROP FUNCTION cp.coverage(text,text,text,text,text,text);  -- removed
 DROP FUNCTION cp.life_circle(text,text,text,text,text,text,text);  -- removed
+DROP FUNCTION cp.parking_allocation(text,text,text,double precision,text,text,double precision,double precision);  -- removed
+DROP FUNCTION cp.parking_gap(text,text,text,text,double precision,text,text,double precision,double precision);  -- removed
+DROP FUNCTION cp.parking_gap_buildings(text,text,text,double precision,text,text,double precision,double precision);  -- removed
+DROP FUNCTION cp.parking_lots(text,text,text,double precision,text,text,double precision,double precision);  -- removed
 DROP FUNCTION cp.space_per_resident(text,text,text,text,text,double precision,text,text,text,double precision);  -- removed
 DROP FUNCTION cp.supply_access(text,text,text,text,text,text,text,double precision);  -- removed
 DROP FUNCTION cp.supply_gap(text,text,text,text,text,double precision,text,text,text,double precision);  -- removed
 
+
+-- from sql/parts/05_caller.sql
+CREATE FUNCTION cp._caller_search_path() RETURNS text
+AS 'MODULE_PATHNAME', 'cp_caller_search_path_sql'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cp._caller_search_path() IS
+  'Internal: the search_path of the session that called into the extension (the value before cp''s own functions pinned theirs), under which caller queries are planned';
+
+-- from sql/parts/10_network.sql
+COMMENT ON FUNCTION cp.network_build(text, text, float8) IS
+  'Compile a walking network from an edges query (id, geom[, source, target, cost, reverse_cost]) and store it; returns its summary. Edges in a projected CRS in metres (UTM, CGCS2000 Gauss-Kruger EPSG:4534-4554) are measured in its plane and it is the network SRID; edges in longitude/latitude are measured on the spheroid and projected to UTM (EPSG:4326) or the CGCS2000 3-degree Gauss-Kruger zone (EPSG:4490)';
+
+-- from sql/parts/30_standards.sql
+CREATE OR REPLACE FUNCTION cp.protect_shipped() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  set_shipped boolean;
+  set_code    text;
+BEGIN
+  IF cp.catalogue_maintenance() THEN
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  END IF;
+  IF TG_OP = 'TRUNCATE' THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('cannot truncate %s.%s'), TG_TABLE_SCHEMA, TG_TABLE_NAME),
+            ERRCODE = '55000',
+            DETAIL = cp._t('The table holds rows shipped with the extension, which are read-only.'),
+            HINT = cp._t('Delete your own rows with DELETE ... WHERE NOT shipped.');
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.shipped THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(CASE TG_OP WHEN 'UPDATE' THEN cp._t('cannot update a shipped row of %s')
+                                                     ELSE cp._t('cannot delete a shipped row of %s') END,
+                                                     TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME),
+            ERRCODE = '55000',
+            DETAIL = cp._t('Rows shipped with the extension are read-only so that upgrades and pg_dump/restore stay consistent.'),
+            HINT = CASE WHEN TG_TABLE_NAME IN ('indicators', 'indicator_dimensions', 'indicator_domains')
+                        THEN cp._t('Change weight, baseline or targets of a shipped indicator in cp.indicator_local, or add your own indicator.')
+                        WHEN TG_TABLE_NAME = 'indicator_computations'
+                        THEN cp._t('Add your own indicator with its own computation.')
+                        WHEN TG_TABLE_NAME = 'category_names'
+                        THEN cp._t('Insert your own row for the code (shipped = false): it takes precedence over the shipped one.')
+                        WHEN TG_TABLE_NAME = 'population_shares'
+                        THEN cp._t('Add your region''s own shares as rows of your own region code (shipped = false).')
+                        WHEN TG_TABLE_NAME IN ('facility_standards', 'life_circles', 'facility_categories', 'parking_standards')
+                        THEN cp._t('Copy the set with cp.copy_standard(source, target, title_zh) and edit the copy.')
+                        ELSE cp._t('Add a row of your own (shipped = false): pg_dump keeps it, and it is used before the shipped one where the table says so.') END;
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  IF TG_TABLE_NAME IN ('facility_categories', 'life_circles', 'parking_standards') THEN
+    -- a row belongs to its set: it is shipped exactly when its set is
+    set_code := NEW.standard;
+    SELECT s.shipped INTO set_shipped FROM cp.facility_standards s WHERE s.code = set_code;
+    IF set_shipped THEN
+      RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('cannot add or move rows into shipped standard set "%s"'), set_code),
+              ERRCODE = '55000',
+              DETAIL = cp._t('Rows shipped with the extension are read-only so that upgrades and pg_dump/restore stay consistent.'),
+              HINT = cp._t('Copy the set with cp.copy_standard(source, target, title_zh) and edit the copy.');
+    END IF;
+    NEW.shipped := false;   -- unknown set: the foreign key reports it
+  ELSIF NEW.shipped THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('cannot mark a row of %s.%s as shipped'), TG_TABLE_SCHEMA, TG_TABLE_NAME),
+            ERRCODE = '55000',
+            DETAIL = cp._t('Only the extension install and upgrade scripts add shipped rows.'),
+            HINT = cp._t('Insert the row with shipped = false (the default).');
+  END IF;
+  RETURN NEW;
+END
+$$;
 -- table cp.facility_categories changed (from the descriptions; CREATE TABLE in sql/parts/30_standards.sql)
 ALTER TABLE cp.facility_categories ADD COLUMN target_group text DEFAULT 'all'::text NOT NULL;
 ALTER TABLE cp.facility_categories ADD COLUMN profile text DEFAULT 'walk'::text NOT NULL;
 ALTER TABLE cp.facility_categories ADD COLUMN walk_minutes double precision;
 ALTER TABLE cp.facility_categories ADD CONSTRAINT facility_categories_profile_fkey FOREIGN KEY (profile) REFERENCES cp.walk_profiles(name) ON UPDATE CASCADE;
 ALTER TABLE cp.facility_categories ADD CONSTRAINT facility_categories_walk_minutes_check CHECK (walk_minutes > 0::double precision AND walk_minutes <= 600::double precision);
-
--- from sql/parts/30_standards.sql
+CREATE OR REPLACE FUNCTION cp.check_standard(standard text) RETURNS void
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM cp.facility_standards s WHERE s.code = standard) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" does not exist'), standard),
+            ERRCODE = '42704',
+            DETAIL = pg_catalog.format(cp._t('Known sets: %s.'), (SELECT pg_catalog.string_agg(code, ', ' ORDER BY code) FROM cp.facility_standards)),
+            HINT = cp._t('Add your own set to cp.facility_standards, or copy one with cp.copy_standard().');
+  END IF;
+END
+$$;
 CREATE OR REPLACE VIEW cp.life_circle_categories AS
 SELECT l.standard, l.life_circle, c.code, c.name_zh, c.name_en, c.life_circle AS from_level,
        c.radius_m, coalesce(c.radius_m, lc.distance_max_m) AS effective_radius_m,
@@ -55,6 +144,40 @@ COMMENT ON COLUMN cp.life_circle_categories.target_group IS 'Whom the category s
 COMMENT ON COLUMN cp.life_circle_categories.profile IS 'Walking profile of the category''s users (cp.walk_profiles)';
 COMMENT ON COLUMN cp.life_circle_categories.effective_radius_m IS 'Category radius, or the walking distance of the level it belongs to when the standard gives none; NULL for block facilities without a radius';
 GRANT SELECT ON cp.life_circle_categories TO PUBLIC;
+CREATE OR REPLACE FUNCTION cp.life_circle_requirements(standard text, life_circle text, include_optional boolean DEFAULT false)
+RETURNS TABLE (code text, name_zh text, name_en text, from_level text, radius_m float8, effective_radius_m float8,
+               required boolean, per_1000 float8, per_1000_unit text, verified boolean, source text)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  std text := standard;
+  lvl text := life_circle;
+BEGIN
+  PERFORM cp.check_standard(std);
+  IF cp.life_circle_rank(lvl) IS NULL THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('unknown life circle "%s"'), lvl),
+            ERRCODE = '22023',
+            DETAIL = cp._t('A life circle is one of 5min, 10min, 15min, block.'),
+            HINT = cp._t('Use the level codes of GB 50180-2018 table 3.0.4 as written in cp.life_circles.');
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM cp.life_circles l WHERE l.standard = std AND l.life_circle = lvl) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" has no life circle "%s"'), std, lvl),
+            ERRCODE = '22023',
+            DETAIL = pg_catalog.format(cp._t('Set %s defines: %s.'), std,
+                            (SELECT pg_catalog.string_agg(l.life_circle, ', ' ORDER BY cp.life_circle_rank(l.life_circle))
+                               FROM cp.life_circles l WHERE l.standard = std)),
+            HINT = cp._t('Ask for a level the set defines, or add it to cp.life_circles in your own set.');
+  END IF;
+  RETURN QUERY
+    SELECT v.code, v.name_zh, v.name_en, v.from_level, v.radius_m, v.effective_radius_m,
+           v.required, v.per_1000, v.per_1000_unit, v.verified, v.source
+      FROM cp.life_circle_categories v
+     WHERE v.standard = std AND v.life_circle = lvl AND (v.required OR include_optional)
+     ORDER BY cp.life_circle_rank(v.from_level) DESC, v.code;
+END
+$$;
 CREATE OR REPLACE FUNCTION cp.copy_standard(source text, target text, title_zh text, title_en text DEFAULT NULL,
                                  issuer text DEFAULT NULL, year int DEFAULT NULL)
 RETURNS int
@@ -72,17 +195,17 @@ DECLARE
   m int;
 BEGIN
   IF src IS NULL OR tgt IS NULL OR tzh IS NULL THEN
-    RAISE EXCEPTION 'source, target and title_zh must not be null'
-      USING ERRCODE = '22004',
-            DETAIL = 'A copied set needs the code it is copied from, its own code and a title.',
-            HINT = 'Pass all three arguments.';
+    RAISE EXCEPTION USING MESSAGE = cp._t('source, target and title_zh must not be null'),
+            ERRCODE = '22004',
+            DETAIL = cp._t('A copied set needs the code it is copied from, its own code and a title.'),
+            HINT = cp._t('Pass all three arguments.');
   END IF;
   PERFORM cp.check_standard(src);
   IF EXISTS (SELECT 1 FROM cp.facility_standards s WHERE s.code = tgt) THEN
-    RAISE EXCEPTION 'standard set "%" already exists', tgt
-      USING ERRCODE = '42710',
-            DETAIL = 'A copy never overwrites an existing set.',
-            HINT = 'Choose another code, or delete your set first.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" already exists'), tgt),
+            ERRCODE = '42710',
+            DETAIL = cp._t('A copy never overwrites an existing set.'),
+            HINT = cp._t('Choose another code, or delete your set first.');
   END IF;
   INSERT INTO cp.facility_standards (code, title_zh, title_en, issuer, year, based_on, scope, source, note)
   SELECT tgt, tzh, ten, iss, yr, s.code, s.scope, s.source, s.note
@@ -107,6 +230,51 @@ BEGIN
     FROM cp.parking_standards p WHERE p.standard = src;
   GET DIAGNOSTICS m = ROW_COUNT;
   RETURN n + m;
+END
+$$;
+CREATE OR REPLACE FUNCTION cp.parking_no_rule(standard text, use text, community_type text) RETURNS void
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  std text := standard;
+  u   text := use;
+  ct  text := community_type;
+BEGIN
+  PERFORM cp.check_standard(std);
+  IF NOT EXISTS (SELECT 1 FROM cp.parking_standards p WHERE p.standard = std AND p.use = u) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" has no parking rule for use "%s"'), std, u),
+            ERRCODE = '22023',
+            DETAIL = pg_catalog.format(cp._t('Set %s has rules for: %s.'), std,
+                            coalesce((SELECT pg_catalog.string_agg(DISTINCT p.use, ', ') FROM cp.parking_standards p WHERE p.standard = std),
+                                     cp._t('no use at all'))),
+            HINT = cp._t('Map the building use to one of these codes, or add a rule to your own set.');
+  END IF;
+  RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" has no parking rule for use "%s" in %s communities'), std, u, ct),
+          ERRCODE = '22023',
+          DETAIL = cp._t('Every rule of this use names another community type or a flat-size bin that does not match.'),
+          HINT = cp._t('Add a rule with community_type any (and no flat-size bin) to your own set.');
+END
+$$;
+CREATE OR REPLACE FUNCTION cp.parking_check_input(community_type text, households float8, floor_area_m2 float8) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF community_type NOT IN ('new', 'old', 'rural') THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('unknown community type "%s"'), community_type),
+            ERRCODE = '22023',
+            DETAIL = cp._t('A community type is one of new, old, rural.'),
+            HINT = cp._t('Use new for communities built to the current standard, old for existing ones.');
+  END IF;
+  IF households < 0 OR households = 'NaN' OR households = 'Infinity'
+     OR floor_area_m2 < 0 OR floor_area_m2 = 'NaN' OR floor_area_m2 = 'Infinity' THEN
+    RAISE EXCEPTION USING MESSAGE = cp._t('households and floor area must be finite and not negative'),
+            ERRCODE = '22023',
+            DETAIL = pg_catalog.format(cp._t('Got households %s and floor area %s m².'), coalesce(households::text, 'NULL'), coalesce(floor_area_m2::text, 'NULL')),
+            HINT = cp._t('Pass NULL for an unknown quantity.');
+  END IF;
 END
 $$;
 
@@ -209,20 +377,20 @@ BEGIN
     PERFORM cp._profile_speed(walk_as);
   END IF;
   IF NOT EXISTS (SELECT 1 FROM cp.population_shares s WHERE s.region = share_set) THEN
-    RAISE EXCEPTION 'population shares "%" do not exist', share_set
-      USING ERRCODE = '42704',
-            DETAIL = pg_catalog.format('Known share sets: %s.',
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('population shares "%s" do not exist'), share_set),
+            ERRCODE = '42704',
+            DETAIL = pg_catalog.format(cp._t('Known share sets: %s.'),
                        (SELECT pg_catalog.string_agg(DISTINCT s.region, ', ') FROM cp.population_shares s)),
-            HINT = 'Add your region''s census shares to cp.population_shares, or pass population_shares => ''CN-2020''.';
+            HINT = cp._t('Add your region''s census shares to cp.population_shares, or pass population_shares => ''CN-2020''.');
   END IF;
   SELECT pg_catalog.string_agg(DISTINCT c.target_group, ', ') INTO missing
     FROM cp.facility_categories c
    WHERE c.standard = std AND c.target_group <> 'all'
      AND NOT EXISTS (SELECT 1 FROM cp.population_shares s WHERE s.region = share_set AND s.group_code = c.target_group);
   IF missing IS NOT NULL THEN
-    RAISE EXCEPTION 'population shares "%" have no share for group %', share_set, missing
-      USING ERRCODE = '22023',
-            HINT = 'Add the group''s share to your own region in cp.population_shares.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('population shares "%s" have no share for group %s'), share_set, missing),
+            ERRCODE = '22023',
+            HINT = cp._t('Add the group''s share to your own region in cp.population_shares.');
   END IF;
   RETURN QUERY
     SELECT v.code, v.from_level, v.required, v.effective_radius_m, v.effective_minutes,
@@ -250,8 +418,18 @@ DECLARE
   q text := cp._coverage_query(facilities_sql);
   has_floor boolean;
   has_site boolean;
+  codes text[];
+  min_floor float8[];
+  min_site float8[];
 BEGIN
   PERFORM cp.check_standard(standard);
+  -- the minimums while cp's own search_path is in force
+  SELECT pg_catalog.array_agg(m.code), pg_catalog.array_agg(m.min_floor), pg_catalog.array_agg(m.min_site)
+    INTO codes, min_floor, min_site
+    FROM (SELECT r.code, min(r.min_floor_m2) AS min_floor, min(r.min_site_m2) AS min_site
+            FROM cp._category_reach(standard, 'm', NULL, 'CN-2020') r GROUP BY r.code) m;
+  -- the caller's query under the caller's search_path (sql/parts/05_caller.sql)
+  PERFORM pg_catalog.set_config('search_path', cp._caller_search_path(), true);
   -- which size columns the query has: planned, never run (LIMIT 0)
   BEGIN
     EXECUTE pg_catalog.format('SELECT f.floor_area FROM (%s) f LIMIT 0', q);
@@ -269,13 +447,13 @@ BEGIN
     SELECT f.id::bigint, f.category::text, %s, nullif(m.min_floor, 0), %s, nullif(m.min_site, 0),
            NOT (coalesce(%s < nullif(m.min_floor, 0), false) OR coalesce(%s < nullif(m.min_site, 0), false))
       FROM (%s) f
-      JOIN (SELECT r.code, min(r.min_floor_m2) AS min_floor, min(r.min_site_m2) AS min_site
-              FROM cp._category_reach($1, 'm', NULL, 'CN-2020') r GROUP BY r.code) m ON m.code = f.category
+      JOIN ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4)) AS m (code, min_floor, min_site)
+        ON m.code = f.category
      ORDER BY 7, 2, 1$f$,
     CASE WHEN has_floor THEN 'f.floor_area::float8' ELSE 'NULL::float8' END,
     CASE WHEN has_site THEN 'f.site_area::float8' ELSE 'NULL::float8' END,
     CASE WHEN has_floor THEN 'f.floor_area::float8' ELSE 'NULL::float8' END,
-    CASE WHEN has_site THEN 'f.site_area::float8' ELSE 'NULL::float8' END, q) USING standard;
+    CASE WHEN has_site THEN 'f.site_area::float8' ELSE 'NULL::float8' END, q) USING standard, codes, min_floor, min_site;
 END
 $$;
 COMMENT ON FUNCTION cp.facility_sizes(text, text) IS
@@ -285,6 +463,60 @@ COMMENT ON FUNCTION cp.facility_sizes(text, text) IS
 ALTER TABLE cp.facility_categories ADD CONSTRAINT facility_categories_target_group_fkey FOREIGN KEY (target_group) REFERENCES cp.population_groups(code) ON UPDATE CASCADE;
 
 -- from sql/parts/35_coverage.sql
+CREATE FUNCTION cp._notice_no_radius(codes text[], labels text[], required boolean DEFAULT false) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  fresh text[];
+  said text;
+BEGIN
+  IF codes IS NULL OR pg_catalog.cardinality(codes) = 0 THEN
+    RETURN;
+  END IF;
+  fresh := cp._first_in_statement('no_radius', ARRAY(SELECT DISTINCT c FROM unnest(codes) c ORDER BY c));
+  SELECT pg_catalog.string_agg(u.label, ', ' ORDER BY u.n) INTO said
+    FROM unnest(codes, labels) WITH ORDINALITY AS u (code, label, n) WHERE u.code = ANY (fresh);
+  IF said IS NULL THEN
+    RETURN;
+  END IF;
+  IF required THEN
+    RAISE NOTICE USING MESSAGE = pg_catalog.format(cp._t('required categories without a walking radius are not checked: %s'), said),
+      HINT = cp._t('Give them a radius_m in your own copy of the set.');
+  ELSE
+    RAISE NOTICE USING MESSAGE = pg_catalog.format(cp._t('categories without a walking radius are not checked: %s'), said),
+      HINT = cp._t('Give them a radius_m in your own copy of the set.');
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._notice_no_radius(text[], text[], boolean) IS
+  'Internal: the NOTICE that names the categories of a standard set left unchecked for lack of a walking radius, each code once per client statement';
+CREATE OR REPLACE FUNCTION cp._coverage_categories(standard text, OUT code text, OUT radius_m float8)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  std text := standard;
+  skipped text[];
+BEGIN
+  PERFORM cp.check_standard(std);
+  SELECT pg_catalog.array_agg(DISTINCT v.code) INTO skipped
+    FROM cp.facility_categories v
+   WHERE v.standard = std
+     AND NOT EXISTS (SELECT 1 FROM cp.life_circle_categories w
+                      WHERE w.standard = std AND w.code = v.code AND w.effective_radius_m IS NOT NULL);
+  PERFORM cp._notice_no_radius(skipped, skipped);
+  RETURN QUERY
+    SELECT DISTINCT ON (v.code) v.code, v.effective_radius_m
+      FROM cp.life_circle_categories v
+     WHERE v.standard = std AND v.life_circle = v.from_level AND v.effective_radius_m IS NOT NULL
+     ORDER BY v.code, cp.life_circle_rank(v.from_level), v.effective_radius_m;
+END
+$$;
+COMMENT ON FUNCTION cp._coverage_categories(text) IS
+  'Internal: every category of a standard set with the effective radius of its lowest level; categories without any radius are left out with a NOTICE (once per statement)';
 CREATE FUNCTION cp._coverage_run(network text, residents_sql text, facilities_sql text,
                                  codes text[], radii float8[], by_time boolean, max_snap_m float8,
                                  per text, communities_sql text, known text[], quiet text[],
@@ -301,31 +533,26 @@ COMMENT ON FUNCTION cp._coverage_run(text, text, text, text[], float8[], boolean
 CREATE FUNCTION cp._coverage_settings(standard text, unit text, profile text, population_shares text,
                                       OUT codes text[], OUT cutoffs float8[], OUT group_columns text[],
                                       OUT shares float8[], OUT min_floor float8[], OUT min_site float8[],
-                                      OUT target_groups text[])
+                                      OUT target_groups text[], OUT unchecked text[])
 LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 AS $$
-DECLARE
-  skipped text;
 BEGIN
   WITH r AS MATERIALIZED (SELECT * FROM cp._category_reach(standard, unit, profile, population_shares))
-  SELECT (SELECT pg_catalog.string_agg(DISTINCT x.code, ', ') FROM r x
+  SELECT (SELECT coalesce(pg_catalog.array_agg(DISTINCT x.code), '{}') FROM r x
            WHERE NOT EXISTS (SELECT 1 FROM r y WHERE y.code = x.code AND y.cutoff IS NOT NULL)),
          pg_catalog.array_agg(b.code ORDER BY b.code), pg_catalog.array_agg(b.cutoff ORDER BY b.code),
          pg_catalog.array_agg(b.group_column ORDER BY b.code), pg_catalog.array_agg(b.share ORDER BY b.code),
          pg_catalog.array_agg(b.min_floor_m2 ORDER BY b.code), pg_catalog.array_agg(b.min_site_m2 ORDER BY b.code),
          pg_catalog.array_agg(b.target_group ORDER BY b.code)
-    INTO skipped, codes, cutoffs, group_columns, shares, min_floor, min_site, target_groups
+    INTO unchecked, codes, cutoffs, group_columns, shares, min_floor, min_site, target_groups
     FROM (SELECT DISTINCT ON (r.code) r.* FROM r WHERE r.cutoff IS NOT NULL
            ORDER BY r.code, cp.life_circle_rank(r.from_level), r.cutoff) b;
-  IF skipped IS NOT NULL THEN
-    RAISE NOTICE 'categories without a walking radius are not checked: %', skipped
-      USING HINT = 'Give them a radius_m in your own copy of the set.';
-  END IF;
+  PERFORM cp._notice_no_radius(unchecked, unchecked);
 END
 $$;
 COMMENT ON FUNCTION cp._coverage_settings(text, text, text, text) IS
-  'Internal: the categories of a standard set each at its lowest level with a cut-off, as parallel arrays for cp._coverage_run (cut-off, target-group column and share, minimum sizes, target group); a NOTICE names categories without one';
+  'Internal: the categories of a standard set each at its lowest level with a cut-off, as parallel arrays for cp._coverage_run (cut-off, target-group column and share, minimum sizes, target group); unchecked: the set''s categories without one, named in a NOTICE (once per statement) and passed as quiet (their facilities are expected, not "not in the standard")';
 CREATE FUNCTION cp.access(network text, residents_sql text, facilities_sql text,
                           standard text DEFAULT 'GB50180-2018', profile text DEFAULT NULL,
                           unit text DEFAULT 'm', population_shares text DEFAULT 'CN-2020')
@@ -346,7 +573,7 @@ BEGIN
     SELECT a.resident_id, a.category, a.facility_id, a.distance_m, r.cutoff,
            a.distance_m IS NOT NULL, a.crowfly_m IS NOT NULL, r.grp, a.population, a.estimated
       FROM cp._coverage_run(network, residents_sql, facilities_sql, s.codes, s.cutoffs, cp._unit_is_time(unit), 250,
-                            'resident', NULL, cp._known_categories(), '{}', s.group_columns, s.shares,
+                            'resident', NULL, cp._known_categories(), s.unchecked, s.group_columns, s.shares,
                             s.min_floor, s.min_site) a
       JOIN unnest(s.codes, s.cutoffs, s.target_groups) AS r (code, cutoff, grp) ON r.code = a.category
      ORDER BY a.resident_id, a.category;
@@ -374,7 +601,7 @@ BEGIN
     SELECT e.community_id, e.category, r.grp, e.population, e.covered, e.covered / nullif(e.population, 0),
            e.crowfly_covered / nullif(e.population, 0), e.estimated, e.geom::geometry
       FROM cp._coverage_run(network, residents_sql, facilities_sql, s.codes, s.cutoffs, cp._unit_is_time(unit), 250,
-                            'community', communities_sql, cp._known_categories(), '{}', s.group_columns, s.shares,
+                            'community', communities_sql, cp._known_categories(), s.unchecked, s.group_columns, s.shares,
                             s.min_floor, s.min_site) e
       JOIN unnest(s.codes, s.target_groups) AS r (code, grp) ON r.code = e.category
      ORDER BY e.community_id, e.category;
@@ -387,7 +614,8 @@ CREATE FUNCTION cp.life_circle(OUT community_id bigint, network text, residents_
                                INOUT life_circle text DEFAULT '15min', profile text DEFAULT NULL,
                                unit text DEFAULT 'm', population_shares text DEFAULT 'CN-2020',
                                OUT population float8, OUT covered_population float8, OUT ratio float8,
-                               OUT crowfly_ratio float8, OUT missing_categories text[], OUT geom geometry)
+                               OUT crowfly_ratio float8, OUT missing_categories text[], OUT missing_categories_zh text[],
+                               OUT geom geometry)
 RETURNS SETOF record
 LANGUAGE plpgsql VOLATILE
 SET search_path FROM CURRENT
@@ -402,7 +630,8 @@ DECLARE
   shares float8[];
   minf float8[];
   mins float8[];
-  skipped text;
+  skipped text[];
+  skipped_levels text[];
 BEGIN
   IF network IS NULL OR residents_sql IS NULL OR facilities_sql IS NULL OR standard IS NULL
      OR lvl IS NULL OR unit IS NULL OR population_shares IS NULL THEN
@@ -417,17 +646,14 @@ BEGIN
   SELECT pg_catalog.array_agg(b.code ORDER BY b.code), pg_catalog.array_agg(b.cutoff ORDER BY b.code),
          pg_catalog.array_agg(b.group_column ORDER BY b.code), pg_catalog.array_agg(b.share ORDER BY b.code),
          pg_catalog.array_agg(b.min_floor_m2 ORDER BY b.code), pg_catalog.array_agg(b.min_site_m2 ORDER BY b.code),
-         (SELECT pg_catalog.string_agg(x.code || ' (' || x.from_level || ')', ', ' ORDER BY x.code)
-            FROM r x WHERE x.cutoff IS NULL)
-    INTO codes, cutoffs, cols, shares, minf, mins, skipped
+         (SELECT pg_catalog.array_agg(x.code ORDER BY x.code) FROM r x WHERE x.cutoff IS NULL),
+         (SELECT pg_catalog.array_agg(x.code || ' (' || x.from_level || ')' ORDER BY x.code) FROM r x WHERE x.cutoff IS NULL)
+    INTO codes, cutoffs, cols, shares, minf, mins, skipped, skipped_levels
     FROM (SELECT DISTINCT ON (r.code) r.* FROM r WHERE r.cutoff IS NOT NULL ORDER BY r.code, r.cutoff) b;
-  IF skipped IS NOT NULL THEN
-    RAISE NOTICE 'required categories without a walking radius are not checked: %', skipped
-      USING HINT = 'Give them a radius_m in your own copy of the set.';
-  END IF;
+  PERFORM cp._notice_no_radius(skipped, skipped_levels, true);
   IF codes IS NULL THEN
-    RAISE EXCEPTION 'life circle "%" of standard set "%" has no required category with a walking radius', lvl, standard
-      USING ERRCODE = '22023';
+    RAISE EXCEPTION USING ERRCODE = '22023',
+      MESSAGE = pg_catalog.format(cp._t('life circle "%s" of standard set "%s" has no required category with a walking radius'), lvl, standard);
   END IF;
   RETURN QUERY
     WITH a AS MATERIALIZED (
@@ -437,18 +663,41 @@ BEGIN
                                        WHERE c.standard = std), cols, shares, minf, mins))
     SELECT t.community_id, lvl, t.population, t.covered, t.covered / nullif(t.population, 0),
            t.crowfly_covered / nullif(t.population, 0),
-           coalesce((SELECT pg_catalog.array_agg(m.category ORDER BY m.population - m.covered DESC, m.category)
-                       FROM a m WHERE m.community_id IS NOT DISTINCT FROM t.community_id AND m.category IS NOT NULL
-                        AND m.covered < m.population), '{}'),
-           t.geom::geometry
-      FROM a t WHERE t.category IS NULL
+           x.missing, cp.category_names(x.missing), t.geom::geometry
+      FROM a t,
+           LATERAL (SELECT coalesce(pg_catalog.array_agg(m.category ORDER BY m.population - m.covered DESC, m.category), '{}')
+                      FROM a m WHERE m.community_id IS NOT DISTINCT FROM t.community_id AND m.category IS NOT NULL
+                       AND m.covered < m.population) x (missing)
+     WHERE t.category IS NULL
      ORDER BY t.community_id;
 END
 $$;
 COMMENT ON FUNCTION cp.life_circle(text, text, text, text, text, text, text, text, text) IS
-  'Share of residents per community (NULL = whole area) who reach every required category of a life-circle level and of every lower level within its radius (unit m) or walking time at its users'' pace (unit min; profile NULL = each category''s own), on foot and as the crow flies, and the missing categories ordered by the people of their target group missing them. Each query runs once. Errors: unknown set 42704, unknown level, profile or unit 22023, missing column 42703';
+  'Share of residents per community (NULL = whole area) who reach every required category of a life-circle level and of every lower level within its radius (unit m) or walking time at its users'' pace (unit min; profile NULL = each category''s own), on foot and as the crow flies, and the missing categories ordered by the people of their target group missing them (missing_categories_zh: their Chinese names, cp.category_name, in the same order). Each query runs once. Errors: unknown set 42704, unknown level, profile or unit 22023, missing column 42703';
 
 -- from sql/parts/37_supply.sql
+CREATE OR REPLACE FUNCTION cp._supply_radius(standard text, category text) RETURNS float8
+LANGUAGE plpgsql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  radius float8;
+BEGIN
+  SELECT v.effective_radius_m INTO radius
+    FROM cp.life_circle_categories v
+   WHERE v.standard = _supply_radius.standard AND v.code = _supply_radius.category AND v.life_circle = v.from_level
+     AND v.effective_radius_m IS NOT NULL
+   ORDER BY cp.life_circle_rank(v.from_level), v.effective_radius_m
+   LIMIT 1;
+  IF radius IS NULL THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" has no category "%s" with a walking radius'), standard, category),
+            ERRCODE = '22023',
+            DETAIL = pg_catalog.format(cp._t('Set %s has: %s.'), standard, (SELECT pg_catalog.string_agg(DISTINCT c.code, ', ') FROM cp.facility_categories c
+                                                           WHERE c.standard = _supply_radius.standard));
+  END IF;
+  RETURN radius;
+END
+$$;
 CREATE FUNCTION cp._supply_eval(network text, residents_sql text, facilities_sql text, category text,
                                 quiet text[], known text[], radius_m float8, amount_column text, amount_hint text,
                                 decay text, decay_param float8, max_snap_m float8, per_resident boolean,
@@ -509,11 +758,11 @@ BEGIN
     SELECT min(c.per_1000) INTO rate FROM cp.facility_categories c WHERE c.standard = supply_gap.standard AND c.code = cat;
   END IF;
   IF rate IS NULL THEN
-    RAISE EXCEPTION 'standard set "%" gives no per-1000-resident figure for "%"', standard, cat
-      USING ERRCODE = '22004', HINT = 'Pass the places per 1000 residents as per_1000 => ..., with its source.';
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" gives no per-1000-resident figure for "%s"'), standard, cat),
+      ERRCODE = '22004', HINT = cp._t('Pass the places per 1000 residents as per_1000 => ..., with its source.');
   END IF;
   IF NOT (rate > 0 AND rate < 'Infinity') THEN
-    RAISE EXCEPTION 'per_1000 must be a finite number above zero' USING ERRCODE = '22023';
+    RAISE EXCEPTION USING MESSAGE = cp._t('per_1000 must be a finite number above zero'), ERRCODE = '22023';
   END IF;
   RETURN QUERY
     SELECT e.community_id, cat, st.target_group, e.population, e.population * rate / 1000.0, e.supply,
@@ -589,8 +838,8 @@ BEGIN
      WHERE c.standard = space_per_resident.standard AND c.code = cat AND c.per_1000_unit LIKE 'm²%';
   END IF;
   IF tgt IS NOT NULL AND NOT (tgt > 0 AND tgt < 'Infinity') THEN
-    RAISE EXCEPTION 'target_m2_per_resident must be a finite number above zero'
-      USING ERRCODE = '22023', DETAIL = pg_catalog.format('The value given is %s.', tgt);
+    RAISE EXCEPTION USING MESSAGE = cp._t('target_m2_per_resident must be a finite number above zero'),
+      ERRCODE = '22023', DETAIL = pg_catalog.format(cp._t('The value given is %s.'), tgt);
   END IF;
   SELECT * INTO st FROM cp._supply_settings(standard, cat, unit, profile, population_shares);
   RETURN QUERY
@@ -610,6 +859,491 @@ $$;
 COMMENT ON FUNCTION cp.space_per_resident(text, text, text, text, text, float8, text, text, text, float8, text, text) IS
   'Floor space of one facility category per resident and community (NULL = whole area): floor area of the category''s facilities (id, category, geom, floor_area query) inside the community (the one membership rule) per resident, and the floor area within walking reach per resident by two-step floating catchment within the category''s radius (docs/supply.md; decay as cp.supply_gap); target from the argument or the set''s per_1000 in m², gap = max(0, target - accessible). Errors: missing column 42703, negative floor area 22023, category without radius 22023, unknown category or bad decay 22023';
 
+-- from sql/parts/40_heritage.sql
+CREATE OR REPLACE FUNCTION cp.check_development(geom geometry, height_m float8 DEFAULT NULL,
+                                     action text DEFAULT 'build')
+RETURNS TABLE (site_id bigint, rule text, severity text, message text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  reg_srid integer;
+  lonlat boolean;
+  review float8;
+  dx float8;
+  dy float8;
+BEGIN
+  IF geom IS NULL THEN
+    RAISE EXCEPTION 'proposal geometry must not be null'
+      USING ERRCODE = 'null_value_not_allowed',
+            HINT = 'Pass the outline of the proposed building or works.';
+  END IF;
+  IF action IS NULL OR action NOT IN ('build', 'demolish') THEN
+    RAISE EXCEPTION 'unknown development action %', coalesce(quote_literal(action), 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'The action is ''build'' or ''demolish''.';
+  END IF;
+  IF height_m IS NOT NULL AND NOT (height_m >= 0 AND height_m < 'Infinity') THEN
+    RAISE EXCEPTION 'proposal height % is not a height', height_m
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give the height in metres as a finite number >= 0, or NULL if unknown.';
+  END IF;
+  IF ST_IsEmpty(geom) THEN
+    RAISE EXCEPTION 'proposal geometry is empty'
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Pass the outline of the proposed building or works.';
+  END IF;
+  reg_srid := cp.heritage_srid();
+  IF reg_srid IS NULL THEN
+    RETURN;   -- empty register: nothing is protected yet
+  END IF;
+  IF ST_SRID(geom) <> reg_srid THEN
+    RAISE EXCEPTION 'proposal has SRID %, the heritage register uses SRID %', ST_SRID(geom), reg_srid
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = pg_catalog.format('Transform it with ST_Transform(geom, %s).', reg_srid);
+  END IF;
+  review := coalesce((SELECT c.review_distance_m FROM cp.heritage_config c), 50);
+  -- A register in longitude/latitude (EPSG:4326, CGCS2000's EPSG:4490, any other geographic SRID)
+  -- measures the review distance on the spheroid; a projected one (UTM, the CGCS2000 Gauss-Kruger
+  -- zones EPSG:4534-4554) in its own metres.
+  lonlat := reg_srid = 4326 OR reg_srid = 4490 OR EXISTS (
+    SELECT 1 FROM spatial_ref_sys r
+     WHERE r.srid = reg_srid
+       AND (r.srtext ~ '^\s*(GEOGCS|GEOGCRS|GEOGRAPHICCRS)\[' OR r.proj4text ~ '\+proj=(longlat|latlong)\M'));
+  -- Search box for the review distance; in degrees for longitude/latitude, else in CRS units (metres).
+  IF lonlat THEN
+    dy := review / 110000.0;
+    dx := review / (111320.0 * greatest(cos(radians(least(greatest(abs(ST_YMin(geom)), abs(ST_YMax(geom))) + 0.01, 89.0))), 0.01));
+  ELSE
+    dx := review;
+    dy := review;
+  END IF;
+
+  RETURN QUERY
+  WITH cand AS (
+    SELECT h.id, h.code, h.name, h.grade, h.footprint, h.protection_zone, h.control_zone,
+           h.height_limit_m, h.style_rules
+      FROM cp.heritage_site h
+     WHERE h.status = 'listed'
+       AND (h.footprint && ST_Expand(geom, dx, dy)
+            OR h.protection_zone && geom
+            OR h.control_zone && geom)
+  ), hits AS (
+    -- demolition touching a listed footprint; construction on one
+    SELECT c.id, 'listed_footprint'::text AS rule, 'forbidden'::text AS severity,
+           pg_catalog.format('%s of listed %s site %s "%s" is %s', CASE action WHEN 'demolish' THEN 'demolition' ELSE 'construction' END,
+                  c.grade, c.code, c.name,
+                  CASE action WHEN 'demolish' THEN 'touching its footprint' ELSE 'on its footprint' END) AS message
+      FROM cand c
+     WHERE ST_Intersects(c.footprint, geom)
+       AND (action = 'demolish' OR NOT ST_Touches(c.footprint, geom))
+    UNION ALL
+    SELECT c.id, 'protection_zone',
+           CASE action WHEN 'build' THEN 'forbidden' ELSE 'needs_review' END,
+           pg_catalog.format('%s inside the protection zone of %s site %s "%s"',
+                  CASE action WHEN 'build' THEN 'new construction' ELSE 'demolition' END,
+                  c.grade, c.code, c.name)
+      FROM cand c
+     WHERE c.protection_zone IS NOT NULL
+       AND ST_Intersects(c.protection_zone, geom) AND NOT ST_Touches(c.protection_zone, geom)
+    UNION ALL
+    SELECT c.id,
+           CASE WHEN height_m IS NOT NULL AND c.height_limit_m IS NOT NULL AND height_m > c.height_limit_m
+                THEN 'height_limit' ELSE 'control_zone' END,
+           CASE WHEN height_m IS NOT NULL AND c.height_limit_m IS NOT NULL AND height_m > c.height_limit_m
+                THEN 'forbidden' ELSE 'needs_review' END,
+           CASE WHEN height_m IS NOT NULL AND c.height_limit_m IS NOT NULL AND height_m > c.height_limit_m
+                THEN pg_catalog.format('height %s m exceeds the limit of %s m in the control zone of %s site %s "%s"',
+                            height_m, c.height_limit_m, c.grade, c.code, c.name)
+                ELSE pg_catalog.format('construction in the control zone of %s site %s "%s": %s%s',
+                            c.grade, c.code, c.name,
+                            CASE WHEN c.height_limit_m IS NULL THEN 'no height limit recorded'
+                                 WHEN height_m IS NULL THEN pg_catalog.format('height not given (limit %s m)', c.height_limit_m)
+                                 ELSE pg_catalog.format('height %s m within the limit of %s m', height_m, c.height_limit_m) END,
+                            CASE WHEN c.style_rules <> '{}'::jsonb
+                                 THEN pg_catalog.format(', style rules %s apply', c.style_rules::text) ELSE '' END)
+           END
+      FROM cand c
+     WHERE action = 'build' AND c.control_zone IS NOT NULL
+       AND ST_Intersects(c.control_zone, geom) AND NOT ST_Touches(c.control_zone, geom)
+  )
+  SELECT x.id, x.rule, x.severity, x.message FROM hits x
+  UNION ALL
+  SELECT c.id, 'proximity', 'needs_review',
+         pg_catalog.format('within %s m of listed %s site %s "%s"', review, c.grade, c.code, c.name)
+    FROM cand c
+   WHERE NOT EXISTS (SELECT 1 FROM hits x WHERE x.id = c.id)
+     AND CASE WHEN lonlat
+              THEN ST_DWithin(c.footprint::geography, geom::geography, review)
+              ELSE ST_DWithin(c.footprint, geom, review) END
+  ORDER BY 3, 1, 2;
+END
+$$;
+COMMENT ON FUNCTION cp.check_development(geometry, float8, text) IS
+  'Heritage check of a proposal (action build or demolish, in the register SRID): one row per violation (site_id, rule, severity forbidden|needs_review, message) against the listed sites of the register; the review distance is metres, on the spheroid for a register in longitude/latitude (EPSG:4326, 4490), in the plane of a projected one (UTM, CGCS2000 Gauss-Kruger)';
+
+-- from sql/parts/45_parking.sql
+CREATE TABLE cp.parking_use_map (
+  word     text NOT NULL CONSTRAINT parking_use_map_word CHECK (btrim(word) <> ''),
+  use      text NOT NULL CONSTRAINT parking_use_map_use CHECK (use ~ '^[a-z][a-z0-9_-]*$'),
+  note     text,
+  shipped  boolean NOT NULL DEFAULT false,
+  UNIQUE NULLS NOT DISTINCT (word, shipped)
+);
+COMMENT ON TABLE cp.parking_use_map IS
+  'Editable mapping of building-use words (住宅, 商业, office, ...) to the use codes of the parking rules (cp.parking_standards.use); a use that has rules of its own in the set is taken as it is, any other is looked up here (case and surrounding blanks ignored; user rows win)';
+COMMENT ON COLUMN cp.parking_use_map.word IS 'a building use as the data say it (住宅, 居住, 商业, Residential, ...)';
+COMMENT ON COLUMN cp.parking_use_map.use IS 'the parking use code of the rule sets: residential, office, retail, clinic, school (or a code of your own set)';
+COMMENT ON COLUMN cp.parking_use_map.note IS 'why the word maps as it does';
+COMMENT ON COLUMN cp.parking_use_map.shipped IS 'true for rows installed by the extension (read-only, not dumped); user rows (false) are dumped by pg_dump and win';
+INSERT INTO cp.parking_use_map (word, use, note) VALUES
+  ('住宅', 'residential', NULL), ('居住', 'residential', NULL), ('住宅区', 'residential', NULL),
+  ('住宅小区', 'residential', NULL), ('居住区', 'residential', NULL), ('小区', 'residential', NULL),
+  ('公寓', 'residential', NULL), ('宿舍', 'residential', 'dormitories counted as housing'),
+  ('R', 'residential', 'land-use class R (居住用地, GB 50137-2011)'),
+  ('housing', 'residential', NULL), ('house', 'residential', NULL), ('apartments', 'residential', NULL),
+  ('dwelling', 'residential', NULL),
+  ('商业', 'retail', NULL), ('零售', 'retail', NULL), ('商店', 'retail', NULL), ('商场', 'retail', NULL),
+  ('商铺', 'retail', NULL), ('商服', 'retail', NULL), ('commercial', 'retail', 'commercial as shops; map it to office in your own rows where it means offices'),
+  ('shop', 'retail', NULL), ('shops', 'retail', NULL), ('store', 'retail', NULL),
+  ('办公', 'office', NULL), ('写字楼', 'office', NULL), ('商务办公', 'office', NULL), ('行政办公', 'office', NULL),
+  ('offices', 'office', NULL),
+  ('教育', 'school', NULL), ('学校', 'school', NULL), ('中小学', 'school', NULL), ('小学', 'school', NULL),
+  ('中学', 'school', NULL), ('初中', 'school', NULL), ('幼儿园', 'school', 'kindergartens take the school rule'),
+  ('education', 'school', NULL), ('kindergarten', 'school', 'kindergartens take the school rule'),
+  ('医疗', 'clinic', NULL), ('医院', 'clinic', 'hospitals take the clinic rule: the sets have no hospital rule'),
+  ('诊所', 'clinic', NULL), ('卫生', 'clinic', NULL), ('社区卫生服务中心', 'clinic', NULL),
+  ('hospital', 'clinic', 'hospitals take the clinic rule: the sets have no hospital rule'),
+  ('healthcare', 'clinic', NULL), ('medical', 'clinic', NULL);
+UPDATE cp.parking_use_map SET shipped = true;   -- the rows above are the shipped ones
+ALTER TABLE cp.parking_use_map ALTER COLUMN shipped SET DEFAULT false;
+CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.parking_use_map
+  FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.parking_use_map
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
+SELECT pg_catalog.pg_extension_config_dump('cp.parking_use_map', 'WHERE NOT shipped');
+GRANT SELECT ON cp.parking_use_map TO PUBLIC;
+CREATE TABLE cp.parking_type_capacity (
+  type     text NOT NULL CONSTRAINT parking_type_capacity_type CHECK (btrim(type) <> ''),
+  capacity float8 NOT NULL CONSTRAINT parking_type_capacity_capacity CHECK (capacity >= 0 AND capacity <= 100000),
+  verified boolean NOT NULL DEFAULT false,
+  note     text,
+  shipped  boolean NOT NULL DEFAULT false,
+  UNIQUE NULLS NOT DISTINCT (type, shipped)
+);
+COMMENT ON TABLE cp.parking_type_capacity IS
+  'Editable typical capacities (spaces) of car parks by type, for car parks whose query returns a type column and that have neither a capacity nor an area: matched on the whole type, then on its last word after ";" (交通设施服务;停车场;公共停车场 -> 公共停车场), case and surrounding blanks ignored, user rows first; reported as capacity_source type (estimated)';
+COMMENT ON COLUMN cp.parking_type_capacity.type IS 'a car park type as the data say it: an Amap or Baidu type word, its type code, or an OSM parking=* value';
+COMMENT ON COLUMN cp.parking_type_capacity.capacity IS 'spaces assumed for a car park of this type without a capacity or an area';
+COMMENT ON COLUMN cp.parking_type_capacity.verified IS 'true when the figure was read in a standard or survey; the shipped figures are assumptions';
+COMMENT ON COLUMN cp.parking_type_capacity.note IS 'where the figure comes from';
+COMMENT ON COLUMN cp.parking_type_capacity.shipped IS 'true for rows installed by the extension (read-only, not dumped); user rows (false) are dumped by pg_dump and win';
+INSERT INTO cp.parking_type_capacity (type, capacity, note) VALUES
+  ('停车场', 50, 'assumption, not read in a standard: a small public surface car park; count your car parks and add your own rows'),
+  ('150900', 50, 'Amap 停车场 (code not verified); assumption as 停车场'),
+  ('公共停车场', 50, 'assumption, not read in a standard: a small public surface car park'),
+  ('150904', 50, 'Amap 公共停车场; assumption as 公共停车场'),
+  ('路边停车场', 10, 'assumption: about 60 m of kerb at 6 m per space'),
+  ('路侧停车场', 10, 'assumption: about 60 m of kerb at 6 m per space'),
+  ('临时停车场', 20, 'assumption, not read in a standard'),
+  ('地下停车场', 100, 'assumption, not read in a standard: one basement level under a residential block'),
+  ('立体停车场', 100, 'assumption, not read in a standard: a small multi-storey or mechanical car park'),
+  ('surface', 50, 'OSM parking=surface; assumption as 停车场'),
+  ('street_side', 10, 'OSM parking=street_side; assumption as 路边停车场'),
+  ('lane', 10, 'OSM parking=lane; assumption as 路边停车场'),
+  ('underground', 100, 'OSM parking=underground; assumption as 地下停车场'),
+  ('multi-storey', 100, 'OSM parking=multi-storey; assumption as 立体停车场');
+UPDATE cp.parking_type_capacity SET shipped = true;   -- the rows above are the shipped ones
+ALTER TABLE cp.parking_type_capacity ALTER COLUMN shipped SET DEFAULT false;
+CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.parking_type_capacity
+  FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.parking_type_capacity
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
+SELECT pg_catalog.pg_extension_config_dump('cp.parking_type_capacity', 'WHERE NOT shipped');
+GRANT SELECT ON cp.parking_type_capacity TO PUBLIC;
+CREATE FUNCTION cp._parking_maps(OUT use_words text[], OUT use_codes text[],
+                                 OUT type_words text[], OUT type_capacities float8[])
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  SELECT (SELECT coalesce(pg_catalog.array_agg(u.k ORDER BY u.k), '{}') FROM
+            (SELECT DISTINCT ON (lower(btrim(m.word))) lower(btrim(m.word)) AS k, m.use
+               FROM cp.parking_use_map m ORDER BY lower(btrim(m.word)), m.shipped) u),
+         (SELECT coalesce(pg_catalog.array_agg(u.use ORDER BY u.k), '{}') FROM
+            (SELECT DISTINCT ON (lower(btrim(m.word))) lower(btrim(m.word)) AS k, m.use
+               FROM cp.parking_use_map m ORDER BY lower(btrim(m.word)), m.shipped) u),
+         (SELECT coalesce(pg_catalog.array_agg(t.k ORDER BY t.k), '{}') FROM
+            (SELECT DISTINCT ON (lower(btrim(c.type))) lower(btrim(c.type)) AS k, c.capacity
+               FROM cp.parking_type_capacity c ORDER BY lower(btrim(c.type)), c.shipped) t),
+         (SELECT coalesce(pg_catalog.array_agg(t.capacity ORDER BY t.k), '{}') FROM
+            (SELECT DISTINCT ON (lower(btrim(c.type))) lower(btrim(c.type)) AS k, c.capacity
+               FROM cp.parking_type_capacity c ORDER BY lower(btrim(c.type)), c.shipped) t)
+$$;
+COMMENT ON FUNCTION cp._parking_maps() IS
+  'Internal: cp.parking_use_map and cp.parking_type_capacity as arrays for cp._parking_eval (keys lower-cased and trimmed, one per key, user rows winning)';
+CREATE FUNCTION cp._parking_no_rule(standard text, use text, community_type text, mapped text)
+RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  msg    text;
+  detail text;
+  hint   text;
+  state  text;
+BEGIN
+  PERFORM cp.parking_no_rule(standard, coalesce(mapped, use), community_type);
+EXCEPTION WHEN invalid_parameter_value THEN
+  GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT,
+                          state = RETURNED_SQLSTATE;
+  IF EXISTS (SELECT 1 FROM cp.parking_standards p WHERE p.standard = _parking_no_rule.standard
+                                                    AND p.use = coalesce(mapped, _parking_no_rule.use)) THEN
+    NULL;   -- the use has rules, none for this community type: the hint stands
+  ELSIF mapped IS NULL THEN
+    hint := 'Map the word to one of these codes in cp.parking_use_map (INSERT INTO cp.parking_use_map (word, use) VALUES (...)), or add a rule to your own set.';
+  END IF;
+  IF mapped IS NOT NULL THEN
+    detail := pg_catalog.format('cp.parking_use_map maps use "%s" to "%s". %s', use, mapped, detail);
+  END IF;
+  RAISE EXCEPTION USING ERRCODE = state, MESSAGE = msg, DETAIL = detail, HINT = hint;
+END
+$$;
+COMMENT ON FUNCTION cp._parking_no_rule(text, text, text, text) IS
+  'Internal: raises cp.parking_no_rule''s error for a building use without a rule (22023), saying what cp.parking_use_map mapped it to, or pointing to cp.parking_use_map when it has no entry';
+CREATE FUNCTION cp._parking_eval(network text, buildings_sql text, parking_sql text, communities_sql text,
+                                 walk_m float8, m2_per_space float8, max_snap_m float8,
+                                 standard text, community_type text,
+                                 uses text[], bases text[], spaces float8[], flat_min float8[], flat_max float8[],
+                                 per text, use_words text[], use_codes text[], type_words text[],
+                                 type_capacities float8[], default_capacity float8,
+                                 OUT building_id bigint, OUT parking_id bigint, OUT community_id bigint,
+                                 OUT use text, OUT capacity_source text, OUT distance_m float8,
+                                 OUT demand float8, OUT capacity float8, OUT spaces_shared float8,
+                                 OUT pairs integer, OUT area_m2 float8, OUT geom bytea, OUT estimated float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'cp_parking_eval_v2_sql'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION cp._parking_eval(text, text, text, text, float8, float8, float8, text, text, text[], text[], float8[], float8[], float8[], text, text[], text[], text[], float8[], float8) IS
+  'Internal: the parking analysis in one pass (as the 15-argument form) with building uses mapped through use_words/use_codes (cp.parking_use_map) when the set has no rule for them, car parks without capacity or area given the capacity of their type (optional type column; type_words/type_capacities from cp.parking_type_capacity) or default_capacity (0: none); capacity_source given, area, type, default or unknown; estimated = spaces not given';
+CREATE FUNCTION cp.parking_allocation(network text, buildings_sql text, parking_sql text,
+  walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+RETURNS TABLE (building_id bigint, parking_id bigint, distance_m float8, spaces float8)
+LANGUAGE sql VOLATILE STRICT
+SET search_path FROM CURRENT
+SET jit = off
+AS $$
+  SELECT e.building_id, e.parking_id, e.distance_m, e.spaces_shared
+    FROM cp._parking_rules(standard, community_type) r
+   CROSS JOIN cp._parking_maps() m
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, walk_m, m2_per_space, max_snap_m,
+                                       standard, community_type, r.uses, r.bases, r.spaces, r.flat_min, r.flat_max,
+                                       'allocation', m.use_words, m.use_codes, m.type_words,
+                                       m.type_capacities, default_capacity) e
+   ORDER BY e.building_id, e.distance_m, e.parking_id
+$$;
+COMMENT ON FUNCTION cp.parking_allocation(text, text, text, float8, text, text, float8, float8, float8) IS
+  'Parking spaces allocated to buildings (id, geom, use, households, floor_area) from car parks (id, geom, capacity) within walk_m metres along the network, greedily by ascending walking distance; one row per (building, car park) that shares spaces';
+CREATE FUNCTION cp.parking_gap_buildings(network text, buildings_sql text, parking_sql text,
+  walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+RETURNS TABLE (building_id bigint, use text, demand float8, supplied float8, unmet float8,
+               unmet_ratio float8, car_parks integer, geom geometry)
+LANGUAGE sql VOLATILE STRICT
+SET search_path FROM CURRENT
+SET jit = off
+AS $$
+  SELECT e.building_id, e.use, e.demand, e.spaces_shared, greatest(e.demand - e.spaces_shared, 0),
+         CASE WHEN e.demand > 0 THEN greatest(e.demand - e.spaces_shared, 0) / e.demand END,
+         e.pairs, e.geom::geometry
+    FROM cp._parking_rules(standard, community_type) r
+   CROSS JOIN cp._parking_maps() m
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, walk_m, m2_per_space, max_snap_m,
+                                       standard, community_type, r.uses, r.bases, r.spaces, r.flat_min, r.flat_max,
+                                       'buildings', m.use_words, m.use_codes, m.type_words,
+                                       m.type_capacities, default_capacity) e
+   ORDER BY e.building_id
+$$;
+COMMENT ON FUNCTION cp.parking_gap_buildings(text, text, text, float8, text, text, float8, float8, float8) IS
+  'Per building: parking demand under the standard, spaces allocated within walk_m, unmet demand and its share (NULL without demand), number of car parks used; for heat maps';
+CREATE FUNCTION cp.parking_lots(network text, buildings_sql text, parking_sql text,
+  walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+RETURNS TABLE (parking_id bigint, capacity float8, capacity_source text, allocated float8, spare float8,
+               buildings integer, geom geometry)
+LANGUAGE sql VOLATILE STRICT
+SET search_path FROM CURRENT
+SET jit = off
+AS $$
+  SELECT e.parking_id, e.capacity, e.capacity_source, e.spaces_shared, greatest(e.capacity - e.spaces_shared, 0),
+         e.pairs, e.geom::geometry
+    FROM cp._parking_rules(standard, community_type) r
+   CROSS JOIN cp._parking_maps() m
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, walk_m, m2_per_space, max_snap_m,
+                                       standard, community_type, r.uses, r.bases, r.spaces, r.flat_min, r.flat_max,
+                                       'lots', m.use_words, m.use_codes, m.type_words,
+                                       m.type_capacities, default_capacity) e
+   ORDER BY e.parking_id
+$$;
+COMMENT ON FUNCTION cp.parking_lots(text, text, text, float8, text, text, float8, float8, float8) IS
+  'Per car park: capacity (given, estimated from area at m2_per_space, or unknown = 0), spaces allocated to buildings within walk_m, spare spaces, buildings served';
+CREATE FUNCTION cp.parking_gap(network text, buildings_sql text, parking_sql text, communities_sql text,
+  walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+RETURNS TABLE (community_id bigint, demand float8, supply_inside float8, supply_allocated float8,
+               gap float8, gap_ratio float8, geom geometry, supply_estimated float8)
+LANGUAGE sql VOLATILE STRICT
+SET search_path FROM CURRENT
+SET jit = off
+AS $$
+  -- a building or car park belongs to the lowest-id community containing its
+  -- representative point (communities.h); buildings without demand and car
+  -- parks without spaces add nothing
+  SELECT e.community_id, e.demand, e.capacity, e.spaces_shared, greatest(e.demand - e.spaces_shared, 0),
+         CASE WHEN e.demand > 0 THEN greatest(e.demand - e.spaces_shared, 0) / e.demand END,
+         e.geom::geometry, e.estimated
+    FROM cp._parking_rules(standard, community_type) r
+   CROSS JOIN cp._parking_maps() m
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, communities_sql, walk_m, m2_per_space,
+                                       max_snap_m, standard, community_type, r.uses, r.bases, r.spaces, r.flat_min,
+                                       r.flat_max, 'communities', m.use_words, m.use_codes, m.type_words,
+                                       m.type_capacities, default_capacity) e
+   ORDER BY e.community_id
+$$;
+COMMENT ON FUNCTION cp.parking_gap(text, text, text, text, float8, text, text, float8, float8, float8) IS
+  'Parking gap per community (id, geom query): demand of its buildings under the standard, capacity of the car parks inside it, spaces allocated to its buildings within walk_m along the network (from car parks inside or outside, none counted twice), gap and gap_ratio = gap / demand (NULL without demand); supply_estimated: the part of supply_inside that is estimated (from area, type or default_capacity)';
+
+-- from sql/parts/50_indicators.sql
+CREATE OR REPLACE FUNCTION cp.check_indicator_value() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  ind record;
+BEGIN
+  IF TG_TABLE_NAME = 'indicator_values' THEN
+    SELECT i.valid_min, i.valid_max, i.unit INTO ind FROM cp.indicators i WHERE i.code = NEW.indicator;
+    IF NOT FOUND THEN
+      RETURN NEW;   -- the foreign key reports the unknown indicator
+    END IF;
+    IF NEW.value = 'NaN' OR NEW.value < ind.valid_min OR NEW.value > ind.valid_max THEN
+      RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('value %s is out of range for indicator "%s"'), NEW.value, NEW.indicator),
+              ERRCODE = '22003',
+              DETAIL = pg_catalog.format(cp._t('Indicator %s accepts values from %s to %s (%s).'), NEW.indicator, ind.valid_min, ind.valid_max, ind.unit),
+              HINT = cp._t('Enter shares as percentages (0 to 100), in the indicator''s unit.');
+    END IF;
+  ELSE
+    SELECT i.valid_min, i.valid_max, i.unit INTO ind FROM cp.indicators i WHERE i.code = NEW.indicator;
+    IF FOUND AND EXISTS (SELECT 1 FROM unnest(ARRAY[NEW.baseline, NEW.target_2025, NEW.target_2028, NEW.target_2035]) v
+                          WHERE v = 'NaN' OR v < ind.valid_min OR v > ind.valid_max) THEN
+      RAISE EXCEPTION 'local baseline or target is out of range for indicator "%"', NEW.indicator
+        USING ERRCODE = '22003',
+              DETAIL = pg_catalog.format('Indicator %s accepts values from %s to %s (%s).', NEW.indicator, ind.valid_min, ind.valid_max, ind.unit),
+              HINT = 'Enter shares as percentages (0 to 100), in the indicator''s unit.';
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE OR REPLACE FUNCTION cp.indicator_target(indicator text, stage int) RETURNS numeric
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  ind text := indicator;
+  r record;
+BEGIN
+  SELECT c.target_2025, c.target_2028, c.target_2035 INTO r FROM cp.indicator_catalogue c WHERE c.code = ind;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('indicator "%s" does not exist'), ind),
+            ERRCODE = '42704',
+            DETAIL = cp._t('Indicators are listed in cp.indicators.'),
+            HINT = cp._t('Check the code, or add your own indicator.');
+  END IF;
+  IF stage NOT IN (2025, 2028, 2035) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('unknown plan stage %s'), stage),
+            ERRCODE = '22023',
+            DETAIL = cp._t('The plan''s stages end in 2025, 2028 and 2035.'),
+            HINT = cp._t('Map a year to its stage with cp.plan_stage(year).');
+  END IF;
+  RETURN CASE stage WHEN 2025 THEN r.target_2025 WHEN 2028 THEN r.target_2028 ELSE r.target_2035 END;
+END
+$$;
+
+-- from sql/parts/55_communities.sql
+CREATE OR REPLACE FUNCTION cp.check_community() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  other_id   text;
+  other_srid integer;
+BEGIN
+  IF NEW.geom IS NULL THEN
+    RETURN NEW;
+  END IF;
+  IF ST_SRID(NEW.geom) = 0 THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('community "%s" has a geometry without SRID'), NEW.id),
+            ERRCODE = '23514',
+            HINT = cp._t('Set the SRID of the outline with ST_SetSRID(geom, srid).');
+  END IF;
+  IF ST_IsEmpty(NEW.geom) OR NOT ST_IsValid(NEW.geom) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('community "%s" has an empty or invalid geometry'), NEW.id),
+            ERRCODE = '23514',
+            DETAIL = coalesce(nullif(ST_IsValidReason(NEW.geom), 'Valid Geometry'), cp._t('The geometry is empty.')),
+            HINT = cp._t('Repair it with ST_MakeValid, or leave geom NULL.');
+  END IF;
+  -- one edit at a time, so two sessions cannot save two SRIDs (the same lock scheme as the heritage register)
+  PERFORM pg_advisory_xact_lock(TG_RELID::int, 8);
+  SELECT c.id, ST_SRID(c.geom) INTO other_id, other_srid
+    FROM cp.communities c
+   WHERE c.geom IS NOT NULL AND c.id <> NEW.id
+     AND (TG_OP = 'INSERT' OR c.id <> OLD.id)
+     AND ST_SRID(c.geom) <> ST_SRID(NEW.geom)
+   LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('community "%s" has SRID %s, the communities use SRID %s'), NEW.id, ST_SRID(NEW.geom), other_srid),
+            ERRCODE = '23514',
+            DETAIL = pg_catalog.format(cp._t('Community %s has SRID %s; every outline in cp.communities carries the same SRID.'), other_id, other_srid),
+            HINT = pg_catalog.format(cp._t('Transform it with ST_Transform(geom, %s).'), other_srid);
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+-- from sql/parts/56_scorecard.sql
+CREATE OR REPLACE FUNCTION cp._check_plan_stage(stage int) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF stage IS NOT NULL AND stage NOT IN (2025, 2028, 2035) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('unknown plan stage %s'), stage),
+            ERRCODE = '22023',
+            DETAIL = cp._t('The plan''s stages end in 2025, 2028 and 2035.'),
+            HINT = cp._t('Map a year to its stage with cp.plan_stage(year), or pass NULL for the current stage.');
+  END IF;
+END
+$$;
+CREATE OR REPLACE FUNCTION cp._scorecard_stage(community_id text, stage int) RETURNS int
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  PERFORM cp._check_plan_stage(stage);
+  IF community_id IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM cp.communities c WHERE c.id = _scorecard_stage.community_id) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('community "%s" does not exist'), community_id),
+            ERRCODE = '42704',
+            DETAIL = cp._t('Communities are listed in cp.communities.'),
+            HINT = cp._t('Add the community to cp.communities first.');
+  END IF;
+  RETURN coalesce(stage, cp._current_stage());
+END
+$$;
+
 -- from sql/parts/57_rollup.sql
 CREATE OR REPLACE FUNCTION cp.rollup_denominator(indicator text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -620,6 +1354,22 @@ AS $$ SELECT CASE indicator WHEN 'parking_gap_rate' THEN 'demand' WHEN 'childcar
                             WHEN 'childcare_institution_coverage' THEN 'communities' END $$;
 COMMENT ON FUNCTION cp.rollup_denominator(text) IS
   'The key of cp.indicator_values.inputs holding the denominator of a rate that is not a share of residents (parking and childcare gaps: demand; heritage protection: listed sites; elderly-care and childcare-institution coverage: communities, 1 each, so the mean is the share of communities); cp.scorecard_rollup weights by it when every reporting value carries it, by population otherwise; NULL for the other indicators';
+CREATE OR REPLACE FUNCTION cp._rollup_stage(level text, stage int) RETURNS int
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  PERFORM cp._check_plan_stage(stage);
+  IF level IS NULL THEN
+    RETURN NULL;   -- no rows, as a STRICT function would
+  END IF;
+  IF level NOT IN ('district', 'city', 'province') THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('unknown roll-up level "%s"'), level),
+      ERRCODE = '22023', HINT = cp._t('Use district, city or province.');
+  END IF;
+  RETURN coalesce(stage, cp._current_stage());
+END
+$$;
 
 -- from sql/parts/59_compute.sql
 CREATE OR REPLACE FUNCTION cp.indicator_life_circle_coverage(communities_sql text, settings jsonb)
@@ -743,7 +1493,9 @@ LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
 AS $$
 BEGIN
-  -- one coverage run; the communities query is read once more for the community types
+  -- one coverage run; the communities query is read once more for the community types,
+  -- under the caller's search_path (sql/parts/05_caller.sql; ours is back when this returns)
+  PERFORM pg_catalog.set_config('search_path', cp._caller_search_path(), true);
   RETURN QUERY EXECUTE pg_catalog.format($q$
     WITH p AS MATERIALIZED (SELECT * FROM cp._public_service_coverage($1, $2) x WHERE x.value IS NOT NULL),
          t AS MATERIALIZED (SELECT c.id::bigint AS id, c.community_type::text AS community_type FROM (%s) c),
@@ -815,6 +1567,38 @@ END
 $$;
 COMMENT ON FUNCTION cp.indicator_childcare_place_gap(text, jsonb) IS
   'Computed indicator childcare_place_gap for every community of a communities query: 100 × gap_ratio of cp.supply_gap for childcare places (setting childcare_category, default nursery), demand from the category''s target group (children under 3: the residents query''s age_0_3, else population × the group''s share): childcare_places_per_1000_children when given, else childcare_per_1000 (places per 1000 residents, the national 4.5) divided by the group''s share in population_shares';
+CREATE OR REPLACE FUNCTION cp.indicator_parking_gap_rate(communities_sql text, settings jsonb)
+RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  types text[];
+  t text;
+  saved_path text;
+BEGIN
+  -- one allocation run per community type (its demand rules), each over the communities of that
+  -- type; the caller's query under the caller's search_path (sql/parts/05_caller.sql)
+  saved_path := pg_catalog.current_setting('search_path');
+  PERFORM pg_catalog.set_config('search_path', cp._caller_search_path(), true);
+  EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(DISTINCT coalesce($1, c.community_type, ''old'')) FROM (%s) c',
+                            cp._coverage_query(communities_sql))
+     INTO types USING settings ->> 'parking_community_type';
+  PERFORM pg_catalog.set_config('search_path', saved_path, true);
+  FOREACH t IN ARRAY coalesce(types, '{}') LOOP
+    RETURN QUERY
+      SELECT p.community_id, 100 * p.gap_ratio::numeric,
+             pg_catalog.jsonb_build_object('function', 'cp.parking_gap', 'community_type', t,
+                                           'demand', p.demand, 'supply_inside', p.supply_inside,
+                                           'supply_allocated', p.supply_allocated, 'gap', p.gap)
+        FROM cp.parking_gap(settings ->> 'network', settings ->> 'buildings_sql', settings ->> 'parking_sql',
+                            pg_catalog.format('SELECT id, geom FROM (%s) c WHERE coalesce(%L, c.community_type, %L) = %L',
+                                              cp._coverage_query(communities_sql), settings ->> 'parking_community_type', 'old', t),
+                            (settings ->> 'walk_m')::float8, settings ->> 'parking_standard', t,
+                            (settings ->> 'm2_per_space')::float8, (settings ->> 'max_snap_m')::float8) p;
+  END LOOP;
+END
+$$;
 CREATE OR REPLACE FUNCTION cp.indicator_cultural_space_per_capita(communities_sql text, settings jsonb)
 RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
 LANGUAGE plpgsql VOLATILE STRICT
@@ -831,6 +1615,442 @@ BEGIN
                                  settings ->> 'profile', 'step', NULL, coalesce(settings ->> 'unit', 'm'),
                                  coalesce(settings ->> 'population_shares', 'CN-2020')) s;
 END
+$$;
+
+-- from sql/parts/60_chinacoord.sql
+COMMENT ON FUNCTION cp.chinacoord_ewkb(bytea, text, text) IS
+  'EWKB of any geometry with every coordinate moved between wgs84, gcj02 and bd09, in its own SRID (EPSG:4326, 0 and 4490 as they are, any other through longitude/latitude and back; used by cp.wgs84_to_gcj02 and friends)';
+
+-- from sql/parts/65_osm_mapping.sql
+CREATE OR REPLACE FUNCTION cp.building_floor_area(footprint geometry, levels integer DEFAULT 1) RETURNS float8
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF levels < 0 THEN
+    RAISE EXCEPTION 'levels must not be negative'
+      USING ERRCODE = 'invalid_parameter_value', DETAIL = pg_catalog.format('The value given is %s.', levels);
+  END IF;
+  IF ST_SRID(footprint) = 0 AND NOT ST_IsEmpty(footprint)
+     AND NOT (ST_XMin(footprint) >= -180 AND ST_XMax(footprint) <= 180
+              AND ST_YMin(footprint) >= -90 AND ST_YMax(footprint) <= 90) THEN
+    RAISE EXCEPTION 'footprint without SRID is not in longitude/latitude'
+      USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = pg_catalog.format('A footprint without SRID is read as EPSG:4326, but its coordinates reach (%s %s).',
+                                       ST_XMax(footprint), ST_YMax(footprint)),
+            HINT = 'Give it the SRID of its data, e.g. ST_SetSRID(footprint, 4548) for CGCS2000 / 3-degree Gauss-Kruger CM 117E.';
+  END IF;
+  IF ST_SRID(footprint) IN (0, 4326) THEN
+    RETURN ST_Area(ST_SetSRID(footprint, 4326)::geography) * levels;
+  END IF;
+  -- Any other SRID PostGIS knows (EPSG:4490, the CGCS2000 Gauss-Kruger zones, UTM, ...): the
+  -- vertices to longitude/latitude through PROJ (the checked way: 22023 for an unknown SRID or
+  -- a point outside the CRS's area, never XX000), then the same area on the spheroid.
+  RETURN ST_Area(cp._geometry_ewkb(footprint, 4326)::geometry::geography) * levels;
+END
+$$;
+COMMENT ON FUNCTION cp.building_floor_area(geometry, integer) IS
+  'Gross floor area in square metres: the footprint''s area on the WGS 84 spheroid (any SRID: EPSG:4326, 4490, CGCS2000 Gauss-Kruger, UTM; SRID 0 read as 4326) times the number of levels (pass coalesce(levels, 1) for untagged buildings)';
+
+-- from sql/parts/66_poi_types.sql
+CREATE TABLE cp.poi_type_mapping (
+  provider  text NOT NULL CONSTRAINT poi_type_mapping_provider CHECK (provider IN ('amap', 'baidu', 'any')),
+  type_name text NOT NULL CONSTRAINT poi_type_mapping_type_name CHECK (btrim(type_name) <> ''),
+  type_code text CONSTRAINT poi_type_mapping_type_code CHECK (type_code ~ '^[0-9A-Za-z]+$'),
+  category  text CONSTRAINT poi_type_mapping_category_code CHECK (category ~ '^[a-z][a-z0-9_]*$'),
+  verified  boolean NOT NULL DEFAULT false,
+  note      text,
+  shipped   boolean NOT NULL DEFAULT false,
+  UNIQUE NULLS NOT DISTINCT (provider, type_name, shipped)
+);
+CREATE INDEX poi_type_mapping_code ON cp.poi_type_mapping (provider, type_code) WHERE type_code IS NOT NULL;
+COMMENT ON TABLE cp.poi_type_mapping IS
+  'Editable mapping of Amap (高德) and Baidu POI types to facility categories: a type code, a full type path (科教文化服务;学校;幼儿园) or one word of it (幼儿园); user rows (shipped = false) win; category NULL means known but not a facility of the life circle (a car park, a university); applied by cp.poi_category and cp.poi_facilities';
+COMMENT ON COLUMN cp.poi_type_mapping.provider IS 'amap, baidu, or any (a plain word either provider or an analyst writes)';
+COMMENT ON COLUMN cp.poi_type_mapping.type_name IS 'a full type path with ; between its levels, or one word of it; matched without regard to case and surrounding blanks';
+COMMENT ON COLUMN cp.poi_type_mapping.type_code IS 'the provider''s type code (Amap: 6 digits, big class 2, middle class 2, small class 2), NULL where none is public';
+COMMENT ON COLUMN cp.poi_type_mapping.category IS 'facility category code (cp.facility_categories.code or cp._known_categories()), or NULL for a known type that is not a facility';
+COMMENT ON COLUMN cp.poi_type_mapping.verified IS 'true when the type path and code were read in a public Amap response or classification table; false: from secondary sources or the usual words of exports';
+COMMENT ON COLUMN cp.poi_type_mapping.note IS 'why the row maps as it does; for a category the standard does not count, which standards do not';
+COMMENT ON COLUMN cp.poi_type_mapping.shipped IS 'true for rows installed by the extension (read-only, not dumped); user rows (false) are dumped by pg_dump and win';
+INSERT INTO cp.poi_type_mapping (provider, type_name, type_code, category, verified, note) VALUES
+  -- Amap: type paths and codes. verified: the path and code read together in
+  -- public Amap place/text responses (kindergarten 141204, primary 141203,
+  -- university 141201, public car park 150904, pharmacy 090601, general
+  -- hospital 090100, park 110101, public toilet 200300); the other codes are
+  -- from the classification's pattern and secondary sources (not verified).
+  ('amap', '科教文化服务;学校;幼儿园', '141204', 'kindergarten', true, '幼儿园'),
+  ('amap', '科教文化服务;学校;小学', '141203', 'primary_school', true, '小学'),
+  ('amap', '科教文化服务;学校;中学', '141202', 'middle_school', false, '中学: counted as a junior middle school (初中); Amap does not separate 初中 and 高中 here'),
+  ('amap', '科教文化服务;学校;高等院校', '141201', NULL, true, 'a university is not a facility of the life circle'),
+  ('amap', '科教文化服务;学校;成人教育', '141205', NULL, false, 'adult education is not a facility of the life circle'),
+  ('amap', '科教文化服务;学校;职业技术学校', '141206', NULL, false, 'a vocational school is not a facility of the life circle'),
+  ('amap', '科教文化服务;学校;学校内部设施', '141207', NULL, false, 'a building inside a school, not a school of its own'),
+  ('amap', '科教文化服务;学校', '141200', NULL, false, 'a school of unknown level: give it 小学 or 初中 (a row of your own for its name) to count it'),
+  ('amap', '科教文化服务;图书馆', '140500', 'library', false, '图书馆'),
+  ('amap', '医疗保健服务;综合医院', '090100', 'hospital', true, '医院: GB 50180-2018 does not count hospitals at the life-circle level (they are planned for the city and district); kept as hospital, not counted'),
+  ('amap', '医疗保健服务;综合医院;卫生院', '090102', 'clinic', false, '乡镇卫生院: the rural counterpart of a 社区卫生服务中心'),
+  ('amap', '医疗保健服务;专科医院', '090200', 'hospital', false, '专科医院: GB 50180-2018 does not count hospitals at the life-circle level; kept as hospital, not counted'),
+  ('amap', '医疗保健服务;诊所', '090300', 'clinic', false, '诊所: a clinic or outpatient department (门诊部), counted with 社区卫生服务中心 as the OSM mapping does; check private practices by name'),
+  ('amap', '医疗保健服务;医药保健销售店', '090600', 'pharmacy', false, '药店: GB 50180-2018 does not count pharmacies; 完整居住社区建设标准 counts them among 其他便民商业网点'),
+  ('amap', '医疗保健服务;医药保健销售店;药房', '090601', 'pharmacy', true, '药房: GB 50180-2018 does not count pharmacies; 完整居住社区建设标准 counts them among 其他便民商业网点'),
+  ('amap', '交通设施服务;停车场', '150900', NULL, false, 'a car park: not a facility category; give it to cp.parking_gap as parking_sql'),
+  ('amap', '交通设施服务;停车场;公共停车场', '150904', NULL, true, 'a car park: not a facility category; give it to cp.parking_gap as parking_sql'),
+  ('amap', '风景名胜;公园广场', '110100', 'park', false, '公园广场'),
+  ('amap', '风景名胜;公园广场;公园', '110101', 'park', true, '公园'),
+  ('amap', '购物服务;超级市场', '060400', 'supermarket', false, '超级市场'),
+  ('amap', '购物服务;综合市场', NULL, 'market', false, '综合市场 / 农贸市场 (code not verified)'),
+  ('amap', '公共设施;公共厕所', '200300', 'public_toilet', true, '公共厕所'),
+  ('amap', '体育休闲服务;运动场馆', '080100', 'sports', false, '运动场馆'),
+  -- Baidu: industry types as first;second level words (行业分类); Baidu
+  -- publishes no type codes. Paths from its Place API documentation as quoted
+  -- in secondary sources: not verified.
+  ('baidu', '教育培训;幼儿园', NULL, 'kindergarten', false, '幼儿园'),
+  ('baidu', '教育培训;小学', NULL, 'primary_school', false, '小学'),
+  ('baidu', '教育培训;中学', NULL, 'middle_school', false, '中学: counted as a junior middle school (初中)'),
+  ('baidu', '教育培训;高等院校', NULL, NULL, false, 'a university is not a facility of the life circle'),
+  ('baidu', '教育培训;图书馆', NULL, 'library', false, '图书馆'),
+  ('baidu', '医疗;综合医院', NULL, 'hospital', false, '医院: GB 50180-2018 does not count hospitals at the life-circle level; kept as hospital, not counted'),
+  ('baidu', '医疗;专科医院', NULL, 'hospital', false, '专科医院: not counted by GB 50180-2018'),
+  ('baidu', '医疗;诊所', NULL, 'clinic', false, '诊所'),
+  ('baidu', '医疗;药店', NULL, 'pharmacy', false, '药店: GB 50180-2018 does not count pharmacies; 完整居住社区建设标准 counts them among 其他便民商业网点'),
+  ('baidu', '交通设施;停车场', NULL, NULL, false, 'a car park: not a facility category; give it to cp.parking_gap as parking_sql'),
+  ('baidu', '旅游景点;公园', NULL, 'park', false, '公园'),
+  ('baidu', '购物;超市', NULL, 'supermarket', false, '超市'),
+  ('baidu', '购物;市场', NULL, 'market', false, '市场'),
+  ('baidu', '运动健身;体育场馆', NULL, 'sports', false, '体育场馆'),
+  ('baidu', '运动健身;健身中心', NULL, 'sports', false, '健身中心'),
+  -- plain words, as exports and analysts write them (either provider)
+  ('any', '幼儿园', NULL, 'kindergarten', false, '幼儿园'),
+  ('any', '托儿所', NULL, 'nursery', false, '托儿所 (ages 0-3)'),
+  ('any', '托育', NULL, 'nursery', false, '托育机构 (ages 0-3)'),
+  ('any', '托育机构', NULL, 'nursery', false, '托育机构 (ages 0-3)'),
+  ('any', '小学', NULL, 'primary_school', false, '小学'),
+  ('any', '初中', NULL, 'middle_school', false, '初中'),
+  ('any', '初级中学', NULL, 'middle_school', false, '初中'),
+  ('any', '中学', NULL, 'middle_school', false, '中学: counted as a junior middle school (初中)'),
+  ('any', '九年一贯制学校', NULL, 'primary_school', false, 'a 9-year school counts as primary, as the OSM mapping does'),
+  ('any', '高中', NULL, NULL, false, 'a senior high school is not a facility of the life circle'),
+  ('any', '高等院校', NULL, NULL, false, 'a university is not a facility of the life circle'),
+  ('any', '学校', NULL, NULL, false, 'a school of unknown level: give it 小学 or 初中 (a row of your own) to count it'),
+  ('any', '医院', NULL, 'hospital', false, '医院: GB 50180-2018 does not count hospitals at the life-circle level (they are planned for the city and district); kept as hospital, not counted'),
+  ('any', '综合医院', NULL, 'hospital', false, '综合医院: not counted by GB 50180-2018 at the life-circle level'),
+  ('any', '专科医院', NULL, 'hospital', false, '专科医院: not counted by GB 50180-2018 at the life-circle level'),
+  ('any', '药店', NULL, 'pharmacy', false, '药店: GB 50180-2018 does not count pharmacies; 完整居住社区建设标准 counts them among 其他便民商业网点'),
+  ('any', '药房', NULL, 'pharmacy', false, '药房: GB 50180-2018 does not count pharmacies; 完整居住社区建设标准 counts them among 其他便民商业网点'),
+  ('any', '社区卫生服务中心', NULL, 'clinic', false, '社区卫生服务中心 (社区医院)'),
+  ('any', '社区医院', NULL, 'clinic', false, '社区卫生服务中心 (社区医院)'),
+  ('any', '卫生院', NULL, 'clinic', false, '乡镇卫生院'),
+  ('any', '诊所', NULL, 'clinic', false, '诊所 / 门诊部'),
+  ('any', '社区卫生服务站', NULL, 'health_station', false, '社区卫生服务站'),
+  ('any', '卫生服务站', NULL, 'health_station', false, '社区卫生服务站'),
+  ('any', '卫生室', NULL, 'health_station', false, '村卫生室'),
+  ('any', '养老院', NULL, 'elderly_care', false, '养老院'),
+  ('any', '敬老院', NULL, 'elderly_care', false, '敬老院'),
+  ('any', '老年养护院', NULL, 'elderly_care', false, '老年养护院'),
+  ('any', '老年服务站', NULL, 'elderly_care', false, '老年服务站 (完整居住社区建设标准)'),
+  ('any', '老年人日间照料中心', NULL, 'elderly_day_care', false, '老年人日间照料中心'),
+  ('any', '日间照料中心', NULL, 'elderly_day_care', false, '老年人日间照料中心'),
+  ('any', '托老所', NULL, 'elderly_day_care', false, '托老所'),
+  ('any', '社区服务中心', NULL, 'community_service', false, '社区服务中心'),
+  ('any', '社区服务站', NULL, 'community_service', false, '社区服务站'),
+  ('any', '社区综合服务站', NULL, 'community_service', false, '社区综合服务站'),
+  ('any', '居委会', NULL, 'community_service', false, '居民委员会'),
+  ('any', '文化活动中心', NULL, 'culture_activity', false, '文化活动中心'),
+  ('any', '文化活动站', NULL, 'culture_activity', false, '文化活动站'),
+  ('any', '文化宫', NULL, 'culture_activity', false, '文化宫'),
+  ('any', '图书馆', NULL, 'library', false, '图书馆'),
+  ('any', '公园', NULL, 'park', false, '公园'),
+  ('any', '社区公园', NULL, 'park', false, '社区公园'),
+  ('any', '游园', NULL, 'park', false, '社区游园'),
+  ('any', '体育场馆', NULL, 'sports', false, '体育场馆'),
+  ('any', '运动场馆', NULL, 'sports', false, '运动场馆'),
+  ('any', '健身中心', NULL, 'sports', false, '健身中心'),
+  ('any', '全民健身中心', NULL, 'sports', false, '全民健身中心'),
+  ('any', '超市', NULL, 'supermarket', false, '超市'),
+  ('any', '超级市场', NULL, 'supermarket', false, '超市'),
+  ('any', '菜市场', NULL, 'market', false, '菜市场'),
+  ('any', '农贸市场', NULL, 'market', false, '农贸市场'),
+  ('any', '生鲜超市', NULL, 'market', false, '生鲜超市 (counted with 菜市场, GB 50180-2018)'),
+  ('any', '快递', NULL, 'parcel', false, '快递服务站'),
+  ('any', '快递柜', NULL, 'parcel', false, '快递柜'),
+  ('any', '邮局', NULL, 'parcel', false, '邮局'),
+  ('any', '社区食堂', NULL, 'canteen', false, '社区食堂'),
+  ('any', '助餐点', NULL, 'canteen', false, '老年助餐点'),
+  ('any', '公共厕所', NULL, 'public_toilet', false, '公共厕所'),
+  ('any', '停车场', NULL, NULL, false, 'a car park: not a facility category; give it to cp.parking_gap as parking_sql'),
+  ('any', '公共停车场', NULL, NULL, false, 'a car park: not a facility category; give it to cp.parking_gap as parking_sql');
+UPDATE cp.poi_type_mapping SET shipped = true;   -- the rows above are the shipped ones
+ALTER TABLE cp.poi_type_mapping ALTER COLUMN shipped SET DEFAULT false;
+CREATE FUNCTION cp.poi_type_mapping_check() RETURNS trigger
+LANGUAGE plpgsql STABLE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF NEW.category IS NOT NULL AND NOT NEW.category = ANY (cp._known_categories()) THEN
+    RAISE EXCEPTION 'unknown facility category "%"', NEW.category
+      USING ERRCODE = '22023',
+            DETAIL = pg_catalog.format('Known categories: %s.', pg_catalog.array_to_string(cp._known_categories(), ', ')),
+            HINT = 'Use a code of cp.facility_categories, or NULL for a type that is not a facility.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION cp.poi_type_mapping_check() IS
+  'Trigger: a cp.poi_type_mapping row names a known facility category or NULL (22023 naming the known codes)';
+CREATE TRIGGER category_check BEFORE INSERT OR UPDATE ON cp.poi_type_mapping
+  FOR EACH ROW EXECUTE FUNCTION cp.poi_type_mapping_check();
+CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.poi_type_mapping
+  FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.poi_type_mapping
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
+SELECT pg_catalog.pg_extension_config_dump('cp.poi_type_mapping', 'WHERE NOT shipped');
+GRANT SELECT ON cp.poi_type_mapping TO PUBLIC;
+CREATE FUNCTION cp.poi_category(provider text, type_text text, type_code text DEFAULT NULL,
+                                standard text DEFAULT 'GB50180-2018',
+                                OUT category text, OUT counted boolean, OUT matched text, OUT reason text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_variable
+DECLARE
+  prov  text := lower(btrim(provider));
+  std   text := standard;
+  code  text := nullif(btrim(type_code), '');
+  t     text := nullif(btrim(pg_catalog.translate(type_text, '；｜', ';|')), '');
+  m     record;
+BEGIN
+  IF prov IS NULL OR prov NOT IN ('amap', 'baidu') THEN
+    RAISE EXCEPTION 'unknown POI provider "%"', provider
+      USING ERRCODE = '22023',
+            DETAIL = 'A provider is amap (高德, GCJ-02) or baidu (BD-09).',
+            HINT = 'Map other providers'' types with rows of provider any in cp.poi_type_mapping.';
+  END IF;
+  IF std IS NULL THEN
+    RAISE EXCEPTION 'standard must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  PERFORM cp.check_standard(std);                                  -- 42704 naming the known sets
+  -- candidates, best first: the code, each alternative (a|b) by its full path,
+  -- then its words from the leaf up, then the code's middle class
+  SELECT x.category, x.type_name, x.note, x.provider INTO m
+    FROM (SELECT 0 AS alt, 0 AS rank, code AS word, true AS by_code WHERE code IS NOT NULL
+          UNION ALL
+          SELECT a.n, 1, btrim(a.path), false
+            FROM pg_catalog.unnest(pg_catalog.string_to_array(t, '|')) WITH ORDINALITY a(path, n)
+          UNION ALL
+          SELECT a.n, 2 + (pg_catalog.array_length(w.words, 1) - s.k), btrim(w.words[s.k]), false
+            FROM pg_catalog.unnest(pg_catalog.string_to_array(t, '|')) WITH ORDINALITY a(path, n)
+           CROSS JOIN LATERAL (SELECT pg_catalog.string_to_array(a.path, ';') AS words) w
+           CROSS JOIN LATERAL pg_catalog.generate_subscripts(w.words, 1) s(k)
+          UNION ALL
+          SELECT 1000, 0, pg_catalog.left(code, 4) || '00', true
+           WHERE code ~ '^[0-9]{6}$' AND pg_catalog.right(code, 2) <> '00') c
+    JOIN LATERAL (SELECT p.*
+                    FROM cp.poi_type_mapping p
+                   WHERE p.provider IN (prov, 'any')
+                     AND CASE WHEN c.by_code THEN p.type_code = c.word
+                              ELSE lower(btrim(p.type_name)) = lower(c.word) END
+                   ORDER BY p.shipped, p.provider = 'any'
+                   LIMIT 1) x ON true
+   WHERE c.word <> ''
+   ORDER BY c.alt, c.rank, x.shipped, x.provider = 'any'
+   LIMIT 1;
+  IF NOT FOUND THEN
+    reason := pg_catalog.format('unknown %s type %s%s: add a row to cp.poi_type_mapping', prov,
+                                coalesce(pg_catalog.quote_literal(type_text), 'NULL'),
+                                CASE WHEN code IS NOT NULL THEN pg_catalog.format(' (code %s)', code) ELSE '' END);
+    counted := false;
+    RETURN;
+  END IF;
+  category := m.category;
+  matched := m.type_name;
+  IF category IS NULL THEN
+    counted := false;
+    reason := coalesce(m.note, 'not a facility of the life circle');
+    RETURN;
+  END IF;
+  counted := EXISTS (SELECT 1 FROM cp.facility_categories f WHERE f.standard = std AND f.code = category);
+  IF NOT counted THEN
+    reason := pg_catalog.format('%s is not counted by standard set %s%s', category, std,
+                                coalesce(': ' || m.note, ''));
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp.poi_category(text, text, text, text) IS
+  'Facility category of an Amap or Baidu POI through cp.poi_type_mapping (type code, full type path, then each word of the path from the leaf up, then the code''s middle class; user rows first); counted: the category is one of the standard set''s; reason says why a POI is not counted (a hospital or pharmacy the standard does not count, a type that is not a facility, an unknown type). Errors: unknown provider 22023, unknown set 42704';
+CREATE FUNCTION cp.poi_facilities(provider text, pois_sql text, srid integer DEFAULT 4326,
+                                  standard text DEFAULT 'GB50180-2018', coordinates text DEFAULT NULL)
+RETURNS TABLE (id bigint, poi_id text, name text, type text, type_code text, category text, counted boolean,
+               matched text, reason text, geom geometry)
+LANGUAGE plpgsql STABLE
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  prov  text := lower(btrim(provider));
+  sys   text;
+  r     record;
+  j     jsonb;
+  c     record;
+  lon   float8;
+  lat   float8;
+  p     geometry;
+  n     bigint := 0;
+BEGIN
+  IF prov IS NULL OR prov NOT IN ('amap', 'baidu') THEN
+    PERFORM cp.poi_category(provider, NULL, NULL, standard);          -- its 22023
+  END IF;
+  IF pois_sql IS NULL OR srid IS NULL OR standard IS NULL THEN
+    RAISE EXCEPTION 'pois_sql, srid and standard must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  sys := lower(coalesce(coordinates, CASE prov WHEN 'amap' THEN 'gcj02' ELSE 'bd09' END));
+  IF sys NOT IN ('gcj02', 'bd09', 'wgs84') THEN
+    RAISE EXCEPTION 'unknown coordinate system "%"', coordinates
+      USING ERRCODE = '22023',
+            DETAIL = 'The coordinates of a POI export are gcj02 (Amap, Tencent), bd09 (Baidu) or wgs84.',
+            HINT = 'Leave coordinates NULL for the provider''s own system.';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM spatial_ref_sys s WHERE s.srid = poi_facilities.srid) THEN
+    RAISE EXCEPTION 'unknown SRID %', srid
+      USING ERRCODE = '22023', HINT = 'Give the SRID of the analysis (the network''s), e.g. 4548 or 32650.';
+  END IF;
+  PERFORM cp.check_standard(standard);
+  FOR r IN EXECUTE pg_catalog.format('SELECT pg_catalog.to_jsonb(q) AS j FROM (%s) q', pois_sql) LOOP
+    n := n + 1;
+    j := r.j;
+    IF NOT (j ? 'type' AND j ? 'lon' AND j ? 'lat') THEN
+      RAISE EXCEPTION 'pois query: column "%" does not exist',
+                      CASE WHEN NOT j ? 'type' THEN 'type' WHEN NOT j ? 'lon' THEN 'lon' ELSE 'lat' END
+        USING ERRCODE = '42703',
+              DETAIL = 'It must return the columns type, lon, lat (id, name and typecode are optional).',
+              HINT = 'Rename the export''s columns in the query, e.g. SELECT lng AS lon, ...';
+    END IF;
+    BEGIN
+      lon := (j ->> 'lon')::float8;
+      lat := (j ->> 'lat')::float8;
+    EXCEPTION WHEN invalid_text_representation THEN
+      RAISE EXCEPTION 'pois query: lon and lat must be numbers'
+        USING ERRCODE = '22P02',
+              DETAIL = pg_catalog.format('Row %s has lon %s and lat %s.', n, j ->> 'lon', j ->> 'lat');
+    END;
+    id := n;
+    poi_id := j ->> 'id';
+    name := j ->> 'name';
+    type := j ->> 'type';
+    type_code := coalesce(j ->> 'typecode', j ->> 'type_code');
+    SELECT * INTO c FROM cp.poi_category(prov, type, type_code, standard) x;
+    category := c.category;
+    counted := c.counted;
+    matched := c.matched;
+    reason := c.reason;
+    geom := NULL;
+    IF lon BETWEEN -180 AND 180 AND lat BETWEEN -90 AND 90 THEN
+      p := ST_SetSRID(ST_MakePoint(lon, lat), 4326);
+      p := CASE sys WHEN 'gcj02' THEN cp.gcj02_to_wgs84(p) WHEN 'bd09' THEN cp.bd09_to_wgs84(p) ELSE p END;
+      geom := CASE WHEN srid = 4326 THEN p ELSE ST_Transform(p, srid) END;
+    ELSIF lon IS NOT NULL OR lat IS NOT NULL THEN
+      reason := coalesce(reason || '; ', '') || 'no position: lon/lat outside the globe';
+    ELSE
+      reason := coalesce(reason || '; ', '') || 'no position: lon or lat is NULL';
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cp.poi_facilities(text, text, integer, text, text) IS
+  'An Amap or Baidu POI export (pois_sql returning type, lon, lat; optional id, name, typecode) as facilities: id (row number in the query''s order), the export''s id as poi_id, category through cp.poi_category, counted by the standard set, the reason a POI is not counted, the point moved from GCJ-02 (amap) or BD-09 (baidu) to WGS84 and into srid. Errors: unknown provider or coordinate system 22023, missing column 42703, lon/lat not numbers 22P02, unknown set 42704';
+
+-- from sql/parts/68_names.sql
+CREATE FUNCTION cp._t(msgid text) RETURNS text
+AS 'MODULE_PATHNAME', 'cp_translate'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cp._t(text) IS
+  'Internal: the translation of an English message of the extension in the session''s lc_messages (gettext catalogue community_planning, po/LANG.po), the message itself when there is none (lc_messages C)';
+CREATE FUNCTION cp._first_in_statement(kind text, items text[]) RETURNS text[]
+AS 'MODULE_PATHNAME', 'cp_first_in_statement_sql'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION cp._first_in_statement(text, text[]) IS
+  'Internal: the items (in order, NULLs dropped) not yet reported under kind in the current client statement, which count as reported from now on; a NOTICE built from them is given once per statement, however many analyses the statement runs';
+CREATE TABLE cp.category_names (
+  code     text NOT NULL CHECK (code ~ '^[a-z][a-z0-9_]*$'),
+  name_zh  text NOT NULL CHECK (name_zh <> ''),
+  name_en  text NOT NULL CHECK (name_en <> ''),
+  note     text,
+  shipped  boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (code, shipped)
+);
+COMMENT ON TABLE cp.category_names IS
+  'One Chinese and one English name per shared facility category code, for results (cp.category_name, missing_categories_zh of cp.life_circle); a row of your own (shipped = false) renames a shipped code or names a code of your own';
+COMMENT ON COLUMN cp.category_names.code IS 'Shared category code, as in cp.facility_categories and facilities_sql rows';
+COMMENT ON COLUMN cp.category_names.name_zh IS 'Short Chinese name used in results (the standards'' full names per level are in cp.facility_categories.name_zh)';
+COMMENT ON COLUMN cp.category_names.name_en IS 'Short English name used in results';
+COMMENT ON COLUMN cp.category_names.note IS 'Which names of the standards the name stands for';
+COMMENT ON COLUMN cp.category_names.shipped IS 'True for rows shipped with the extension (read-only, not dumped); false for your own rows, which take precedence';
+INSERT INTO cp.category_names (code, name_zh, name_en, note, shipped) VALUES
+('kindergarten',      '幼儿园',           'kindergarten',                'GB 50180-2018 and 完整居住社区建设标准: 幼儿园', true),
+('nursery',           '托儿所',           'nursery',                     'GB 50180-2018 and 完整居住社区建设标准: 托儿所 (ages 0–3)', true),
+('primary_school',    '小学',             'primary school',              'GB 50180-2018: 小学', true),
+('middle_school',     '初中',             'junior middle school',        'GB 50180-2018: 初中', true),
+('health_station',    '社区卫生服务站',   'community health station',    'GB 50180-2018 5min: 社区卫生服务站', true),
+('clinic',            '社区卫生服务中心', 'community health centre',     'GB 50180-2018 15min: 社区卫生服务中心(社区医院)', true),
+('hospital',          '医院',             'hospital',                    'Not counted by the shipped standards; OSM mapping only', true),
+('pharmacy',          '药店',             'pharmacy',                    '完整居住社区建设标准: 其他便民商业网点(药店等)', true),
+('elderly_care',      '养老服务设施',     'elderly care',                'GB 50180-2018 15min: 养老院, 老年养护院; 完整居住社区建设标准: 老年服务站', true),
+('elderly_day_care',  '老年人日间照料中心', 'elderly day care',          'GB 50180-2018 5min: 老年人日间照料中心(托老所)', true),
+('community_service', '社区服务中心(站)', 'community service',           'GB 50180-2018: 社区服务中心(街道级), 社区服务站; 完整居住社区建设标准: 社区综合服务站', true),
+('culture_activity',  '文化活动中心(站)', 'cultural activities',         'GB 50180-2018: 文化活动中心 (15min), 文化活动站 (5min)', true),
+('library',           '图书馆',           'library',                     'OSM mapping only', true),
+('sports',            '体育运动场地',     'sports ground',               'GB 50180-2018: 大型, 中型, 小型多功能运动场地, 室外综合健身场地', true),
+('park',              '公共绿地',         'public green space',          'GB 50180-2018: 公共绿地(居住区公园); 完整居住社区建设标准: 公共活动场地, 公共绿地', true),
+('supermarket',       '综合超市',         'supermarket',                 '完整居住社区建设标准: 综合超市', true),
+('market',            '菜市场',           'food market',                 'GB 50180-2018 10min: 菜市场或生鲜超市', true),
+('parcel',            '邮件和快件送达设施', 'parcel delivery',           'GB 50180-2018 block: 邮件和快件送达设施; 完整居住社区建设标准: 邮件和快件寄递服务设施', true),
+('canteen',           '社区食堂',         'community canteen',           'OSM mapping only', true),
+('public_toilet',     '公共厕所',         'public toilet',               'OSM mapping only', true);
+CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.category_names
+  FOR EACH ROW EXECUTE FUNCTION cp.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON cp.category_names
+  FOR EACH STATEMENT EXECUTE FUNCTION cp.protect_shipped();
+SELECT pg_catalog.pg_extension_config_dump('cp.category_names', 'WHERE NOT shipped');
+GRANT SELECT ON cp.category_names TO PUBLIC;
+CREATE FUNCTION cp.category_name(code text, lang text DEFAULT 'zh') RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  SELECT coalesce((SELECT CASE WHEN lang LIKE 'en%' THEN n.name_en ELSE n.name_zh END
+                     FROM cp.category_names n WHERE n.code = category_name.code
+                    ORDER BY n.shipped LIMIT 1), code)
+$$;
+COMMENT ON FUNCTION cp.category_name(text, text) IS
+  'One name per facility category code (cp.category_names: your own row first, then the shipped one; the code itself when neither names it): lang zh (default) Chinese, en English';
+CREATE FUNCTION cp.category_names(codes text[], lang text DEFAULT 'zh') RETURNS text[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  SELECT coalesce(pg_catalog.array_agg(cp.category_name(c.code, lang) ORDER BY c.n), '{}')
+    FROM unnest(codes) WITH ORDINALITY AS c (code, n)
+$$;
+COMMENT ON FUNCTION cp.category_names(text[], text) IS
+  'The names (cp.category_name) of an array of category codes, in the same order';
+
+-- from sql/parts/70_roles.sql
+CREATE OR REPLACE FUNCTION cp._role_privileges(OUT role_name name, OUT privilege text, OUT objects text)
+RETURNS SETOF record
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  VALUES
+    ('cp_reader'::name, 'SELECT', 'cp.network_catalog, cp.networks, cp.indicator_values, cp.indicator_local, cp.community_scores'),
+    -- also granted to PUBLIC; held here too, so a publishing district can revoke PUBLIC's (docs/province.md)
+    ('cp_reader', 'SELECT', 'cp.communities, cp.heritage_site, cp.heritage_config'),
+    ('cp_reader', 'SELECT', 'cp.province_districts, cp.province_info, cp.province_communities, cp.province_indicator_values, cp.province_community_scores'),
+    ('cp_planner', 'INSERT, UPDATE, DELETE', 'cp.network_catalog, cp.communities, cp.indicator_values, cp.indicator_local'),
+    ('cp_planner', 'USAGE', 'SEQUENCE cp.network_build_seq'),
+    ('cp_heritage_editor', 'INSERT, UPDATE, DELETE', 'cp.heritage_site'),
+    ('cp_auditor', 'SELECT', 'cp.heritage_history'),
+    ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.walk_profiles, cp.facility_standards, cp.life_circles, cp.facility_categories, cp.parking_standards, cp.indicator_dimensions, cp.indicator_domains, cp.indicators, cp.osm_category_map, cp.heritage_config, cp.population_shares, cp.poi_type_mapping, cp.parking_use_map, cp.parking_type_capacity, cp.category_names'),
+    ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.publication'),
+    ('cp_province_reader', 'SELECT', 'cp.published_info, cp.published_communities, cp.published_indicator_values')
 $$;
 
 -- Shipped catalogue rows: the guard cp.protect_shipped() lets the script change them while
@@ -906,7 +2126,7 @@ BEGIN
                                        'childcare_institution_coverage', 'public_green_per_capita');
   IF kept IS NOT NULL THEN
     RAISE NOTICE 'your own computations are kept; the shipped ones of 0.3.0 for the same indicators are not installed: %', kept
-      USING HINT = 'Delete your row of cp.indicator_computations and run ALTER EXTENSION community_planning UPDATE again from 0.2.0 to use the shipped one.';
+      USING HINT = 'Delete your row of cp.indicator_computations and add the shipped one''s definition (docs/indicators.md) as your own.';
   END IF;
 END
 $$;
