@@ -60,10 +60,12 @@ INSERT INTO cp.walk_profiles VALUES
   ('elderly', 3.3, true, 'older or slower pedestrian on flat ground (0.91 m/s)',
    'US MUTCD 2009 section 4E.06: 3.0 ft/s (0.91 m/s) walking speed for slower pedestrians'),
   ('wheelchair', 3.6, true, 'manual wheelchair user on flat ground (1.0 m/s)',
-   'Approximate: 1.0 m/s, within the 0.7-1.3 m/s range reported for manual wheelchair users; editable');
+   'Approximate: 1.0 m/s, within the 0.7-1.3 m/s range reported for manual wheelchair users; editable'),
+  ('standard_pace', 4.0, true, 'the pace GB 50180-2018 implies for its life circles: 1000 m in 15 minutes (1.11 m/s)',
+   'Derived: GB 50180-2018 table 3.0.4 and clause 2.0.2 give the 15-minute life circle 800-1000 m; 1000 m / 15 min = 4.0 km/h. The default profile of facility categories whose users are not the elderly, so that minutes reproduce the standard''s distances on flat ground');
 -- The shipped profiles come back with CREATE EXTENSION; pg_dump keeps the district's own.
 SELECT pg_catalog.pg_extension_config_dump('cp.walk_profiles',
-  $$WHERE name NOT IN ('walk', 'elderly', 'wheelchair')$$);
+  $$WHERE name NOT IN ('walk', 'elderly', 'wheelchair', 'standard_pace')$$);
 GRANT SELECT ON cp.walk_profiles TO PUBLIC;
 
 -- Who may replace or drop a network: its owner's members and cp_admin's.

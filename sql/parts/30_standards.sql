@@ -170,7 +170,7 @@ CREATE TABLE cp.facility_categories (
   note               text,
   shipped            boolean NOT NULL DEFAULT false,
   target_group       text NOT NULL DEFAULT 'all',
-  profile            text NOT NULL DEFAULT 'walk' REFERENCES cp.walk_profiles (name) ON UPDATE CASCADE,
+  profile            text NOT NULL DEFAULT 'standard_pace' REFERENCES cp.walk_profiles (name) ON UPDATE CASCADE,
   walk_minutes       float8 CHECK (walk_minutes > 0 AND walk_minutes <= 600),
   PRIMARY KEY (standard, code, life_circle),
   FOREIGN KEY (standard, life_circle) REFERENCES cp.life_circles (standard, life_circle)
@@ -197,8 +197,8 @@ COMMENT ON COLUMN cp.facility_categories.verified IS 'False when a figure of the
 COMMENT ON COLUMN cp.facility_categories.note IS 'Which figures are unverified, merged facilities, caveats';
 COMMENT ON COLUMN cp.facility_categories.shipped IS 'Equal to the set''s shipped flag (kept by a trigger)';
 COMMENT ON COLUMN cp.facility_categories.target_group IS 'Whom the category serves (cp.population_groups): coverage, life circles and supply gaps weight residents by this group (nursery 0-3, kindergarten 3-6, primary school 6-12, junior middle school 12-15, elderly care 60+, the rest all)';
-COMMENT ON COLUMN cp.facility_categories.profile IS 'Walking profile (cp.walk_profiles) the category''s users walk with when an analysis measures minutes (elderly facilities: elderly); a call''s profile argument overrides it';
-COMMENT ON COLUMN cp.facility_categories.walk_minutes IS 'Walking time in minutes for analyses in minutes; NULL: radius_m at the level''s pace (radius × level minutes / level distance), or the level''s minutes without a radius';
+COMMENT ON COLUMN cp.facility_categories.profile IS 'Walking profile (cp.walk_profiles) the category''s users walk with when an analysis measures minutes: standard_pace (4.0 km/h, the pace of GB 50180-2018''s 1000 m in 15 minutes) or elderly (3.3 km/h) for elderly facilities; a call''s profile argument overrides it';
+COMMENT ON COLUMN cp.facility_categories.walk_minutes IS 'Walking time in minutes for analyses in minutes; NULL: radius_m (or the level''s distance) at the standard''s pace (walk profile standard_pace: 1000 m in 15 minutes), or the level''s minutes without any distance';
 
 CREATE TABLE cp.parking_standards (
   standard          text NOT NULL REFERENCES cp.facility_standards (code) ON UPDATE CASCADE ON DELETE CASCADE,
@@ -400,7 +400,7 @@ UPDATE cp.facility_categories
    SET target_group = CASE code WHEN 'nursery' THEN '0-3' WHEN 'kindergarten' THEN '3-6'
                                 WHEN 'primary_school' THEN '6-12' WHEN 'middle_school' THEN '12-15'
                                 WHEN 'elderly_care' THEN '60+' WHEN 'elderly_day_care' THEN '60+' ELSE 'all' END,
-       profile = CASE WHEN code IN ('elderly_care', 'elderly_day_care') THEN 'elderly' ELSE 'walk' END;
+       profile = CASE WHEN code IN ('elderly_care', 'elderly_day_care') THEN 'elderly' ELSE 'standard_pace' END;
 
 -- Guards go on after the shipped rows are in.
 CREATE TRIGGER protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON cp.facility_standards
@@ -450,8 +450,8 @@ SELECT l.standard, l.life_circle, c.code, c.name_zh, c.name_en, c.life_circle AS
        c.required, c.per_1000, c.per_1000_unit, c.verified, c.source,
        c.target_group, c.profile,
        coalesce(c.walk_minutes,
-                CASE WHEN c.radius_m IS NOT NULL AND lc.distance_max_m > 0
-                     THEN c.radius_m * lc.walk_minutes / lc.distance_max_m END,
+                coalesce(c.radius_m, lc.distance_max_m)
+                  / (SELECT p.speed_kmh * 1000.0 / 60.0 FROM cp.walk_profiles p WHERE p.name = 'standard_pace'),
                 lc.walk_minutes::float8) AS effective_minutes,
        c.floor_area_min_m2, c.site_area_min_m2
   FROM cp.life_circles l
@@ -462,7 +462,7 @@ COMMENT ON VIEW cp.life_circle_categories IS
   'Every facility category each life-circle level of a set must contain: its own and every lower level''s (GB 50180-2018: levels are not inclusive of each other''s populations, but each provides all lower-level facilities)';
 COMMENT ON COLUMN cp.life_circle_categories.life_circle IS 'Level asked for';
 COMMENT ON COLUMN cp.life_circle_categories.from_level IS 'Level at which the standard places the category (the asked level or a lower one)';
-COMMENT ON COLUMN cp.life_circle_categories.effective_minutes IS 'Walking time of the category for analyses in minutes: its walk_minutes, else its radius at the pace of its level (radius × level minutes / level distance: 1000 m at the 15-minute level = 15 min), else the level''s minutes';
+COMMENT ON COLUMN cp.life_circle_categories.effective_minutes IS 'Walking time of the category for analyses in minutes: its walk_minutes, else its radius (or its level''s distance) at the standard''s pace (walk profile standard_pace, 4.0 km/h: 1000 m = 15 min, 300 m = 4.5 min), else the level''s minutes; at the standard''s pace minutes reach exactly the standard''s metres, at the elderly pace (3.3 km/h) 82.5 % of them';
 COMMENT ON COLUMN cp.life_circle_categories.target_group IS 'Whom the category serves (cp.population_groups)';
 COMMENT ON COLUMN cp.life_circle_categories.profile IS 'Walking profile of the category''s users (cp.walk_profiles)';
 COMMENT ON COLUMN cp.life_circle_categories.effective_radius_m IS 'Category radius, or the walking distance of the level it belongs to when the standard gives none; NULL for block facilities without a radius';

@@ -251,11 +251,11 @@ SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'life_circle_15m
           round(100 * 300 / 400.0, 10), 'life circle H1: 300 of 400 residents = 75 %');
 SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'life_circle_15min_coverage' AND community_id = 'H2'),
           round(100 * 400 / 600.0, 10), 'life circle H2: 400 of 600 residents');
--- elderly care as the plan counts it, a share of communities: day care within 5 minutes at the
--- elderly pace (3.3 km/h: 275 m): R1 (150 m), R2 (50 m), R4 (50 m); not R3 (350 m). H1: all 70
--- residents 60+ reach one: counts (100). H2: R4's 40 of 140 (R3 has 100 of them): 29 % < 50 %: 0.
+-- elderly care as the plan counts it, a share of communities: day care within its time at the
+-- elderly pace (300 m = 4.5 min at the standard's pace; at 3.3 km/h 247.5 m): R1 (150 m), R2 (50 m),
+-- R4 (50 m); not R3 (350 m). H1: all 70 residents 60+ reach one: counts (100). H2: R4's 40 of 140 (R3 has 100 of them): 29 % < 50 %: 0.
 SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'elderly_care_coverage' AND community_id = 'H1'),
-          100.0000000000, 'elderly care H1: all residents 60+ within 5 minutes of day care: the community counts');
+          100.0000000000, 'elderly care H1: all residents 60+ within 4.5 minutes of day care at their pace: the community counts');
 SELECT is((SELECT round(value, 10) FROM h_run WHERE indicator = 'elderly_care_coverage' AND community_id = 'H2'),
           0.0000000000, 'elderly care H2: 40 of 140 residents 60+: the community does not count');
 -- childcare: 200 places per 1000 children under 3 -> demand 20 × 0.2 = 4 (H1) and 50 × 0.2 = 10 (H2);

@@ -5,10 +5,10 @@
 SET client_min_messages = notice;
 
 -- One straight 2 km street. An elderly day-care centre at x = 1000 (GB 50180-2018: 5-minute level,
--- 300 m). Residents at 1270 (270 m away), 1290 (290 m) and 1320 (320 m).
+-- 300 m). Residents at 1240 (240 m away), 1290 (290 m) and 1320 (320 m).
 SELECT nodes, edges FROM cp.network_build('pstreet', $$SELECT 1 AS id, 'SRID=32650;LINESTRING(0 0, 2000 0)'::geometry AS geom$$);
 CREATE TABLE pres (id int, geom geometry, population float8, age_3_6 float8, age_60_plus float8);
-INSERT INTO pres VALUES (1, 'SRID=32650;POINT(1270 0)', 100, 4, 50),
+INSERT INTO pres VALUES (1, 'SRID=32650;POINT(1240 0)', 100, 4, 50),
                         (2, 'SRID=32650;POINT(1290 0)', 100, 6, 10),
                         (3, 'SRID=32650;POINT(1320 0)', 100, NULL, NULL);   -- ages unknown: estimated
 CREATE TABLE pfac (id int, category text, geom geometry, capacity float8, floor_area float8);
@@ -22,8 +22,9 @@ SELECT code, life_circle, target_group, profile, effective_radius_m, round(effec
    AND code IN ('elderly_day_care', 'kindergarten', 'nursery', 'primary_school', 'middle_school', 'clinic', 'culture_activity')
  ORDER BY code, life_circle;
 
--- Metres: the 300 m radius. Minutes: 5 minutes at the elderly pace (3.3 km/h = 55 m/min) = 275 m;
--- the same 5 minutes at the adult pace (5 km/h) = 416.7 m.
+-- Metres: the 300 m radius. Minutes: 300 m at the standard's pace (4.0 km/h, 1000 m in 15 minutes)
+-- is 4.5 minutes; at the elderly pace (3.3 km/h = 55 m/min) they reach 247.5 m; at the Tobler adult
+-- pace (profile walk, 5 km/h) 375 m.
 SELECT resident_id, round(distance_m::numeric, 1) AS distance_m, round(radius_m::numeric, 3) AS cut_off_m, covered, target_group, population, estimated
   FROM cp.access('pstreet', 'SELECT * FROM pres', 'SELECT id, category, geom FROM pfac', 'GB50180-2018')
  WHERE category = 'elderly_day_care' ORDER BY 1;
