@@ -11,6 +11,7 @@
 -- Assembled with tools/upgrade-diff.sh --from 0.2.0 --statements and checked by test/upgrade/run.sh
 -- (the upgraded schema equals a fresh 0.3.0 install; user data intact).
 
+
 \echo Use "ALTER EXTENSION community_planning UPDATE TO '0.3.0'" to load this file. \quit
 
 -- The install script's search_path convention (00_header.sql): functions created below with
@@ -102,9 +103,17 @@ BEGIN
   RETURN NEW;
 END
 $$;
+-- A walking profile for the standard's pace: the default of every category whose users are not the elderly.
+INSERT INTO cp.walk_profiles VALUES
+  ('standard_pace', 4.0, true, 'the pace GB 50180-2018 implies for its life circles: 1000 m in 15 minutes (1.11 m/s)',
+   'Derived: GB 50180-2018 table 3.0.4 and clause 2.0.2 give the 15-minute life circle 800-1000 m; 1000 m / 15 min = 4.0 km/h. The default profile of facility categories whose users are not the elderly, so that minutes reproduce the standard''s distances on flat ground')
+  ON CONFLICT (name) DO NOTHING;
+SELECT pg_catalog.pg_extension_config_dump('cp.walk_profiles',
+  $$WHERE name NOT IN ('walk', 'elderly', 'wheelchair', 'standard_pace')$$);
+
 -- table cp.facility_categories changed (from the descriptions; CREATE TABLE in sql/parts/30_standards.sql)
 ALTER TABLE cp.facility_categories ADD COLUMN target_group text DEFAULT 'all'::text NOT NULL;
-ALTER TABLE cp.facility_categories ADD COLUMN profile text DEFAULT 'walk'::text NOT NULL;
+ALTER TABLE cp.facility_categories ADD COLUMN profile text DEFAULT 'standard_pace'::text NOT NULL;
 ALTER TABLE cp.facility_categories ADD COLUMN walk_minutes double precision;
 ALTER TABLE cp.facility_categories ADD CONSTRAINT facility_categories_profile_fkey FOREIGN KEY (profile) REFERENCES cp.walk_profiles(name) ON UPDATE CASCADE;
 ALTER TABLE cp.facility_categories ADD CONSTRAINT facility_categories_walk_minutes_check CHECK (walk_minutes > 0::double precision AND walk_minutes <= 600::double precision);
@@ -127,8 +136,8 @@ SELECT l.standard, l.life_circle, c.code, c.name_zh, c.name_en, c.life_circle AS
        c.required, c.per_1000, c.per_1000_unit, c.verified, c.source,
        c.target_group, c.profile,
        coalesce(c.walk_minutes,
-                CASE WHEN c.radius_m IS NOT NULL AND lc.distance_max_m > 0
-                     THEN c.radius_m * lc.walk_minutes / lc.distance_max_m END,
+                coalesce(c.radius_m, lc.distance_max_m)
+                  / (SELECT p.speed_kmh * 1000.0 / 60.0 FROM cp.walk_profiles p WHERE p.name = 'standard_pace'),
                 lc.walk_minutes::float8) AS effective_minutes,
        c.floor_area_min_m2, c.site_area_min_m2
   FROM cp.life_circles l
@@ -139,7 +148,7 @@ COMMENT ON VIEW cp.life_circle_categories IS
   'Every facility category each life-circle level of a set must contain: its own and every lower level''s (GB 50180-2018: levels are not inclusive of each other''s populations, but each provides all lower-level facilities)';
 COMMENT ON COLUMN cp.life_circle_categories.life_circle IS 'Level asked for';
 COMMENT ON COLUMN cp.life_circle_categories.from_level IS 'Level at which the standard places the category (the asked level or a lower one)';
-COMMENT ON COLUMN cp.life_circle_categories.effective_minutes IS 'Walking time of the category for analyses in minutes: its walk_minutes, else its radius at the pace of its level (radius × level minutes / level distance: 1000 m at the 15-minute level = 15 min), else the level''s minutes';
+COMMENT ON COLUMN cp.life_circle_categories.effective_minutes IS 'Walking time of the category for analyses in minutes: its walk_minutes, else its radius (or its level''s distance) at the standard''s pace (walk profile standard_pace, 4.0 km/h: 1000 m = 15 min, 300 m = 4.5 min), else the level''s minutes; at the standard''s pace minutes reach exactly the standard''s metres, at the elderly pace (3.3 km/h) 82.5 % of them';
 COMMENT ON COLUMN cp.life_circle_categories.target_group IS 'Whom the category serves (cp.population_groups)';
 COMMENT ON COLUMN cp.life_circle_categories.profile IS 'Walking profile of the category''s users (cp.walk_profiles)';
 COMMENT ON COLUMN cp.life_circle_categories.effective_radius_m IS 'Category radius, or the walking distance of the level it belongs to when the standard gives none; NULL for block facilities without a radius';
@@ -2053,6 +2062,9 @@ AS $$
     ('cp_province_reader', 'SELECT', 'cp.published_info, cp.published_communities, cp.published_indicator_values')
 $$;
 
+-- Config-dump registrations (pg_extension_config_dump: what pg_dump keeps)
+SELECT pg_catalog.pg_extension_config_dump('cp.walk_profiles', 'WHERE name NOT IN (''walk'', ''elderly'', ''wheelchair'', ''standard_pace'')');
+
 -- Shipped catalogue rows: the guard cp.protect_shipped() lets the script change them while
 -- cp.catalogue_maintenance is on (30_standards.sql); every statement names shipped rows only,
 -- so user rows are never touched.
@@ -2069,7 +2081,7 @@ UPDATE cp.life_circles t SET (note, source) = (SELECT r.note, r.source FROM json
  WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.life_circles, $r${"standard": "GB50180-2018", "life_circle": "5min"}$r$) r WHERE t.standard IS NOT DISTINCT FROM r.standard AND t.life_circle IS NOT DISTINCT FROM r.life_circle);
 UPDATE cp.life_circles t SET (note, source) = (SELECT r.note, r.source FROM jsonb_populate_record(NULL::cp.life_circles, $r${"note": "Population confirmed from weak sources; dwellings 300–1000 not found in any source (recalled). No walking distance: block facilities are inside the block (typically 250 m × 250 m).", "source": "GB 50180-2018 表3.0.4; population in a code-repository comment (\"2.0.5=居住街坊(1000~3000人)\") and in OCR chunks of a standards Q&A code repository (weak)", "name_en": "residential block", "name_zh": "居住街坊", "shipped": true, "standard": "GB50180-2018", "verified": false, "life_circle": "block", "walk_minutes": null, "dwellings_max": 1000, "dwellings_min": 300, "distance_max_m": null, "distance_min_m": null, "population_max": 3000, "population_min": 1000}$r$) r)
  WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.life_circles, $r${"standard": "GB50180-2018", "life_circle": "block"}$r$) r WHERE t.standard IS NOT DISTINCT FROM r.standard AND t.life_circle IS NOT DISTINCT FROM r.life_circle);
-UPDATE cp.facility_categories t SET (note) = (SELECT r.note FROM jsonb_populate_record(NULL::cp.facility_categories, $r${"code": "clinic", "note": "Radius and areas recalled, not read. The 1000 m radius is supported indirectly by the GB 50442 draft explanatory note 6.3.2 (a community health service centre serves 30 000–100 000 people within 1000 m, said to align with GB 50180); still unverified.", "source": "GB 50180-2018 附录B/C", "name_en": "community health service centre", "name_zh": "社区卫生服务中心(社区医院)", "profile": "walk", "shipped": true, "per_1000": null, "radius_m": 1000, "required": true, "standard": "GB50180-2018", "verified": false, "life_circle": "15min", "target_group": "all", "walk_minutes": null, "per_1000_unit": null, "site_area_max_m2": 2860, "site_area_min_m2": 1420, "floor_area_max_m2": 2000, "floor_area_min_m2": 1700}$r$) r)
+UPDATE cp.facility_categories t SET (note) = (SELECT r.note FROM jsonb_populate_record(NULL::cp.facility_categories, $r${"code": "clinic", "note": "Radius and areas recalled, not read. The 1000 m radius is supported indirectly by the GB 50442 draft explanatory note 6.3.2 (a community health service centre serves 30 000–100 000 people within 1000 m, said to align with GB 50180); still unverified.", "source": "GB 50180-2018 附录B/C", "name_en": "community health service centre", "name_zh": "社区卫生服务中心(社区医院)", "profile": "standard_pace", "shipped": true, "per_1000": null, "radius_m": 1000, "required": true, "standard": "GB50180-2018", "verified": false, "life_circle": "15min", "target_group": "all", "walk_minutes": null, "per_1000_unit": null, "site_area_max_m2": 2860, "site_area_min_m2": 1420, "floor_area_max_m2": 2000, "floor_area_min_m2": 1700}$r$) r)
  WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.facility_categories, $r${"standard": "GB50180-2018", "code": "clinic", "life_circle": "15min"}$r$) r WHERE t.standard IS NOT DISTINCT FROM r.standard AND t.code IS NOT DISTINCT FROM r.code AND t.life_circle IS NOT DISTINCT FROM r.life_circle);
 -- Whom each category serves and how its users walk (new columns): by category code, for the
 -- shipped rows and for a district's own copies alike (a copy of GB 50180-2018's nursery serves
@@ -2078,7 +2090,7 @@ UPDATE cp.facility_categories
    SET target_group = CASE code WHEN 'nursery' THEN '0-3' WHEN 'kindergarten' THEN '3-6'
                                 WHEN 'primary_school' THEN '6-12' WHEN 'middle_school' THEN '12-15'
                                 WHEN 'elderly_care' THEN '60+' WHEN 'elderly_day_care' THEN '60+' ELSE 'all' END,
-       profile = CASE WHEN code IN ('elderly_care', 'elderly_day_care') THEN 'elderly' ELSE 'walk' END;
+       profile = CASE WHEN code IN ('elderly_care', 'elderly_day_care') THEN 'elderly' ELSE 'standard_pace' END;
 UPDATE cp.parking_standards t SET (note) = (SELECT r.note FROM jsonb_populate_record(NULL::cp.parking_standards, $r${"use": "office", "note": "Xiamen 2020 (reconstructed): foreign-facing offices 2.0, city-level government offices 1.2–1.5, other offices 0.8–1.0 per 100 m² (XM-parking-2020).", "rule": "office", "basis": "floor_100m2", "source": "Common local rule of 1 space per 100 m² (anchors.md, not read in a standard); EV share from Hainan provincial policy (office ≥25 %)", "spaces": 1, "shipped": true, "ev_share": 0.25, "standard": "CP-parking-default", "verified": false, "community_type": "any", "flat_area_max_m2": null, "flat_area_min_m2": null}$r$) r)
  WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.parking_standards, $r${"standard": "CP-parking-default", "rule": "office"}$r$) r WHERE t.standard IS NOT DISTINCT FROM r.standard AND t.rule IS NOT DISTINCT FROM r.rule);
 UPDATE cp.parking_standards t SET (note) = (SELECT r.note FROM jsonb_populate_record(NULL::cp.parking_standards, $r${"use": "residential", "note": "Assumption: demand in old and rural communities equals the new-community ratio of 1 space per household. Replace it with the local rule: GB 50180-2018 5.0.6 sets no national ratio (local motorisation, location, land and public transport decide).", "rule": "residential-any", "basis": "household", "source": "community_planning default (no national figure for existing or rural communities)", "spaces": 1, "shipped": true, "ev_share": null, "standard": "CP-parking-default", "verified": false, "community_type": "any", "flat_area_max_m2": null, "flat_area_min_m2": null}$r$) r)
@@ -2103,7 +2115,7 @@ UPDATE cp.indicator_computations t SET (note, settings_defaults) = (SELECT r.not
  WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"indicator": "life_circle_15min_coverage"}$r$) r WHERE t.indicator IS NOT DISTINCT FROM r.indicator);
 UPDATE cp.indicator_computations t SET (settings_defaults) = (SELECT r.settings_defaults FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"note": "Floor area (m²) of the cultural activity facilities inside the community per resident (cp.space_per_resident, m2_per_resident); the floor area within walking reach per resident (2SFCA) is recorded in the inputs; no value without residents", "scope": "all", "shipped": true, "indicator": "cultural_space_per_capita", "sql_template": "SELECT * FROM cp.indicator_cultural_space_per_capita($1, $4)", "settings_keys": {"network": "string", "residents_sql": "string", "culture_facilities_sql": "string"}, "settings_defaults": {"unit": "m", "profile": null, "standard": "GB50180-2018", "culture_category": "culture_activity", "population_shares": "CN-2020"}}$r$) r)
  WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"indicator": "cultural_space_per_capita"}$r$) r WHERE t.indicator IS NOT DISTINCT FROM r.indicator);
-UPDATE cp.indicator_computations t SET (note, settings_defaults) = (SELECT r.note, r.settings_defaults FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"note": "Share of communities, as the plan counts it: 100 where at least community_reach_share of the residents 60+ reach an elderly-care facility of the category (default elderly_day_care) within its walking time at the elderly pace (GB 50180-2018: 5 minutes, 275 m at 3.3 km/h), else 0; the share of residents 60+ who reach one is in the inputs", "scope": "all", "shipped": true, "indicator": "elderly_care_coverage", "sql_template": "SELECT * FROM cp.indicator_elderly_care_coverage($1, $4)", "settings_keys": {"network": "string", "residents_sql": "string", "facilities_sql": "string"}, "settings_defaults": {"unit": "min", "profile": null, "standard": "GB50180-2018", "population_shares": "CN-2020", "community_reach_share": 0.5, "elderly_care_category": "elderly_day_care"}}$r$) r)
+UPDATE cp.indicator_computations t SET (note, settings_defaults) = (SELECT r.note, r.settings_defaults FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"note": "Share of communities, as the plan counts it: 100 where at least community_reach_share of the residents 60+ reach an elderly-care facility of the category (default elderly_day_care) within its walking time at the elderly pace (GB 50180-2018's 300 m are 4.5 minutes at the standard's pace: 247.5 m at 3.3 km/h), else 0; the share of residents 60+ who reach one is in the inputs", "scope": "all", "shipped": true, "indicator": "elderly_care_coverage", "sql_template": "SELECT * FROM cp.indicator_elderly_care_coverage($1, $4)", "settings_keys": {"network": "string", "residents_sql": "string", "facilities_sql": "string"}, "settings_defaults": {"unit": "min", "profile": null, "standard": "GB50180-2018", "population_shares": "CN-2020", "community_reach_share": 0.5, "elderly_care_category": "elderly_day_care"}}$r$) r)
  WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"indicator": "elderly_care_coverage"}$r$) r WHERE t.indicator IS NOT DISTINCT FROM r.indicator);
 INSERT INTO cp.parking_standards SELECT * FROM jsonb_populate_record(NULL::cp.parking_standards, $r${"use": "office", "note": "Reconstructed from mirror copies (fragments re-ordered to pair figures with categories). Other office kinds, not shipped as rules: 涉外窗口 foreign-facing offices 2.0 and 市级 city-level government offices 1.2–1.5 (lower bound 1.2) per 100 m²; copy the set for such buildings.", "rule": "office", "basis": "floor_100m2", "source": "厦门 2020: 其它行政办公 (other offices) 0.8–1.0 spaces per 100 m²; the lower bound is shipped", "spaces": 0.8, "shipped": true, "ev_share": null, "standard": "XM-parking-2020", "verified": false, "community_type": "any", "flat_area_max_m2": null, "flat_area_min_m2": null}$r$);
 INSERT INTO cp.parking_standards SELECT * FROM jsonb_populate_record(NULL::cp.parking_standards, $r${"use": "retail", "note": "Reconstructed from mirror copies. Before 2020: 零售商业 0.6, 餐饮娱乐 1.2 per 100 m².", "rule": "retail", "basis": "floor_100m2", "source": "厦门 2020: 商业 (retail and catering merged) 0.6–1.2 spaces per 100 m²; the lower bound is shipped", "spaces": 0.6, "shipped": true, "ev_share": null, "standard": "XM-parking-2020", "verified": false, "community_type": "any", "flat_area_max_m2": null, "flat_area_min_m2": null}$r$);
@@ -2132,10 +2144,11 @@ END
 $$;
 
 -- Comments and privileges that differ otherwise (from the fresh install)
-COMMENT ON COLUMN cp.facility_categories.profile IS 'Walking profile (cp.walk_profiles) the category''s users walk with when an analysis measures minutes (elderly facilities: elderly); a call''s profile argument overrides it';
+COMMENT ON COLUMN cp.facility_categories.profile IS 'Walking profile (cp.walk_profiles) the category''s users walk with when an analysis measures minutes: standard_pace (4.0 km/h, the pace of GB 50180-2018''s 1000 m in 15 minutes) or elderly (3.3 km/h) for elderly facilities; a call''s profile argument overrides it';
 COMMENT ON COLUMN cp.facility_categories.target_group IS 'Whom the category serves (cp.population_groups): coverage, life circles and supply gaps weight residents by this group (nursery 0-3, kindergarten 3-6, primary school 6-12, junior middle school 12-15, elderly care 60+, the rest all)';
-COMMENT ON COLUMN cp.facility_categories.walk_minutes IS 'Walking time in minutes for analyses in minutes; NULL: radius_m at the level''s pace (radius × level minutes / level distance), or the level''s minutes without a radius';
+COMMENT ON COLUMN cp.facility_categories.walk_minutes IS 'Walking time in minutes for analyses in minutes; NULL: radius_m (or the level''s distance) at the standard''s pace (walk profile standard_pace: 1000 m in 15 minutes), or the level''s minutes without any distance';
 
 -- Objects created above get the capability roles' privileges, as at CREATE EXTENSION (70_roles.sql).
 DO $$ BEGIN PERFORM cp._grant_roles(); END $$;
 
+-- NOTE: a user row of cp.walk_profiles with the key (name) of a new shipped row would collide: check before releasing

@@ -394,7 +394,7 @@ INSERT INTO cp.indicator_computations (indicator, sql_template, scope, settings_
 ('elderly_care_coverage', 'SELECT * FROM cp.indicator_elderly_care_coverage($1, $4)', 'all',
  '{"network": "string", "residents_sql": "string", "facilities_sql": "string"}',
  '{"standard": "GB50180-2018", "profile": null, "unit": "min", "population_shares": "CN-2020", "elderly_care_category": "elderly_day_care", "community_reach_share": 0.5}',
- 'Share of communities, as the plan counts it: 100 where at least community_reach_share of the residents 60+ reach an elderly-care facility of the category (default elderly_day_care) within its walking time at the elderly pace (GB 50180-2018's 300 m are 4.5 minutes at the standard's pace: 247.5 m at 3.3 km/h), else 0; the share of residents 60+ who reach one is in the inputs', true),
+ 'Share of communities, as the plan counts it: 100 where at least community_reach_share of the residents 60+ reach an elderly-care facility of the category (default elderly_day_care) within its walking time at the elderly pace (GB 50180-2018''s 300 m are 4.5 minutes at the standard''s pace: 247.5 m at 3.3 km/h), else 0; the share of residents 60+ who reach one is in the inputs', true),
 ('childcare_place_gap', 'SELECT * FROM cp.indicator_childcare_place_gap($1, $4)', 'all',
  '{"network": "string", "residents_sql": "string", "childcare_facilities_sql": "string", "childcare_per_1000": "number"}',
  '{"standard": "GB50180-2018", "profile": null, "unit": "m", "population_shares": "CN-2020", "childcare_category": "nursery", "childcare_places_per_1000_children": null}',
