@@ -166,7 +166,7 @@ groups_after() {   # 0.3.0's new columns, filled for the district's own copy of 
                             WHERE standard = 'MC-2026' AND code IN ('nursery', 'elderly_day_care', 'clinic')")
   echo "$got"
   case $from in
-    0.1.0|0.2.0) [ "$got" = "clinic:all:walk,elderly_day_care:60+:elderly,nursery:0-3:walk" ] ;;
+    0.1.0|0.2.0) [ "$got" = "clinic:all:standard_pace,elderly_day_care:60+:elderly,nursery:0-3:standard_pace" ] ;;
     *) true ;;
   esac
 }

@@ -25,13 +25,20 @@ SELECT c.rel::regclass::text AS rel, r.relkind::text AS relkind,
   FROM pg_extension e, unnest(e.extconfig) WITH ORDINALITY AS c(rel, ord), pg_class r
  WHERE e.extname = 'community_planning' AND r.oid = c.rel;
 
-WITH tabs AS (
+-- user rows by the config-dump condition in force now: a release that ships new rows in a table whose
+-- condition names its shipped rows (cp.walk_profiles) widens the condition, and those rows are not user data
+WITH cur AS (
+  SELECT c.rel::regclass::text AS rel,
+         coalesce(nullif(regexp_replace(coalesce(e.extcondition[c.ord], ''), '^\s*WHERE\s+', '', 'i'), ''), 'true') AS pred
+    FROM pg_extension e, unnest(e.extconfig) WITH ORDINALITY AS c(rel, ord)
+   WHERE e.extname = 'community_planning'
+), tabs AS (
   SELECT s.rel, s.relkind,
          (xpath('/row/n/text()', (xpath('/table/row', query_to_xml(format(
             $q$SELECT count(*) || ' rows, md5 ' || coalesce(md5(string_agg(j, E'\n' ORDER BY j)), '-') AS n
                  FROM (SELECT (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(t)) x(k, v) WHERE k = ANY(%L))::text AS j
-                         FROM %s t WHERE %s) r$q$, s.cols, s.rel, s.pred), false, false, '')))[1]))[1]::text AS summary
-    FROM public.cp_upgrade_spec s
+                         FROM %s t WHERE %s) r$q$, s.cols, s.rel, coalesce(c.pred, s.pred)), false, false, '')))[1]))[1]::text AS summary
+    FROM public.cp_upgrade_spec s LEFT JOIN cur c ON c.rel = s.rel
    WHERE s.relkind = 'r' AND to_regclass(s.rel) IS NOT NULL
   UNION ALL
   SELECT s.rel, s.relkind,
