@@ -28,7 +28,7 @@ fi
 levels='' housing=untagged_too
 case $area in
   beijing*) place="北京海淀·中关村 / Beijing, Haidian: Zhongguancun"; levels=6 housing=tagged ;;
-  krems) place="克雷姆斯（奥地利）/ Krems an der Donau (Austria)" ;;
+  krems) place="克雷姆斯（奥地利） / Krems an der Donau (Austria)" ;;
   monaco) place="摩纳哥 / Monaco" ;;
   andorra) place="安道尔 / Andorra" ;;
   sample) place="合成示例街区 / synthetic sample neighbourhood" ;;
