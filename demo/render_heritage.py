@@ -5,7 +5,6 @@ usage: render_heritage.py OUTPUT.png TITLE
 libpq environment for the connection; reads cp.heritage_site, demo.buildings and
 demo.heritage_review (building_id, site_id, rule, severity, message).
 """
-import os
 import sys
 
 import matplotlib
@@ -15,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 import psycopg2  # noqa: E402
 
-from maplib import polygon_path, save_map  # noqa: E402
+from maplib import attribution, polygon_path, save_map  # noqa: E402
 
 
 def main():
@@ -26,6 +25,9 @@ def main():
                 "ST_XMin(control_zone), ST_YMin(control_zone), ST_XMax(control_zone), ST_YMax(control_zone) "
                 "FROM cp.heritage_site WHERE status = 'listed'")
     sites = cur.fetchall()
+    if not sites:
+        print(f"render_heritage.py: no heritage site is listed (the register needs polygons): {out} not drawn")
+        return
     for control, protection, footprint, *_ in sites:
         ax.add_patch(PathPatch(polygon_path(control), facecolor="#fff7bc", edgecolor="#d95f0e", linestyle="--", zorder=1))
         ax.add_patch(PathPatch(polygon_path(protection), facecolor="#fec44f", edgecolor="#d95f0e", zorder=2))
@@ -44,10 +46,12 @@ def main():
     handles = [plt.Rectangle((0, 0), 1, 1, facecolor=c, edgecolor=e, linestyle=ls) for c, e, ls in [
         ("#993404", "black", "-"), ("#fec44f", "#d95f0e", "-"), ("#fff7bc", "#d95f0e", "--"),
         ("#e31a1c", "none", "-"), ("#fd8d3c", "none", "-"), ("#bdbdbd", "none", "-")]]
-    ax.legend(handles, ["listed footprint", "protection zone", "control zone (12 m limit)",
-                        "20 m building: forbidden", "20 m building: needs review", "no heritage rule"],
+    ax.legend(handles, ["登录文物本体 listed footprint", "保护范围 protection zone",
+                        "建设控制地带 (限高 12 m) control zone (12 m limit)",
+                        "20 m 建筑: 禁止 forbidden", "20 m 建筑: 需审查 needs review",
+                        "无文物规则 no heritage rule"],
               loc="lower left")
-    ax.set_title(title + "\n" + os.environ.get("CP_ATTRIBUTION", "Data (c) OpenStreetMap contributors, ODbL"))
+    ax.set_title(title + "\n" + attribution())
     save_map(fig, ax, out)
 
 

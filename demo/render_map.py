@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 import psycopg2  # noqa: E402
 
-from maplib import polygon_path, save_map  # noqa: E402
+from maplib import attribution, polygon_path, save_map  # noqa: E402
 
 COLOURS = {300: "#1a9850", 500: "#fee08b", 1000: "#d73027"}
 
@@ -53,8 +53,9 @@ def main():
         ax.plot([x], [y], marker="o", color="black", markersize=4, zorder=4)
     handles = [plt.Rectangle((0, 0), 1, 1, color=COLOURS[c], alpha=0.45) for c in (300, 500, 1000)]
     handles.append(plt.Line2D([0], [0], linestyle="--", color="black"))
-    ax.legend(handles, ["300 m walk", "500 m walk", "1000 m walk", "crow-fly circles"], loc="lower left")
-    ax.set_title(title + "\n" + os.environ.get("CP_ATTRIBUTION", "Data (c) OpenStreetMap contributors, ODbL"))
+    ax.legend(handles, ["步行 300 m walk", "步行 500 m walk", "步行 1000 m walk", "直线距离圆 crow-fly circles"],
+              loc="lower left")
+    ax.set_title(title + "\n" + attribution())
     if points:
         xs = [p[1] for p in points]
         ys = [p[2] for p in points]

@@ -12,7 +12,7 @@ packages=(
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
   postgresql-15-pgrouting osm2pgsql osmium-tool gdal-bin
   cppcheck
-  python3-matplotlib python3-psycopg2
+  python3-matplotlib python3-psycopg2 fonts-wqy-zenhei
   # PyQGIS (QGIS 3.22 on Debian 12), its PostgreSQL data provider and the Qt offscreen platform:
   # the test opens docs/qgis/community_planning.qgs headless (about 170 packages, 135 MB download, 510 MB)
   python3-qgis qgis-providers libqt5gui5

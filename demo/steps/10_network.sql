@@ -8,10 +8,28 @@ SELECT name, srid, nodes, edges, components, round(largest_component_share::nume
       FROM osm.walk_edges $$);
 
 CREATE SCHEMA demo;
+-- The demo's assumptions about the area, set per area by demo/in-cluster.sh (psql -v levels=6
+-- -v housing=tagged for Beijing, where OSM seldom tags building:levels and building=yes is mostly
+-- campus and office blocks); without them, those of the European extracts: untagged buildings are
+-- 1 storey for residents and 4 for parking, and any building not plainly something else is housing.
+\if :{?levels}
+\else
+\set levels ''
+\endif
+\if :{?housing}
+\else
+\set housing untagged_too
+\endif
+CREATE TABLE demo.settings AS
+SELECT coalesce(nullif(:'levels', '')::int, 1) AS residents_levels,
+       coalesce(nullif(:'levels', '')::int, 4) AS parking_levels,
+       CASE WHEN :'housing' = 'tagged' THEN 'tagged' ELSE 'untagged_too' END AS housing,
+       36.52::float8 AS m2_per_person, 2.62::float8 AS persons_per_household;
+SELECT * FROM demo.settings;
 CREATE TABLE demo.buildings AS
 SELECT row_number() OVER (ORDER BY area_id) AS id, geom, building, levels FROM osm.buildings;
 CREATE TABLE demo.facilities AS
-SELECT row_number() OVER (ORDER BY osm_id) AS id, value AS kind, name, geom
+SELECT row_number() OVER (ORDER BY osm_id) AS id, value AS kind, coalesce(tags ->> 'name:zh', name) AS name, geom
   FROM osm.pois WHERE key = 'amenity' AND value IN ('school', 'kindergarten', 'clinic', 'doctors', 'hospital');
 
 -- Walking (along the streets) vs crow-fly: who is within 500 m of a school?

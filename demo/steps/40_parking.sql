@@ -1,18 +1,22 @@
 -- Parking supply-demand gap per community (a 500 m grid: the extract has no community boundaries).
--- Assumptions of this demo, not of the extension: every building tagged building=yes/house/
--- apartments/residential is housing; untagged levels are 4; households from floor area
+-- Assumptions of this demo, not of the extension (demo.settings, per area): buildings tagged
+-- residential/apartments/house/... are housing, and so is building=yes unless demo.settings.housing is
+-- 'tagged' (Beijing: there building=yes is mostly campus and office blocks, of unknown use, no demand);
+-- untagged storeys demo.settings.parking_levels (4; Beijing 6); households from floor area
 -- (36.52 m² per person, 2.62 persons per household); public car parks only (access not private/no).
 \pset footer off
 CREATE TABLE demo.parking_buildings AS
 SELECT b.id, b.geom,
-       CASE WHEN b.building IN ('yes', 'residential', 'apartments', 'house', 'detached', 'terrace', 'dormitory') THEN 'residential'
+       CASE WHEN b.building IN ('residential', 'apartments', 'house', 'detached', 'terrace', 'dormitory') THEN 'residential'
+            WHEN b.building = 'yes' AND s.housing = 'untagged_too' THEN 'residential'
             WHEN b.building IN ('office', 'commercial') THEN 'office'
             WHEN b.building IN ('retail', 'supermarket') THEN 'retail'
             WHEN b.building IN ('school', 'university', 'kindergarten') THEN 'school'
             WHEN b.building IN ('hospital', 'clinic') THEN 'clinic' END AS use,
-       cp.estimate_population(cp.building_floor_area(b.geom, coalesce(b.levels, 4))) / 2.62 AS households,
-       cp.building_floor_area(b.geom, coalesce(b.levels, 4)) AS floor_area
-  FROM demo.buildings b;
+       cp.estimate_population(cp.building_floor_area(b.geom, coalesce(b.levels, s.parking_levels)), s.m2_per_person)
+         / s.persons_per_household AS households,
+       cp.building_floor_area(b.geom, coalesce(b.levels, s.parking_levels)) AS floor_area
+  FROM demo.buildings b, demo.settings s;
 CREATE TABLE demo.car_parks AS
 SELECT row_number() OVER (ORDER BY osm_type, osm_id) AS id, osm_type, osm_id, parking, capacity, geom
   FROM osm.parking WHERE access IS NULL OR access NOT IN ('private', 'no');

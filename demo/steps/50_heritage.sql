@@ -9,7 +9,7 @@ DECLARE
   c record;
   srid int := (SELECT srid FROM cp.networks WHERE name = 'demo');
 BEGIN
-  FOR c IN SELECT osm_id, coalesce(name, historic, heritage) AS name, ST_Transform(geom, srid) AS g
+  FOR c IN SELECT osm_id, coalesce(tags ->> 'name:zh', name, historic, heritage) AS name, ST_Transform(geom, srid) AS g
              FROM osm.heritage WHERE ST_Dimension(geom) = 2 ORDER BY osm_id LOOP
     BEGIN
       INSERT INTO cp.heritage_site (code, name, grade, footprint, protection_zone, control_zone,
@@ -23,6 +23,10 @@ BEGIN
     END;
   END LOOP;
 END $$;
+-- only polygons can be listed (a register site needs a footprint); points and lines are counted, not listed
+SELECT count(*) FILTER (WHERE ST_Dimension(geom) = 2) AS heritage_polygons,
+       count(*) FILTER (WHERE ST_Dimension(geom) < 2) AS heritage_points_or_lines_not_listed
+  FROM osm.heritage;
 SELECT outcome, count(*) FROM demo.heritage_attempts GROUP BY 1 ORDER BY 1;
 SELECT listed, protected, round(rate::numeric, 3) AS protection_rate, meets_target FROM cp.heritage_protection_rate();
 -- every existing building, as if rebuilt 20 m tall
