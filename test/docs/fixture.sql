@@ -55,11 +55,6 @@ CREATE VIEW gulou_culture AS SELECT id, category, geom, floor_area FROM faciliti
 CREATE VIEW gulou_buildings AS SELECT * FROM my_buildings;
 CREATE VIEW gulou_car_parks AS SELECT * FROM my_car_parks;
 SELECT cp.network_build('gulou', 'SELECT way_id AS id, geom FROM osm.walk_edges') IS NOT NULL AS gulou_network;
-INSERT INTO cp.communities (id, name, district, city, community_type, population, geom)
-SELECT 'BJ-' || lpad(c.id::text, 2, '0'), '中关村 ' || c.id, '海淀区', '北京市', 'old',
-       (SELECT round(sum(r.population)) FROM homes r WHERE ST_Intersects(c.geom, ST_PointOnSurface(r.geom))),
-       ST_Multi(ST_Transform(c.geom, 32650))   -- the register's outlines in the network's CRS
-  FROM communities c;
 -- development proposals the heritage page checks
 CREATE TABLE proposals (id int PRIMARY KEY, geom geometry, height_m float8, kind text);
 -- imports from Chinese map providers: schema import with the samples loaded by ogr2ogr
@@ -76,4 +71,26 @@ BEGIN
     END IF;
   END LOOP;
 END $$;
+-- A district bureau's own tables (docs/district-data.md), in CGCS2000 / 3-degree Gauss-Krüger
+-- CM 117E (EPSG:4548), made from the same extract: a plain roads table, buildings with their
+-- use in Chinese, floors and households, and named community outlines. The Amap export the page
+-- loads is the file amap_export.csv (GCJ-02) next to it.
+CREATE SCHEMA bureau;
+CREATE TABLE bureau.roads AS
+SELECT way_id AS id, name, ST_Transform(geom, 4548)::geometry(LineString, 4548) AS geom FROM osm.walk_edges;
+CREATE TABLE bureau.buildings AS
+SELECT area_id AS id, name,
+       CASE WHEN residential OR building IN ('apartments', 'dormitory', 'house') THEN '住宅'
+            WHEN building IN ('office', 'commercial') THEN '办公'
+            WHEN building = 'retail' THEN '商业'
+            WHEN building IN ('school', 'university', 'kindergarten') THEN '教育' END AS use,
+       coalesce(levels, 6) AS floors,
+       round(cp.building_floor_area(geom, coalesce(levels, 6)) / (36.52 * 2.62)) AS households,
+       ST_Transform(geom, 4548)::geometry(MultiPolygon, 4548) AS geom
+  FROM osm.buildings;
+CREATE TABLE bureau.communities AS
+SELECT row_number() OVER (ORDER BY g.i, g.j)::int AS id, '中关村第' || row_number() OVER (ORDER BY g.i, g.j) || '社区' AS name,
+       g.geom::geometry(Polygon, 4548) AS geom
+  FROM ST_SquareGrid(800, (SELECT ST_SetSRID(ST_Extent(geom)::geometry, 4548) FROM bureau.buildings WHERE use = '住宅')) g
+ WHERE EXISTS (SELECT 1 FROM bureau.buildings b WHERE b.use = '住宅' AND ST_Intersects(g.geom, ST_PointOnSurface(b.geom)));
 ANALYZE;

@@ -12,7 +12,7 @@ cd "${CP_TOP:?set CP_TOP to the working copy}"
 : "${CP_SHARED:?set CP_SHARED (the OSM extracts are in \$CP_SHARED/data)}"
 out=${CP_DOCS_OUT:-test/out/docs}
 template=cp_docs_template
-rm -rf "$out"; mkdir -p "$out"
+rm -rf "$out"; mkdir -p "$out"; out=$(cd "$out" && pwd)
 q() { psql -qX -v ON_ERROR_STOP=1 "$@"; }
 
 dropdb --if-exists "$template" >/dev/null 2>&1 || true
@@ -52,7 +52,7 @@ for page in "${pages[@]}"; do
       failed=$((failed + 1)); echo "not ok $n - $page:$line (not run: an earlier block of the page failed)"; continue
     fi
     if (cd "$out" && PGOPTIONS='-c client_min_messages=warning' psql -X -v ON_ERROR_STOP=1 -d "$db" \
-          -f "$CP_TOP/$file") >"$file.out" 2>&1; then
+          -f "$file") >"$file.out" 2>&1; then
       echo "ok $n - $page:$line"
     else
       failed=$((failed + 1)); broken=1
