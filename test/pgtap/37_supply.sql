@@ -27,8 +27,11 @@ CREATE TEMP TABLE nonres (building text);
 INSERT INTO nonres VALUES ('garage'), ('garages'), ('shed'), ('church'), ('chapel'), ('cathedral'), ('industrial'),
   ('commercial'), ('retail'), ('office'), ('warehouse'), ('school'), ('kindergarten'), ('hospital'), ('roof'), ('hut'),
   ('public'), ('civic'), ('service'), ('transportation'), ('train_station'), ('hotel'), ('university'), ('stadium');
+-- residents as the points 0.1.0 took on the footprints (in lon/lat): since 0.3.0 a footprint's point
+-- is taken in the network's CRS, which moves a few of them (test/pgtap/66_cgcs2000.sql); with the same
+-- points the numbers are 0.1.0's
 CREATE TEMP TABLE kres AS
-SELECT row_number() OVER (ORDER BY b.area_id) AS id, b.geom,
+SELECT row_number() OVER (ORDER BY b.area_id) AS id, ST_PointOnSurface(b.geom) AS geom,
        cp.estimate_population(cp.building_floor_area(b.geom, coalesce(b.levels, 1))) AS population
   FROM krems.buildings b
  WHERE b.residential OR b.building NOT IN (SELECT building FROM nonres);
