@@ -3,7 +3,7 @@
 -- set of communities, roll-up arithmetic, computed heritage rate across SRIDs,
 -- errors and a NULL sweep of every argument.
 BEGIN;
-SELECT plan(121);
+SELECT plan(122);
 
 -- Contracts ---------------------------------------------------------------
 SELECT has_table('cp', 'communities', 'table cp.communities exists');
@@ -362,6 +362,13 @@ SELECT is((SELECT string_agg(community_id || ' ' || action || ' ' || coalesce(ro
           'rural ratio: the rural H2''s coverage over the urban H1''s');
 UPDATE cp.communities SET community_type = 'new' WHERE id = 'H2';
 DELETE FROM cp.indicator_values WHERE indicator IN ('public_green_per_capita', 'rural_service_coverage_ratio') AND period = '2027-12-31';
+-- childcare institutions without the east nursery: H2's 50 children under 3 are 650 m and 350 m from
+-- the west one (beyond 300 m): H2 does not count; H1 still does
+CREATE TEMP TABLE h_inst_run AS SELECT * FROM cp.compute_indicators('2027-06-30',
+  (SELECT s || '{"compute": ["childcare_institution_coverage"], "facilities_sql": "SELECT id, category, geom FROM pg_temp.h_fac WHERE id <> 6"}' FROM h_settings));
+SELECT is((SELECT array_agg(round(value, 6) ORDER BY community_id) FROM h_inst_run WHERE community_id LIKE 'H%'),
+          ARRAY[100.000000, 0.000000], 'childcare institutions: without the east nursery H2 has none within reach');
+DELETE FROM cp.indicator_values WHERE indicator = 'childcare_institution_coverage' AND period = '2027-06-30';
 
 -- a second run replaces; a run without settings skips them and keeps the values
 SELECT is((SELECT count(*) FROM cp.compute_indicators('2027-12-31', (SELECT s FROM h_settings))
