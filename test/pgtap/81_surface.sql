@@ -25,7 +25,8 @@ SELECT 1000000 + row_number() OVER (ORDER BY osm_type, osm_id) AS id, cp.osm_cat
  WHERE cp.osm_category(tags) IS NOT NULL;
 
 CREATE TEMP TABLE surf AS
-SELECT * FROM cp.access_surface('beijing', 'SELECT * FROM res', 'SELECT * FROM fac', 'primary_school', 100);
+SELECT * FROM cp.access_surface('beijing', 'SELECT * FROM res', 'SELECT * FROM fac', 'primary_school', 100,
+                                per_1000 => 1000);
 CREATE TEMP TABLE cov AS
 SELECT * FROM cp.coverage('beijing', 'SELECT * FROM res', 'SELECT * FROM fac') WHERE category = 'primary_school';
 CREATE TEMP TABLE acc AS
@@ -63,6 +64,6 @@ SELECT ok((SELECT abs(sum(s.reached_population * s.walk_mean_m) -
 SELECT ok((SELECT bool_and(walk_max_m >= walk_mean_m - 1e-9 AND covered_population <= reached_population + 1e-9
                            AND unmet_demand >= 0 AND abs(unmet_demand - greatest(demand - supply, 0)) < 1e-9
                            AND abs(walk_mean_min * 4000.0 / 60 - walk_mean_m) < 1e-6) FROM surf),
-          'per cell: max >= mean walk, covered <= reached, unmet = max(demand - supply, 0), minutes at 4 km/h on flat ground');
+          'per cell: max >= mean walk, covered <= reached, unmet = max(demand - supply, 0) (a place per child: per_1000 1000), minutes at 4 km/h on flat ground');
 SELECT * FROM finish();
 ROLLBACK;

@@ -65,7 +65,7 @@ SELECT cell_i, covered_population, round(walk_max_min::numeric, 3) AS walk_max_m
   FROM cp.access_surface('hexline', 'SELECT * FROM hres', 'SELECT * FROM hfac', 'kindergarten', 200, 'V',
                          unit => 'min', per_1000 => 100);
 
--- A category for everyone (no estimate) without a per-1000 figure (no demand, unmet 0):
+-- A category for everyone (no estimate) without a per-1000 figure (no demand, no unmet demand):
 -- the pharmacy (300 m) at x = 900, capacity 1 given in the query.
 -- Cell (2, 0): r3 at 300 m, r4 at 200 m: all 400 covered; cell (0, 0): r1 900 m = 3 cut-offs
 -- (reached), r2 800 m: nobody covered, mean walk (100 x 900 + 200 x 800) / 300 = 833.333 m.
