@@ -2,7 +2,7 @@
 -- once per call, and no analysis makes a table. A query counts its own executions
 -- through pg_temp.tick (an uncorrelated subquery in FROM runs once per execution).
 BEGIN;
-SELECT plan(24);
+SELECT plan(25);
 
 CREATE FUNCTION pg_temp.tick(what text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE AS $$
@@ -78,6 +78,11 @@ SELECT pg_temp.reset_ticks();
 SELECT count(*) FROM k_queries q, cp.supply_access('kernel_street', q.res, q.fac, 'kindergarten');
 SELECT is(ARRAY[pg_temp.ticks('res'), pg_temp.ticks('fac')], ARRAY[1, 1],
           'cp.supply_access runs the residents and the facilities query once each');
+
+SELECT pg_temp.reset_ticks();
+SELECT count(*) FROM k_queries q, cp.access_surface('kernel_street', q.res, q.fac, 'kindergarten', 100);
+SELECT is(ARRAY[pg_temp.ticks('res'), pg_temp.ticks('fac')], ARRAY[1, 1],
+          'cp.access_surface runs the residents and the facilities query once each (walk and supply in one C call, src/surface.c)');
 
 SELECT pg_temp.reset_ticks();
 SELECT count(*) FROM k_queries q,
