@@ -28,6 +28,8 @@ AS $$
     ('cp_reader', 'SELECT', 'cp.province_districts, cp.province_info, cp.province_communities, cp.province_indicator_values, cp.province_community_scores'),
     ('cp_planner', 'INSERT, UPDATE, DELETE', 'cp.network_catalog, cp.communities, cp.indicator_values, cp.indicator_local'),
     ('cp_planner', 'USAGE', 'SEQUENCE cp.network_build_seq'),
+    ('cp_reader', 'SELECT', 'cp.scenarios, cp.scenario_edges, cp.scenario_facilities, cp.scenario_residents, cp.scenario_status'),
+    ('cp_planner', 'INSERT, UPDATE, DELETE', 'cp.scenarios, cp.scenario_edges, cp.scenario_facilities, cp.scenario_residents'),
     ('cp_heritage_editor', 'INSERT, UPDATE, DELETE', 'cp.heritage_site'),
     ('cp_auditor', 'SELECT', 'cp.heritage_history'),
     ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.walk_profiles, cp.facility_standards, cp.life_circles, cp.facility_categories, cp.parking_standards, cp.indicator_dimensions, cp.indicator_domains, cp.indicators, cp.osm_category_map, cp.heritage_config, cp.population_shares, cp.poi_type_mapping, cp.parking_use_map, cp.parking_type_capacity, cp.category_names'),
@@ -114,7 +116,7 @@ REVOKE ALL ON FUNCTION cp.setup_roles() FROM PUBLIC;
 COMMENT ON FUNCTION cp.setup_roles() IS
   'Create the capability roles cp_reader, cp_planner, cp_heritage_editor, cp_auditor, cp_admin and cp_province_reader (NOLOGIN, when missing) and grant them their privileges; run by the DBA (needs CREATEROLE and ownership of the extension); then GRANT them to people or district roles';
 
--- cp._grant_roles() runs at the end of 75_province.sql, after the last object it grants.
+-- cp._grant_roles() runs at the end of 82_scenarios.sql, after the last object it grants.
 
 -- Who, besides the schema's owner, may create objects where the extension's
 -- functions look names up (cp, PostGIS's schema). A function planted there with

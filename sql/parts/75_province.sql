@@ -642,4 +642,4 @@ GRANT SELECT ON cp.publication TO PUBLIC;
 
 -- Last: the capability roles that exist get their grants (cp._role_privileges()
 -- names objects of every part, up to this one).
-DO $$ BEGIN PERFORM cp._grant_roles(); END $$;
+-- cp._grant_roles() runs at the end of 82_scenarios.sql, after the last object it grants.
