@@ -5,6 +5,7 @@
 # in the same database and session, plus compile time, size, scaling and the
 # per-backend cache. Prints a report and writes bench/out/results.md.
 # A script, never a timed test: it prints ratios, it does not pass or fail on them.
+# Site suggestions (cp.suggest_sites vs the same greedy the pgRouting way): bash bench/sites.sh
 # Sizes (defaults give the grid; about 2 minutes on 2 cores):
 #   BENCH_GRID_N=300 BENCH_BUILDINGS=90000 BENCH_FACILITIES=300 BENCH_CUTOFF=1000
 #   BENCH_RUNS_PGR=5 (rounds: one pgRouting pipeline, then BENCH_RUNS_OURS=3 calls of ours)
