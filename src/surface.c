@@ -324,7 +324,6 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 				nknown,
 				i,
 				f,
-				g,
 				ngroups = 0;
 	double		cutoff,
 				share,
@@ -488,6 +487,7 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 		double	   *acc = palloc0_array(double, (Size) ngroups * width);
 		int32	   *nunits = palloc0_array(int32, ngroups);
 		bool	   *gest = palloc0_array(bool, ngroups);
+		int			g;
 
 		/* acc per cell: pop, target, covered, reached, sum w d_m, max d_m, sum w d_t, max d_t, supply */
 		for (g = 0; g < ngroups; g++)
