@@ -1,16 +1,16 @@
--- community_planning 0.2.0 -> 0.3.0 (issues 15 and 16: plan-faithful life circles; a Chinese
--- bureau's own data end to end). Facility categories name whom they serve (age cohorts; census
--- shares where a data set has no cohort column) and how their users walk; every analysis measures
--- in metres or minutes; minimum sizes apply; the plan's computed indicators all ship (public-service
--- coverage, the rural/urban ratio, elderly care and childcare institutions as shares of communities,
--- childcare places for under-3s, public green); the standards catalogue follows the second
--- verification pass. CGCS2000 input everywhere; Amap/Baidu POI types mapped; parking from points and
--- building uses in Chinese; one Chinese name per category and Chinese messages (gettext); caller
--- queries planned under the caller's search_path. Released: never edit; the next version adds its
--- own script.
+-- community_planning 0.2.0 -> 0.3.0 (issues 15, 16 and 17: plan-faithful life circles; a Chinese
+-- bureau's own data end to end; where to build). Facility categories name whom they serve (age
+-- cohorts; census shares where a data set has no cohort column) and how their users walk; every
+-- analysis of coverage and supply measures in metres or minutes; minimum sizes apply; the plan's
+-- computed indicators all ship (public-service coverage, the rural/urban ratio, elderly care and
+-- childcare institutions as shares of communities, childcare places for under-3s, public green);
+-- the standards catalogue follows the second verification pass. CGCS2000 input everywhere;
+-- Amap/Baidu POI types mapped; parking from points and building uses in Chinese; one Chinese name
+-- per category and Chinese messages (gettext); caller queries planned under the caller's
+-- search_path. Accessibility surfaces, site suggestions, scenarios. Released: never edit; the next
+-- version adds its own script.
 -- Assembled with tools/upgrade-diff.sh --from 0.2.0 --statements and checked by test/upgrade/run.sh
 -- (the upgraded schema equals a fresh 0.3.0 install; user data intact).
-
 
 \echo Use "ALTER EXTENSION community_planning UPDATE TO '0.3.0'" to load this file. \quit
 
@@ -2055,12 +2055,719 @@ AS $$
     ('cp_reader', 'SELECT', 'cp.province_districts, cp.province_info, cp.province_communities, cp.province_indicator_values, cp.province_community_scores'),
     ('cp_planner', 'INSERT, UPDATE, DELETE', 'cp.network_catalog, cp.communities, cp.indicator_values, cp.indicator_local'),
     ('cp_planner', 'USAGE', 'SEQUENCE cp.network_build_seq'),
+    ('cp_reader', 'SELECT', 'cp.scenarios, cp.scenario_edges, cp.scenario_facilities, cp.scenario_residents, cp.scenario_status'),
+    ('cp_planner', 'INSERT, UPDATE, DELETE', 'cp.scenarios, cp.scenario_edges, cp.scenario_facilities, cp.scenario_residents'),
     ('cp_heritage_editor', 'INSERT, UPDATE, DELETE', 'cp.heritage_site'),
     ('cp_auditor', 'SELECT', 'cp.heritage_history'),
     ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.walk_profiles, cp.facility_standards, cp.life_circles, cp.facility_categories, cp.parking_standards, cp.indicator_dimensions, cp.indicator_domains, cp.indicators, cp.osm_category_map, cp.heritage_config, cp.population_shares, cp.poi_type_mapping, cp.parking_use_map, cp.parking_type_capacity, cp.category_names'),
     ('cp_admin', 'INSERT, UPDATE, DELETE', 'cp.publication'),
     ('cp_province_reader', 'SELECT', 'cp.published_info, cp.published_communities, cp.published_indicator_values')
 $$;
+
+-- from sql/parts/80_sites.sql
+CREATE FUNCTION cp._suggest_sites_run(network text, residents_sql text, candidates_sql text, facilities_sql text,
+                                      category text, n integer, objective text, cutoff float8, by_time boolean,
+                                      group_column text, share float8, known text[], quiet text[],
+                                      min_floor_m2 float8, min_site_m2 float8, per_1000 float8, capacity float8,
+                                      penalty float8, max_snap_m float8,
+                                      OUT rank integer, OUT candidate_id bigint, OUT gain float8, OUT value float8,
+                                      OUT covered float8, OUT target float8, OUT geom bytea, OUT estimated boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'cp_suggest_sites_sql'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION cp._suggest_sites_run(text, text, text, text, text, integer, text, float8, boolean, text, float8, text[], text[], float8, float8, float8, float8, float8, float8) IS
+  'Internal: greedy site choice with lazy evaluation (CELF) for one category: residents (id, geom, population, cohort columns), candidates (id, geom, optional capacity) and facilities (id, category, geom, capacity; NULL = none) read once, one bounded search per facility and candidate; per pick its rank, marginal gain, the objective after it (covered people, person-metres, remaining gap in places), the target group covered within the cut-off and in total, the candidate''s geometry as given (EWKB)';
+CREATE FUNCTION cp.suggest_sites(network text, residents_sql text, candidates_sql text, category text, n integer,
+                                 facilities_sql text DEFAULT NULL, objective text DEFAULT 'coverage',
+                                 standard text DEFAULT 'GB50180-2018', profile text DEFAULT NULL,
+                                 unit text DEFAULT 'm', population_shares text DEFAULT 'CN-2020',
+                                 capacity float8 DEFAULT NULL, per_1000 float8 DEFAULT NULL,
+                                 max_walk float8 DEFAULT NULL)
+RETURNS TABLE (rank integer, candidate_id bigint, gain float8, objective_value float8,
+               covered_population float8, covered_share float8, target_group text, estimated boolean,
+               geom geometry)
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  cat text := category;
+  obj text := objective;
+  rate float8 := per_1000;
+  st record;
+  speed float8 := 1;       -- bounded-metric metres per unit of the result (1 for metres)
+  penalty float8;
+BEGIN
+  IF network IS NULL OR residents_sql IS NULL OR candidates_sql IS NULL OR cat IS NULL OR n IS NULL
+     OR obj IS NULL OR standard IS NULL OR unit IS NULL OR population_shares IS NULL THEN
+    RETURN;
+  END IF;
+  IF obj NOT IN ('coverage', 'capacity_gap', 'p_median') THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('unknown objective "%s"'), obj), ERRCODE = '22023',
+      HINT = cp._t('Use ''coverage'', ''capacity_gap'' or ''p_median''.');
+  END IF;
+  PERFORM cp.check_standard(standard);
+  SELECT r.cutoff, r.minutes, r.target_group, r.group_column, r.share, r.min_floor_m2, r.min_site_m2
+    INTO st
+    FROM cp._category_reach(standard, unit, profile, population_shares) r
+   WHERE r.code = cat AND r.cutoff IS NOT NULL
+   ORDER BY cp.life_circle_rank(r.from_level), r.cutoff
+   LIMIT 1;
+  IF st.cutoff IS NULL THEN
+    PERFORM cp._supply_radius(standard, cat);   -- its error names the set's categories
+  END IF;
+  IF cp._unit_is_time(unit) THEN
+    speed := st.cutoff / st.minutes;
+  END IF;
+  IF max_walk IS NOT NULL THEN
+    IF obj <> 'p_median' THEN
+      RAISE EXCEPTION USING MESSAGE = cp._t('max_walk applies to objective p_median only'), ERRCODE = '22023';
+    END IF;
+    IF NOT (max_walk > 0 AND max_walk < 'Infinity') THEN
+      RAISE EXCEPTION USING MESSAGE = cp._t('max_walk must be a finite number above zero'), ERRCODE = '22023';
+    END IF;
+    penalty := max_walk * speed;
+  END IF;
+  IF obj = 'capacity_gap' AND rate IS NULL THEN
+    SELECT min(c.per_1000) INTO rate FROM cp.facility_categories c WHERE c.standard = suggest_sites.standard AND c.code = cat;
+    IF rate IS NULL THEN
+      RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('standard set "%s" gives no per-1000-resident figure for "%s"'), standard, cat),
+        ERRCODE = '22004', HINT = cp._t('Pass the places per 1000 residents as per_1000 => ..., with its source.');
+    END IF;
+  END IF;
+  RETURN QUERY
+    SELECT e.rank, e.candidate_id,
+           CASE WHEN obj = 'p_median' THEN e.gain / speed ELSE e.gain END,
+           CASE WHEN obj = 'p_median' THEN e.value / speed ELSE e.value END,
+           e.covered, e.covered / nullif(e.target, 0), st.target_group, e.estimated, e.geom::geometry
+      FROM cp._suggest_sites_run(network, cp._coverage_query(residents_sql), cp._coverage_query(candidates_sql),
+                                 cp._coverage_query(facilities_sql), cat, n, obj, st.cutoff, cp._unit_is_time(unit),
+                                 st.group_column, st.share, cp._known_categories(),
+                                 (SELECT coalesce(pg_catalog.array_agg(DISTINCT c.code), '{}') FROM cp.facility_categories c
+                                   WHERE c.standard = suggest_sites.standard AND c.code <> cat),
+                                 coalesce(st.min_floor_m2, 0), coalesce(st.min_site_m2, 0), rate, capacity, penalty, 250) e
+     ORDER BY e.rank;
+END
+$$;
+COMMENT ON FUNCTION cp.suggest_sites(text, text, text, text, integer, text, text, text, text, text, text, float8, float8, float8) IS
+  'Site suggestions (docs/sites.md): n of the candidate sites (candidates_sql: id, geom, optional capacity) that best serve a category''s target group (the residents query''s age-cohort column, else population × its share in population_shares: estimated), given the existing facilities of the category (facilities_sql: id, category, geom, capacity for capacity_gap; NULL = none), on foot within the category''s cut-off (unit m) or walking time at its users'' pace (unit min). objective ''coverage'': people of the group newly within the cut-off; ''capacity_gap'': the 2SFCA gap closed, gap = sum of max(0, demand - accessible places) with demand = people × per_1000 / 1000 (per_1000 from the set or given; capacity = places of candidates without a capacity column); ''p_median'': reduction of the group''s total walk to the nearest facility, people beyond reach counted at max_walk (default the cut-off; metres or minutes). Greedy with lazy evaluation (CELF) over one bounded search per candidate; one row per pick in order: rank, marginal gain, objective_value after the pick (people covered; total walk in person-metres or person-minutes; remaining gap in places), the group covered within the cut-off and its share, the candidate''s geometry. Ties: lowest id. Errors: n below 1 or above the candidates 22023, unknown objective 22023, duplicate ids 23505, missing column 42703, unknown network or set 42704, no per_1000 22004, candidate without capacity 23502';
+
+-- from sql/parts/81_surface.sql
+CREATE FUNCTION cp._surface_eval(network text, residents_sql text, facilities_sql text, category text,
+                                 quiet text[], known text[], cutoff float8, by_time boolean,
+                                 group_column text, share float8, min_floor_m2 float8, min_site_m2 float8,
+                                 decay text, decay_param float8, max_snap_m float8, cell_m float8,
+                                 postgis_schema text,
+                                 OUT cell bigint, OUT geom bytea, OUT units integer, OUT population float8,
+                                 OUT target_population float8, OUT estimated boolean, OUT covered float8,
+                                 OUT reached float8, OUT walk_mean_m float8, OUT walk_max_m float8,
+                                 OUT walk_mean_t float8, OUT walk_max_t float8, OUT supply float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'cp_surface_eval_sql'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION cp._surface_eval(text, text, text, text, text[], text[], float8, boolean, text, float8, float8, float8, text, float8, float8, float8, text) IS
+  'Internal: per hexagon (ST_HexagonGrid of edge cell_m over the residents, in the network''s CRS; cell = ((i + 2^30) * 2^31 + j + 2^30)) with residents: units, population, target group (group_column, else population × share: estimated, per cell), the group within the cut-off (covered) and within 3 cut-offs (reached), the walk to the nearest facility over the reached units weighted by the group (metres; _t: slope-weighted metres), the 2SFCA accessible capacity of the group (decay as cp._supply_eval); residents and facilities read once each';
+CREATE FUNCTION cp.access_surface(network text, residents_sql text, facilities_sql text, category text, cell_m float8,
+                                  standard text DEFAULT 'GB50180-2018', profile text DEFAULT NULL,
+                                  unit text DEFAULT 'm', population_shares text DEFAULT 'CN-2020',
+                                  decay text DEFAULT 'step', decay_param float8 DEFAULT NULL,
+                                  per_1000 float8 DEFAULT NULL)
+RETURNS TABLE (cell_id bigint, cell_i integer, cell_j integer, target_group text, units integer,
+               population float8, target_population float8, estimated boolean,
+               covered_population float8, covered_ratio float8, reached_population float8,
+               walk_mean_m float8, walk_max_m float8, walk_mean_min float8, walk_max_min float8,
+               supply float8, supply_per_1000 float8, demand float8, unmet_demand float8,
+               geom geometry)
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  cat text := category;
+  std text := standard;
+  rate float8 := per_1000;
+  st record;
+  speed float8;
+BEGIN
+  IF network IS NULL OR residents_sql IS NULL OR facilities_sql IS NULL OR cat IS NULL OR cell_m IS NULL
+     OR std IS NULL OR unit IS NULL OR population_shares IS NULL OR decay IS NULL THEN
+    RETURN;
+  END IF;
+  IF NOT (cell_m >= 1 AND cell_m <= 10000) THEN
+    RAISE EXCEPTION USING MESSAGE = cp._t('cell_m must be between 1 and 10000 metres'), ERRCODE = '22023',
+      DETAIL = pg_catalog.format(cp._t('The value given is %s.'), cell_m),
+      HINT = cp._t('cell_m is the edge of a hexagon (ST_HexagonGrid''s size): 100 m makes cells of 2.6 ha.');
+  END IF;
+  PERFORM cp.check_standard(std);
+  SELECT r.cutoff, r.target_group, r.group_column, r.share, r.min_floor_m2, r.min_site_m2, r.walk_profile
+    INTO st
+    FROM cp._category_reach(std, unit, profile, population_shares) r
+   WHERE r.code = cat AND r.cutoff IS NOT NULL
+   ORDER BY cp.life_circle_rank(r.from_level), r.cutoff
+   LIMIT 1;
+  IF st.cutoff IS NULL THEN
+    PERFORM cp._supply_radius(std, cat);   -- its error names the set's categories
+  END IF;
+  speed := cp._profile_speed(st.walk_profile);
+  IF rate IS NULL THEN
+    SELECT min(c.per_1000) INTO rate FROM cp.facility_categories c WHERE c.standard = std AND c.code = cat;
+  ELSIF NOT (rate > 0 AND rate < 'Infinity') THEN
+    RAISE EXCEPTION USING MESSAGE = cp._t('per_1000 must be a finite number above zero'), ERRCODE = '22023';
+  END IF;
+  RETURN QUERY
+    SELECT e.cell, (e.cell / 2147483648 - 1073741824)::integer, (e.cell % 2147483648 - 1073741824)::integer,
+           st.target_group, e.units, e.population, e.target_population, e.estimated,
+           e.covered, e.covered / nullif(e.target_population, 0), e.reached,
+           e.walk_mean_m, e.walk_max_m, e.walk_mean_t / speed, e.walk_max_t / speed,
+           e.supply, 1000.0 * e.supply / nullif(e.target_population, 0),
+           e.target_population * rate / 1000.0,
+           CASE WHEN rate IS NOT NULL THEN greatest(e.target_population * rate / 1000.0 - e.supply, 0) END,
+           e.geom::geometry
+      FROM cp._surface_eval(network, cp._coverage_query(residents_sql), cp._coverage_query(facilities_sql), cat,
+                            (SELECT coalesce(pg_catalog.array_agg(DISTINCT c.code), '{}') FROM cp.facility_categories c
+                              WHERE c.standard = std AND c.code <> cat),
+                            cp._known_categories(), st.cutoff, cp._unit_is_time(unit), st.group_column, st.share,
+                            st.min_floor_m2, st.min_site_m2, decay, decay_param, 250, cell_m,
+                            cp._postgis_schema()) e
+     ORDER BY e.cell;
+END
+$$;
+COMMENT ON FUNCTION cp.access_surface(text, text, text, text, float8, text, text, text, text, text, float8, float8) IS
+  'Accessibility surface of one facility category (docs/surface.md): a hexagon grid (ST_HexagonGrid, cell_m = the hexagon''s edge, 1 to 10000 m) over the residents (id, geom, population, optional age cohorts) in the network''s CRS; per cell with residents (a unit is in the cell containing its point, lowest id on an edge): population, the category''s target group (its cohort column, else population × its share: estimated), covered_population within the walking radius (unit m) or time (unit min) and its ratio, the walk to the nearest facility (id, category, geom, capacity) searched to 3 cut-offs, mean (weighted by the group) and max over the units that reach one (reached_population), in metres and minutes at the users'' pace, the two-step floating catchment''s accessible capacity (decay ''step'', ''gaussian'', ''exponential'' as cp.supply_access) and per 1000 of the group, demand = group × per_1000 / 1000 (the set''s or given; NULL when neither) and unmet_demand = max(demand - supply, 0) (NULL without demand). Each query runs once. Errors: cell_m out of range or too many cells 22023, unknown set 42704, category without radius 22023, missing column 42703';
+
+-- from sql/parts/82_scenarios.sql
+CREATE TABLE cp.scenarios (
+  name            text PRIMARY KEY CHECK (name <> ''),
+  base_network    text NOT NULL CHECK (base_network <> ''),
+  owner           name NOT NULL DEFAULT current_user,
+  note            text,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  stale           boolean NOT NULL DEFAULT true,
+  base_build_id   bigint,
+  network_build_id bigint,
+  CHECK (name <> base_network)
+);
+COMMENT ON TABLE cp.scenarios IS
+  'Scenarios: named sets of edits to a base network and to the caller''s facilities and residents (docs/scenarios.md); dumped by pg_dump. Row-level security as cp.network_catalog: everyone with SELECT reads every scenario; only its owner''s members and cp_admin edit or drop it';
+COMMENT ON COLUMN cp.scenarios.base_network IS 'The network the scenario edits (a name of cp.network_catalog, possibly another scenario)';
+COMMENT ON COLUMN cp.scenarios.owner IS 'Role that created the scenario; only its members and cp_admin edit or drop it';
+COMMENT ON COLUMN cp.scenarios.stale IS 'The edge edits changed since the scenario''s network was compiled (it is recompiled by the edit statement itself when it can, else by cp.scenario_network)';
+COMMENT ON COLUMN cp.scenarios.base_build_id IS 'build_id of the base network the scenario network was compiled from';
+COMMENT ON COLUMN cp.scenarios.network_build_id IS 'build_id of the scenario''s compiled network';
+SELECT pg_catalog.pg_extension_config_dump('cp.scenarios', '');
+CREATE TABLE cp.scenario_edges (
+  scenario      text NOT NULL REFERENCES cp.scenarios (name) ON DELETE CASCADE,
+  op            text NOT NULL CHECK (op IN ('add', 'close')),
+  edge_id       bigint NOT NULL,
+  geom          geometry,
+  cost          float8 CHECK (cost < 'Infinity'),
+  reverse_cost  float8 CHECK (reverse_cost < 'Infinity'),
+  note          text,
+  PRIMARY KEY (scenario, op, edge_id),
+  CHECK (op = 'close' OR (geom IS NOT NULL AND edge_id > 0
+                          AND GeometryType(geom) IN ('LINESTRING', 'MULTILINESTRING') AND ST_SRID(geom) <> 0)),
+  CHECK (op = 'add' OR (geom IS NULL AND cost IS NULL AND reverse_cost IS NULL))
+);
+COMMENT ON TABLE cp.scenario_edges IS
+  'Network edits of a scenario: add (a new line, edge_id > 0 your own label, cost/reverse_cost as in an edges query: NULL = its length, negative = closed in that direction) or close (edge_id = an input edge id of the base network: every piece of it is left out)';
+SELECT pg_catalog.pg_extension_config_dump('cp.scenario_edges', '');
+CREATE TABLE cp.scenario_facilities (
+  scenario      text NOT NULL REFERENCES cp.scenarios (name) ON DELETE CASCADE,
+  op            text NOT NULL CHECK (op IN ('add', 'remove', 'resize')),
+  facility_id   bigint NOT NULL,
+  category      text,
+  geom          geometry,
+  capacity      float8 CHECK (capacity >= 0 AND capacity < 'Infinity'),
+  floor_area    float8 CHECK (floor_area >= 0 AND floor_area < 'Infinity'),
+  site_area     float8 CHECK (site_area >= 0 AND site_area < 'Infinity'),
+  name          text,
+  note          text,
+  PRIMARY KEY (scenario, facility_id),
+  CHECK (op <> 'add' OR (category IS NOT NULL AND geom IS NOT NULL AND ST_SRID(geom) <> 0)),
+  CHECK (op = 'add' OR (category IS NULL AND geom IS NULL)),
+  CHECK (op <> 'remove' OR (capacity IS NULL AND floor_area IS NULL AND site_area IS NULL))
+);
+COMMENT ON TABLE cp.scenario_facilities IS
+  'Facility edits of a scenario: add (a new facility: id of your own that the base query does not use, category, geom, optional capacity, floor_area, site_area, name), remove (facility_id of the base query), resize (its capacity, floor_area or site_area replaced where not NULL)';
+SELECT pg_catalog.pg_extension_config_dump('cp.scenario_facilities', '');
+CREATE TABLE cp.scenario_residents (
+  scenario      text NOT NULL REFERENCES cp.scenarios (name) ON DELETE CASCADE,
+  op            text NOT NULL CHECK (op IN ('add', 'remove', 'resize')),
+  resident_id   bigint NOT NULL,
+  geom          geometry,
+  population    float8 CHECK (population >= 0 AND population < 'Infinity'),
+  cohorts       jsonb CHECK (cohorts IS NULL OR jsonb_typeof(cohorts) = 'object'),
+  note          text,
+  PRIMARY KEY (scenario, resident_id),
+  CHECK (op <> 'add' OR (geom IS NOT NULL AND population IS NOT NULL AND ST_SRID(geom) <> 0)),
+  CHECK (op = 'add' OR geom IS NULL),
+  CHECK (op <> 'remove' OR (population IS NULL AND cohorts IS NULL))
+);
+COMMENT ON TABLE cp.scenario_residents IS
+  'Resident edits of a scenario: add (a new building: id of your own, geom, population, optional cohorts as {"age_3_6": 40, ...} filling the residents query''s cohort columns), remove (resident_id of the base query), resize (its population and cohorts replaced where given)';
+SELECT pg_catalog.pg_extension_config_dump('cp.scenario_residents', '');
+CREATE VIEW cp.scenario_status AS
+SELECT s.name, s.base_network, s.owner, s.note, s.created_at,
+       s.stale OR c.build_id IS DISTINCT FROM s.network_build_id
+               OR b.build_id IS DISTINCT FROM s.base_build_id AS stale,
+       (SELECT count(*) FROM cp.scenario_edges e WHERE e.scenario = s.name AND e.op = 'add') AS edges_added,
+       (SELECT count(*) FROM cp.scenario_edges e WHERE e.scenario = s.name AND e.op = 'close') AS edges_closed,
+       (SELECT count(*) FROM cp.scenario_facilities f WHERE f.scenario = s.name AND f.op = 'add') AS facilities_added,
+       (SELECT count(*) FROM cp.scenario_facilities f WHERE f.scenario = s.name AND f.op = 'remove') AS facilities_removed,
+       (SELECT count(*) FROM cp.scenario_facilities f WHERE f.scenario = s.name AND f.op = 'resize') AS facilities_resized,
+       (SELECT count(*) FROM cp.scenario_residents r WHERE r.scenario = s.name AND r.op = 'add') AS residents_added,
+       (SELECT count(*) FROM cp.scenario_residents r WHERE r.scenario = s.name AND r.op = 'remove') AS residents_removed,
+       (SELECT count(*) FROM cp.scenario_residents r WHERE r.scenario = s.name AND r.op = 'resize') AS residents_changed,
+       c.nodes, c.edges, c.built_at
+  FROM cp.scenarios s
+  LEFT JOIN cp.network_catalog c ON c.name = s.name
+  LEFT JOIN cp.network_catalog b ON b.name = s.base_network;
+COMMENT ON VIEW cp.scenario_status IS
+  'Scenarios with their edit counts and whether the compiled network is stale (edge edits since, the base rebuilt, or the network missing or replaced): cp.scenario_network(name) recompiles it';
+ALTER TABLE cp.scenarios ENABLE ROW LEVEL SECURITY;
+CREATE POLICY scenario_read ON cp.scenarios FOR SELECT USING (true);
+CREATE POLICY scenario_insert ON cp.scenarios FOR INSERT WITH CHECK (owner OPERATOR(pg_catalog.=) current_user);
+CREATE POLICY scenario_update ON cp.scenarios FOR UPDATE
+  USING (cp._network_may_manage(owner)) WITH CHECK (cp._network_may_manage(owner));
+CREATE POLICY scenario_delete ON cp.scenarios FOR DELETE USING (cp._network_may_manage(owner));
+CREATE FUNCTION cp._scenario_may_manage(scenario text) RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  SELECT EXISTS (SELECT 1 FROM cp.scenarios s
+                  WHERE s.name OPERATOR(pg_catalog.=) scenario AND cp._network_may_manage(s.owner))
+$$;
+COMMENT ON FUNCTION cp._scenario_may_manage(text) IS
+  'Internal: true when the current role may edit the scenario (a member of its owner or of cp_admin)';
+ALTER TABLE cp.scenario_edges ENABLE ROW LEVEL SECURITY;
+CREATE POLICY scenario_edges_read ON cp.scenario_edges FOR SELECT USING (true);
+CREATE POLICY scenario_edges_write ON cp.scenario_edges FOR ALL
+  USING (cp._scenario_may_manage(scenario)) WITH CHECK (cp._scenario_may_manage(scenario));
+ALTER TABLE cp.scenario_facilities ENABLE ROW LEVEL SECURITY;
+CREATE POLICY scenario_facilities_read ON cp.scenario_facilities FOR SELECT USING (true);
+CREATE POLICY scenario_facilities_write ON cp.scenario_facilities FOR ALL
+  USING (cp._scenario_may_manage(scenario)) WITH CHECK (cp._scenario_may_manage(scenario));
+ALTER TABLE cp.scenario_residents ENABLE ROW LEVEL SECURITY;
+CREATE POLICY scenario_residents_read ON cp.scenario_residents FOR SELECT USING (true);
+CREATE POLICY scenario_residents_write ON cp.scenario_residents FOR ALL
+  USING (cp._scenario_may_manage(scenario)) WITH CHECK (cp._scenario_may_manage(scenario));
+CREATE FUNCTION cp._scenario_get(scenario text) RETURNS cp.scenarios
+LANGUAGE plpgsql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  s cp.scenarios;
+BEGIN
+  SELECT * INTO s FROM cp.scenarios x WHERE x.name = scenario;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('scenario "%s" does not exist'), scenario),
+      ERRCODE = '42704', HINT = cp._t('Create it with cp.scenario_create(); cp.scenario_status lists the scenarios.');
+  END IF;
+  RETURN s;
+END
+$$;
+COMMENT ON FUNCTION cp._scenario_get(text) IS 'Internal: the scenario''s row; 42704 when there is none';
+CREATE FUNCTION cp._scenario_edges_input(scenario text)
+RETURNS TABLE (id bigint, geom geometry, cost float8, reverse_cost float8)
+LANGUAGE sql STABLE STRICT
+SET search_path FROM CURRENT
+AS $$
+  WITH s AS (SELECT x.name, x.base_network, c.srid FROM cp.scenarios x
+               JOIN cp.network_catalog c ON c.name = x.base_network WHERE x.name = scenario)
+  SELECT e.piece, e.geom, e.cost, e.reverse_cost
+    FROM s CROSS JOIN LATERAL cp.network_edges(s.base_network) e
+   WHERE NOT EXISTS (SELECT 1 FROM cp.scenario_edges x
+                      WHERE x.scenario = s.name AND x.op = 'close' AND x.edge_id = e.edge_id)
+  UNION ALL
+  SELECT -x.edge_id, ST_Transform(x.geom, s.srid),
+         coalesce(x.cost, CASE WHEN EXISTS (SELECT 1 FROM spatial_ref_sys r
+                                             WHERE r.srid = ST_SRID(x.geom) AND r.proj4text LIKE '%+proj=longlat%')
+                               THEN ST_Length(x.geom::geography) ELSE ST_Length(x.geom) END),
+         x.reverse_cost
+    FROM s JOIN cp.scenario_edges x ON x.scenario = s.name AND x.op = 'add'
+$$;
+COMMENT ON FUNCTION cp._scenario_edges_input(text) IS
+  'Internal: the edges query of a scenario network: the base network''s pieces (id = piece, their costs) without the closed input edges, plus the added lines in the base''s CRS (id = -edge_id; NULL cost = geodesic length for longitude/latitude, planar otherwise)';
+CREATE FUNCTION cp._scenario_compile(scenario text, force boolean DEFAULT false) RETURNS bigint
+LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  s cp.scenarios;
+  base record;
+  cur record;
+  q text;
+  blob bytea;
+  bid bigint;
+BEGIN
+  s := cp._scenario_get(scenario);
+  SELECT c.build_id, c.tolerance_m INTO base FROM cp.network_catalog c WHERE c.name = s.base_network;
+  IF NOT FOUND THEN
+    PERFORM cp._network_missing(s.base_network);
+  END IF;
+  SELECT c.build_id, c.owner INTO cur FROM cp.network_catalog c WHERE c.name = s.name;
+  IF FOUND AND cur.owner IS DISTINCT FROM s.owner AND NOT cp._network_may_manage(s.owner) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('network "%s" belongs to role %s, not to the scenario''s owner'), s.name, cur.owner),
+      ERRCODE = '42501', HINT = cp._t('A scenario''s network carries its name; drop that network or choose another scenario name.');
+  END IF;
+  IF NOT force AND NOT s.stale AND cur.build_id IS NOT DISTINCT FROM s.network_build_id
+     AND base.build_id IS NOT DISTINCT FROM s.base_build_id THEN
+    RETURN cur.build_id;    -- up to date
+  END IF;
+  IF NOT (cp._network_may_manage(s.owner) OR s.stale OR cur.build_id IS DISTINCT FROM s.network_build_id
+          OR base.build_id IS DISTINCT FROM s.base_build_id) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('permission denied to rebuild scenario "%s"'), s.name),
+      ERRCODE = '42501', DETAIL = pg_catalog.format(cp._t('The scenario belongs to role %s.'), s.owner);
+  END IF;
+  q := pg_catalog.format('SELECT id, geom, cost, reverse_cost FROM cp._scenario_edges_input(%L)', s.name);
+  blob := cp._network_compile(q, base.tolerance_m);
+  INSERT INTO cp.network_catalog AS c
+         (name, edges_sql, tolerance_m, srid, source_srid, nodes, edges, input_edges, components,
+          largest_component_share, total_length_m, compiled_bytes, geometry_bytes, has_z, compiled, owner)
+  SELECT s.name, q, base.tolerance_m, m.srid, m.source_srid, m.nodes, m.edges, m.input_edges, m.components,
+         m.largest_component_share, m.total_length_m, m.compiled_bytes, m.geometry_bytes, m.has_z, blob, s.owner
+    FROM cp._network_summary(blob) m
+  ON CONFLICT ON CONSTRAINT network_catalog_pkey DO UPDATE
+     SET edges_sql = excluded.edges_sql, tolerance_m = excluded.tolerance_m, srid = excluded.srid,
+         source_srid = excluded.source_srid, nodes = excluded.nodes, edges = excluded.edges,
+         input_edges = excluded.input_edges, components = excluded.components,
+         largest_component_share = excluded.largest_component_share,
+         total_length_m = excluded.total_length_m, compiled_bytes = excluded.compiled_bytes,
+         geometry_bytes = excluded.geometry_bytes, has_z = excluded.has_z, compiled = excluded.compiled,
+         owner = excluded.owner, build_id = nextval('cp.network_build_seq'), built_at = now()
+  RETURNING c.build_id INTO bid;
+  UPDATE cp.scenarios x SET stale = false, base_build_id = base.build_id, network_build_id = bid
+   WHERE x.name = s.name;
+  RETURN bid;
+END
+$$;
+COMMENT ON FUNCTION cp._scenario_compile(text, boolean) IS
+  'Internal: compile a scenario''s network from its base''s pieces and its edge edits, stored in cp.network_catalog under the scenario''s name and owned by the scenario''s owner; does nothing when it is up to date (unless force); returns its build_id';
+CREATE FUNCTION cp._scenario_edges_changed() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  names text[];
+  n text;
+BEGIN
+  -- each branch names only the transition tables its event has
+  IF TG_OP = 'INSERT' THEN
+    names := ARRAY(SELECT DISTINCT r.scenario FROM new_rows r);
+  ELSIF TG_OP = 'DELETE' THEN
+    names := ARRAY(SELECT DISTINCT r.scenario FROM old_rows r);
+  ELSE
+    names := ARRAY(SELECT r.scenario FROM new_rows r UNION SELECT r.scenario FROM old_rows r);
+  END IF;
+  FOREACH n IN ARRAY names LOOP
+    UPDATE cp.scenarios s SET stale = true WHERE s.name = n;
+    IF EXISTS (SELECT 1 FROM cp.network_catalog c WHERE c.name = n)
+       AND EXISTS (SELECT 1 FROM cp.scenarios s JOIN cp.network_catalog b ON b.name = s.base_network
+                    WHERE s.name = n) THEN
+      PERFORM cp._scenario_compile(n);
+    END IF;
+  END LOOP;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION cp._scenario_edges_changed() IS
+  'Internal: statement trigger of cp.scenario_edges: marks the edited scenarios stale and recompiles each network once';
+CREATE TRIGGER scenario_edges_insert AFTER INSERT ON cp.scenario_edges
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cp._scenario_edges_changed();
+CREATE TRIGGER scenario_edges_update AFTER UPDATE ON cp.scenario_edges
+  REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cp._scenario_edges_changed();
+CREATE TRIGGER scenario_edges_delete AFTER DELETE ON cp.scenario_edges
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cp._scenario_edges_changed();
+CREATE FUNCTION cp.scenario_create(name text, base_network text, note text DEFAULT NULL)
+RETURNS SETOF cp.scenario_status
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF name IS NULL OR name = '' THEN
+    RAISE EXCEPTION USING MESSAGE = cp._t('scenario name must not be empty'), ERRCODE = '22023';
+  END IF;
+  IF base_network IS NULL OR NOT EXISTS (SELECT 1 FROM cp.network_catalog c WHERE c.name = scenario_create.base_network) THEN
+    PERFORM cp._network_missing(coalesce(base_network, ''));
+  END IF;
+  IF EXISTS (SELECT 1 FROM cp.scenarios s WHERE s.name = scenario_create.name) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('scenario "%s" already exists'), name),
+      ERRCODE = '42710', HINT = cp._t('Edit its rows, or drop it with cp.scenario_drop() first.');
+  END IF;
+  IF EXISTS (SELECT 1 FROM cp.network_catalog c WHERE c.name = scenario_create.name) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('a network called "%s" already exists'), name),
+      ERRCODE = '42710', HINT = cp._t('A scenario''s network carries the scenario''s name: choose another name.');
+  END IF;
+  INSERT INTO cp.scenarios (name, base_network, note) VALUES (scenario_create.name, scenario_create.base_network, note);
+  PERFORM cp._scenario_compile(name);
+  RETURN QUERY SELECT * FROM cp.scenario_status s WHERE s.name = scenario_create.name;
+END
+$$;
+COMMENT ON FUNCTION cp.scenario_create(text, text, text) IS
+  'Create a scenario (owned by the current role) on a base network and compile its network under the scenario''s name; then add its edits as rows of cp.scenario_edges, cp.scenario_facilities and cp.scenario_residents. Errors: empty name 22023, unknown base network 42704, the name taken by a scenario or a network 42710';
+CREATE FUNCTION cp.scenario_network(name text) RETURNS SETOF cp.scenario_status
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  PERFORM cp._scenario_compile(name);
+  RETURN QUERY SELECT * FROM cp.scenario_status s WHERE s.name = scenario_network.name;
+END
+$$;
+COMMENT ON FUNCTION cp.scenario_network(text) IS
+  'Bring a scenario''s network up to date (compiled from the base network''s pieces minus closed edges plus added ones, registered under the scenario''s name so every analysis takes it) when its edges or its base changed; returns its status. Errors: unknown scenario or base network 42704';
+CREATE FUNCTION cp.scenario_drop(name text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  s cp.scenarios;
+BEGIN
+  s := cp._scenario_get(name);
+  IF NOT cp._network_may_manage(s.owner) THEN
+    RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('permission denied to drop scenario "%s"'), name),
+      ERRCODE = '42501', DETAIL = pg_catalog.format(cp._t('The scenario belongs to role %s.'), s.owner),
+      HINT = cp._t('Only members of the owning role and of cp_admin may edit or drop a scenario.');
+  END IF;
+  DELETE FROM cp.scenarios x WHERE x.name = scenario_drop.name;
+  DELETE FROM cp.network_catalog c WHERE c.name = scenario_drop.name AND cp._network_may_manage(c.owner);
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION cp.scenario_drop(text) IS
+  'Drop a scenario, its edits and its network. Errors: unknown scenario 42704, not its owner''s member nor cp_admin 42501';
+CREATE FUNCTION cp._query_columns(query text, OUT name text, OUT type text) RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  names text[];
+  types text[];
+BEGIN
+  EXECUTE pg_catalog.format(
+    'SELECT ARRAY(SELECT pg_catalog.json_object_keys(pg_catalog.to_json(z))) FROM (SELECT 1) d LEFT JOIN (%s) y ON false, LATERAL (SELECT y.*) z',
+    cp._coverage_query(query)) INTO names;
+  EXECUTE pg_catalog.format('SELECT ARRAY[%s]::text[] FROM (SELECT 1) d LEFT JOIN (%s) y ON false',
+    (SELECT pg_catalog.string_agg(pg_catalog.format('pg_catalog.format_type(pg_catalog.pg_typeof(y.%I)::oid, NULL)', n), ', ')
+       FROM unnest(names) n),
+    cp._coverage_query(query)) INTO types;
+  RETURN QUERY SELECT u.n, u.t FROM unnest(names, types) AS u (n, t);
+END
+$$;
+COMMENT ON FUNCTION cp._query_columns(text) IS
+  'Internal: the result columns (name, type) of a caller''s query, found without reading its rows';
+CREATE FUNCTION cp._scenario_cast(expr text, type text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+  SELECT CASE WHEN type = 'bytea' THEN 'ST_AsEWKB(' || expr || ')' ELSE '(' || expr || ')::' || type END
+$$;
+COMMENT ON FUNCTION cp._scenario_cast(text, text) IS 'Internal: SQL casting an edit value to a base column''s type (geometry to EWKB for bytea)';
+CREATE FUNCTION cp.scenario_facilities_sql(name text, base_facilities_sql text) RETURNS text
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  s cp.scenarios;
+  cols record;
+  base_list text[] := '{}';
+  add_list text[] := '{}';
+  extra text;
+  lit text;
+BEGIN
+  s := cp._scenario_get(name);
+  lit := pg_catalog.quote_literal(s.name);
+  FOR cols IN SELECT * FROM cp._query_columns(base_facilities_sql) LOOP
+    IF cols.name IN ('capacity', 'floor_area', 'site_area') THEN
+      base_list := base_list || pg_catalog.format('coalesce(%s, b.%I) AS %I',
+                     cp._scenario_cast('r.' || cols.name, cols.type), cols.name, cols.name);
+    ELSE
+      base_list := base_list || pg_catalog.format('b.%I', cols.name);
+    END IF;
+    add_list := add_list || CASE
+      WHEN cols.name = 'id' THEN cp._scenario_cast('a.facility_id', cols.type)
+      WHEN cols.name IN ('category', 'geom', 'capacity', 'floor_area', 'site_area', 'name')
+        THEN cp._scenario_cast('a.' || cols.name, cols.type)
+      ELSE 'NULL::' || cols.type END;
+  END LOOP;
+  IF NOT ('b.id' = ANY (base_list) AND 'b.category' = ANY (base_list) AND 'b.geom' = ANY (base_list)) THEN
+    RAISE EXCEPTION USING MESSAGE = cp._t('the facilities query must return columns id, category and geom'),
+      ERRCODE = '42703';
+  END IF;
+  -- amounts the edits give that the base query lacks
+  FOREACH extra IN ARRAY ARRAY['capacity', 'floor_area', 'site_area'] LOOP
+    IF NOT EXISTS (SELECT 1 FROM cp._query_columns(base_facilities_sql) c WHERE c.name = extra)
+       AND EXISTS (SELECT 1 FROM cp.scenario_facilities f WHERE f.scenario = s.name
+                     AND pg_catalog.to_jsonb(f) ->> extra IS NOT NULL) THEN
+      base_list := base_list || pg_catalog.format('r.%I', extra);
+      add_list := add_list || pg_catalog.format('a.%I', extra);
+    END IF;
+  END LOOP;
+  RETURN pg_catalog.format(
+    'SELECT %s FROM (%s) b LEFT JOIN cp.scenario_facilities r ON r.scenario = %s AND r.op = ''resize'' AND r.facility_id = b.id'
+    ' WHERE NOT EXISTS (SELECT 1 FROM cp.scenario_facilities x WHERE x.scenario = %s AND x.op = ''remove'' AND x.facility_id = b.id)'
+    ' UNION ALL SELECT %s FROM cp.scenario_facilities a WHERE a.scenario = %s AND a.op = ''add''',
+    pg_catalog.array_to_string(base_list, ', '), cp._coverage_query(base_facilities_sql), lit, lit,
+    pg_catalog.array_to_string(add_list, ', '), lit);
+END
+$$;
+COMMENT ON FUNCTION cp.scenario_facilities_sql(text, text) IS
+  'The caller''s facilities query (id, category, geom, optional capacity, floor_area, site_area, ...) with a scenario''s facility edits applied as it runs: removed ids left out, resized amounts replaced, added facilities appended (columns the base lacks NULL; capacity, floor_area, site_area added when the edits give them); pass the text to any analysis. Errors: unknown scenario 42704, no id, category or geom column 42703';
+CREATE FUNCTION cp.scenario_residents_sql(name text, base_residents_sql text) RETURNS text
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  s cp.scenarios;
+  cols record;
+  base_list text[] := '{}';
+  add_list text[] := '{}';
+  lit text;
+BEGIN
+  s := cp._scenario_get(name);
+  lit := pg_catalog.quote_literal(s.name);
+  FOR cols IN SELECT * FROM cp._query_columns(base_residents_sql) LOOP
+    IF cols.name = 'population' THEN
+      base_list := base_list || pg_catalog.format('coalesce(%s, b.population) AS population',
+                                                  cp._scenario_cast('r.population', cols.type));
+      add_list := add_list || cp._scenario_cast('a.population', cols.type);
+    ELSIF EXISTS (SELECT 1 FROM cp.population_groups g WHERE g.column_name = cols.name) THEN
+      base_list := base_list || pg_catalog.format('CASE WHEN r.cohorts ? %L THEN %s ELSE b.%I END AS %I', cols.name,
+                     cp._scenario_cast(pg_catalog.format('r.cohorts ->> %L', cols.name), cols.type), cols.name, cols.name);
+      add_list := add_list || cp._scenario_cast(pg_catalog.format('a.cohorts ->> %L', cols.name), cols.type);
+    ELSE
+      base_list := base_list || pg_catalog.format('b.%I', cols.name);
+      add_list := add_list || CASE
+        WHEN cols.name = 'id' THEN cp._scenario_cast('a.resident_id', cols.type)
+        WHEN cols.name = 'geom' THEN cp._scenario_cast('a.geom', cols.type)
+        ELSE 'NULL::' || cols.type END;
+    END IF;
+  END LOOP;
+  IF NOT ('b.id' = ANY (base_list) AND 'b.geom' = ANY (base_list)) THEN
+    RAISE EXCEPTION USING MESSAGE = cp._t('the residents query must return columns id, geom and population'),
+      ERRCODE = '42703';
+  END IF;
+  RETURN pg_catalog.format(
+    'SELECT %s FROM (%s) b LEFT JOIN cp.scenario_residents r ON r.scenario = %s AND r.op = ''resize'' AND r.resident_id = b.id'
+    ' WHERE NOT EXISTS (SELECT 1 FROM cp.scenario_residents x WHERE x.scenario = %s AND x.op = ''remove'' AND x.resident_id = b.id)'
+    ' UNION ALL SELECT %s FROM cp.scenario_residents a WHERE a.scenario = %s AND a.op = ''add''',
+    pg_catalog.array_to_string(base_list, ', '), cp._coverage_query(base_residents_sql), lit, lit,
+    pg_catalog.array_to_string(add_list, ', '), lit);
+END
+$$;
+COMMENT ON FUNCTION cp.scenario_residents_sql(text, text) IS
+  'The caller''s residents query (id, geom, population, optional age-cohort columns, ...) with a scenario''s resident edits applied as it runs: removed ids left out, changed population and cohorts replaced, added residents appended (cohort columns from their cohorts jsonb, other columns NULL); pass the text to any analysis. Errors: unknown scenario 42704, no id or geom column 42703';
+CREATE FUNCTION cp._scenario_side(side text, other text, residents_sql text, facilities_sql text,
+                                  OUT network text, OUT residents text, OUT facilities text)
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF side IS NULL THEN
+    IF other IS NULL THEN
+      RAISE EXCEPTION USING MESSAGE = cp._t('compare_scenarios needs at least one scenario'), ERRCODE = '22004';
+    END IF;
+    network := (cp._scenario_get(other)).base_network;
+    residents := residents_sql;
+    facilities := facilities_sql;
+  ELSIF EXISTS (SELECT 1 FROM cp.scenarios s WHERE s.name = side) THEN
+    IF NOT pg_catalog.pg_is_in_recovery() THEN
+      PERFORM cp._scenario_compile(side);
+    END IF;
+    network := side;
+    residents := cp.scenario_residents_sql(side, residents_sql);
+    facilities := cp.scenario_facilities_sql(side, facilities_sql);
+  ELSIF EXISTS (SELECT 1 FROM cp.network_catalog c WHERE c.name = side) THEN
+    network := side;
+    residents := residents_sql;
+    facilities := facilities_sql;
+  ELSE
+    PERFORM cp._scenario_get(side);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._scenario_side(text, text, text, text) IS
+  'Internal: network and queries of one side of cp.compare_scenarios (a scenario with its edits, NULL = the other''s base, or a plain network)';
+CREATE FUNCTION cp._scenario_indicators(network text, residents_sql text, facilities_sql text, communities_sql text,
+                                        standard text, buildings_sql text, parking_sql text, life_circle text,
+                                        unit text, profile text, population_shares text, supply_per_1000 jsonb,
+                                        OUT community_id bigint, OUT indicator text, OUT category text,
+                                        OUT value float8, OUT geom geometry)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  cat text;
+BEGIN
+  RETURN QUERY
+    SELECT c.community_id, 'coverage'::text, c.category, c.ratio, c.geom
+      FROM cp.coverage(network, residents_sql, facilities_sql, communities_sql, standard, profile, unit, population_shares) c;
+  RETURN QUERY
+    SELECT l.community_id, 'life_circle'::text, l.life_circle, l.ratio, l.geom
+      FROM cp.life_circle(network, residents_sql, facilities_sql, communities_sql, standard, life_circle, profile,
+                          unit, population_shares) l;
+  IF EXISTS (SELECT 1 FROM cp._query_columns(facilities_sql) q WHERE q.name = 'capacity') THEN
+    FOR cat IN SELECT f.code FROM cp.facility_categories f
+                WHERE f.standard = _scenario_indicators.standard AND f.code IN ('nursery', 'kindergarten')
+                  AND f.per_1000 IS NOT NULL
+               UNION SELECT k FROM pg_catalog.jsonb_object_keys(coalesce(supply_per_1000, '{}')) k ORDER BY 1 LOOP
+      RETURN QUERY
+        SELECT g.community_id, 'supply_gap'::text, g.category, g.gap, g.geom
+          FROM cp.supply_gap(network, residents_sql, facilities_sql, cat, communities_sql,
+                             (supply_per_1000 ->> cat)::float8, standard, profile,
+                             unit => unit, population_shares => population_shares) g;
+    END LOOP;
+  END IF;
+  IF buildings_sql IS NOT NULL AND parking_sql IS NOT NULL AND communities_sql IS NOT NULL THEN
+    RETURN QUERY
+      SELECT p.community_id, 'parking_gap'::text, NULL::text, p.gap, p.geom
+        FROM cp.parking_gap(network, buildings_sql, parking_sql, communities_sql) p;
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION cp._scenario_indicators(text, text, text, text, text, text, text, text, text, text, text, jsonb) IS
+  'Internal: the indicators cp.compare_scenarios compares, for one network and its queries';
+CREATE FUNCTION cp.compare_scenarios(a text, b text, residents_sql text, facilities_sql text,
+                                     communities_sql text DEFAULT NULL, standard text DEFAULT 'GB50180-2018',
+                                     buildings_sql text DEFAULT NULL, parking_sql text DEFAULT NULL,
+                                     life_circle text DEFAULT '15min', unit text DEFAULT 'm', profile text DEFAULT NULL,
+                                     population_shares text DEFAULT 'CN-2020', supply_per_1000 jsonb DEFAULT NULL)
+RETURNS TABLE (community_id bigint, indicator text, category text, before float8, after float8, delta float8,
+               geom geometry)
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+#variable_conflict use_column
+DECLARE
+  x record;
+  y record;
+BEGIN
+  IF residents_sql IS NULL OR facilities_sql IS NULL OR standard IS NULL OR life_circle IS NULL OR unit IS NULL
+     OR population_shares IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT * INTO x FROM cp._scenario_side(a, b, residents_sql, facilities_sql);
+  SELECT * INTO y FROM cp._scenario_side(b, a, residents_sql, facilities_sql);
+  RETURN QUERY
+    WITH v AS (
+      SELECT false AS after_side, i.* FROM cp._scenario_indicators(x.network, x.residents, x.facilities, communities_sql,
+             standard, buildings_sql, parking_sql, life_circle, unit, profile, population_shares, supply_per_1000) i
+      UNION ALL
+      SELECT true, i.* FROM cp._scenario_indicators(y.network, y.residents, y.facilities, communities_sql,
+             standard, buildings_sql, parking_sql, life_circle, unit, profile, population_shares, supply_per_1000) i)
+    SELECT v.community_id, v.indicator, v.category,
+           max(v.value) FILTER (WHERE NOT v.after_side), max(v.value) FILTER (WHERE v.after_side),
+           max(v.value) FILTER (WHERE v.after_side) - max(v.value) FILTER (WHERE NOT v.after_side),
+           (pg_catalog.array_agg(v.geom) FILTER (WHERE v.geom IS NOT NULL))[1]
+      FROM v
+     GROUP BY v.community_id, v.indicator, v.category
+     ORDER BY v.community_id, v.indicator, v.category;
+END
+$$;
+COMMENT ON FUNCTION cp.compare_scenarios(text, text, text, text, text, text, text, text, text, text, text, text, jsonb) IS
+  'Before (scenario or network a; NULL = the base network of b with the queries as given) and after (scenario or network b) per community (id, geom query; NULL = the whole area) and indicator: coverage (share of each category''s target group within reach, cp.coverage), life_circle (share reaching every required category of the level, cp.life_circle), supply_gap (places short, cp.supply_gap, when the facilities query has a capacity column: nursery and kindergarten where the set gives per_1000, and every category of supply_per_1000, e.g. {"kindergarten": 30}, places per 1000 of its target group), parking_gap (spaces short, cp.parking_gap, when buildings_sql, parking_sql and communities_sql are given); delta = after - before; geom = the community outline for a QGIS layer of the delta. Scenario edits apply to both the network and the queries. Errors: unknown scenario or network 42704, both NULL 22004';
 
 -- Config-dump registrations (pg_extension_config_dump: what pg_dump keeps)
 SELECT pg_catalog.pg_extension_config_dump('cp.walk_profiles', 'WHERE name NOT IN (''walk'', ''elderly'', ''wheelchair'', ''standard_pace'')');
@@ -2151,4 +2858,3 @@ COMMENT ON COLUMN cp.facility_categories.walk_minutes IS 'Walking time in minute
 -- Objects created above get the capability roles' privileges, as at CREATE EXTENSION (70_roles.sql).
 DO $$ BEGIN PERFORM cp._grant_roles(); END $$;
 
--- NOTE: a user row of cp.walk_profiles with the key (name) of a new shipped row would collide: check before releasing
