@@ -163,6 +163,26 @@ SELECT * FROM demo.building_parking_gap
 -- test: QGIS layer demo.community_scorecard (cp.community_scores)
 SELECT * FROM demo.community_scorecard
 
+-- test: cp.category_names and missing categories in Chinese (issue 16)
+SELECT l.community_id, l.missing_categories, l.missing_categories_zh, cp.category_name('kindergarten', 'zh') AS kindergarten
+  FROM cp.life_circle('demo', 'SELECT id, geom, population FROM demo.residents', 'SELECT id, category, geom FROM demo.category_facilities',
+                      'SELECT id, geom FROM demo.communities') l
+
+-- test: cp.coverage in minutes at each category's users' pace (issue 15)
+SELECT * FROM cp.coverage('demo', 'SELECT id, geom, population FROM demo.residents',
+                          'SELECT id, category, geom FROM demo.category_facilities', 'SELECT id, geom FROM demo.communities',
+                          unit => 'min')
+
+-- test: cp.access_surface: kindergartens on 150 m hexagons (issue 17)
+SELECT * FROM cp.access_surface('demo', 'SELECT id, geom, population FROM demo.residents',
+                                'SELECT id, category, geom, 100 AS capacity FROM demo.category_facilities', 'kindergarten', 150,
+                                per_1000 => 500)
+
+-- test: cp.suggest_sites: three kindergartens among the buildings (issue 17)
+SELECT * FROM cp.suggest_sites('demo', 'SELECT id, geom, population FROM demo.residents',
+                               'SELECT id, geom FROM demo.buildings WHERE id % 25 = 0', 'kindergarten', 3,
+                               'SELECT id, category, geom FROM demo.category_facilities')
+
 -- The writes: they run on the primary (docs/install.md), a standby refuses them as read-only.
 
 -- refused: cp.compute_indicators writes cp.indicator_values
