@@ -2389,7 +2389,7 @@ $$;
 COMMENT ON FUNCTION cp._scenario_edges_input(text) IS
   'Internal: the edges query of a scenario network: the base network''s pieces (id = piece, their costs) without the closed input edges, plus the added lines in the base''s CRS (id = -edge_id; NULL cost = geodesic length for longitude/latitude, planar otherwise)';
 CREATE FUNCTION cp._scenario_compile(scenario text, force boolean DEFAULT false) RETURNS bigint
-LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE STRICT
 SET search_path FROM CURRENT
 AS $$
 DECLARE
@@ -2414,10 +2414,10 @@ BEGIN
      AND base.build_id IS NOT DISTINCT FROM s.base_build_id THEN
     RETURN cur.build_id;    -- up to date
   END IF;
-  IF NOT (cp._network_may_manage(s.owner) OR s.stale OR cur.build_id IS DISTINCT FROM s.network_build_id
-          OR base.build_id IS DISTINCT FROM s.base_build_id) THEN
+  IF NOT cp._network_may_manage(s.owner) THEN
     RAISE EXCEPTION USING MESSAGE = pg_catalog.format(cp._t('permission denied to rebuild scenario "%s"'), s.name),
-      ERRCODE = '42501', DETAIL = pg_catalog.format(cp._t('The scenario belongs to role %s.'), s.owner);
+      ERRCODE = '42501', DETAIL = pg_catalog.format(cp._t('The scenario belongs to role %s.'), s.owner),
+      HINT = cp._t('Its network is out of date (its edits or its base changed): a member of the owning role or of cp_admin runs cp.scenario_network(name).');
   END IF;
   q := pg_catalog.format('SELECT id, geom, cost, reverse_cost FROM cp._scenario_edges_input(%L)', s.name);
   blob := cp._network_compile(q, base.tolerance_m);
