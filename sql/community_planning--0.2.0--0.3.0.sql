@@ -2757,17 +2757,30 @@ BEGIN
       UNION ALL
       SELECT true, i.* FROM cp._scenario_indicators(y.network, y.residents, y.facilities, communities_sql,
              standard, buildings_sql, parking_sql, life_circle, unit, profile, population_shares, supply_per_1000) i)
-    SELECT v.community_id, v.indicator, v.category,
-           max(v.value) FILTER (WHERE NOT v.after_side), max(v.value) FILTER (WHERE v.after_side),
-           max(v.value) FILTER (WHERE v.after_side) - max(v.value) FILTER (WHERE NOT v.after_side),
-           (pg_catalog.array_agg(v.geom) FILTER (WHERE v.geom IS NOT NULL))[1]
-      FROM v
-     GROUP BY v.community_id, v.indicator, v.category
-     ORDER BY v.community_id, v.indicator, v.category;
+    , w AS (
+      SELECT v.community_id, v.indicator, v.category,
+             max(v.value) FILTER (WHERE NOT v.after_side) AS before, max(v.value) FILTER (WHERE v.after_side) AS after,
+             (pg_catalog.array_agg(v.geom) FILTER (WHERE v.geom IS NOT NULL))[1] AS geom
+        FROM v
+       GROUP BY v.community_id, v.indicator, v.category)
+    SELECT w.community_id, w.indicator, w.category, w.before, w.after, w.after - w.before, w.geom FROM w
+    UNION ALL
+    -- the scorecard's view of the 15-minute life circle: its score (0-100) against the plan's
+    -- target of today's stage, as cp.scorecard scores the indicator life_circle_15min_coverage
+    SELECT w.community_id, 'score', c.code, sb.score, sa.score, sa.score - sb.score, w.geom
+      FROM w
+      JOIN cp.indicator_catalogue c ON c.code = 'life_circle_15min_coverage'
+      CROSS JOIN LATERAL (SELECT cp.indicator_target(c.code, cp.plan_stage(extract(year FROM current_date)::int)) AS target) t
+      CROSS JOIN LATERAL (SELECT cp.normalised_score((100 * w.before)::numeric, c.baseline, t.target, c.direction,
+                                                     c.valid_min, c.valid_max)::float8 AS score) sb
+      CROSS JOIN LATERAL (SELECT cp.normalised_score((100 * w.after)::numeric, c.baseline, t.target, c.direction,
+                                                     c.valid_min, c.valid_max)::float8 AS score) sa
+     WHERE w.indicator = 'life_circle' AND compare_scenarios.life_circle = '15min'
+     ORDER BY 1, 2, 3;
 END
 $$;
 COMMENT ON FUNCTION cp.compare_scenarios(text, text, text, text, text, text, text, text, text, text, text, text, jsonb) IS
-  'Before (scenario or network a; NULL = the base network of b with the queries as given) and after (scenario or network b) per community (id, geom query; NULL = the whole area) and indicator: coverage (share of each category''s target group within reach, cp.coverage), life_circle (share reaching every required category of the level, cp.life_circle), supply_gap (places short, cp.supply_gap, when the facilities query has a capacity column: nursery and kindergarten where the set gives per_1000, and every category of supply_per_1000, e.g. {"kindergarten": 30}, places per 1000 of its target group), parking_gap (spaces short, cp.parking_gap, when buildings_sql, parking_sql and communities_sql are given); delta = after - before; geom = the community outline for a QGIS layer of the delta. Scenario edits apply to both the network and the queries. Errors: unknown scenario or network 42704, both NULL 22004';
+  'Before (scenario or network a; NULL = the base network of b with the queries as given) and after (scenario or network b) per community (id, geom query; NULL = the whole area) and indicator: coverage (share of each category''s target group within reach, cp.coverage), life_circle (share reaching every required category of the level, cp.life_circle), supply_gap (places short, cp.supply_gap, when the facilities query has a capacity column: nursery and kindergarten where the set gives per_1000, and every category of supply_per_1000, e.g. {"kindergarten": 30}, places per 1000 of its target group), parking_gap (spaces short, cp.parking_gap, when buildings_sql, parking_sql and communities_sql are given), score (the scorecard''s 0-100 score of life_circle_15min_coverage against the target of today''s plan stage, for life_circle 15min); delta = after - before; geom = the community outline for a QGIS layer of the delta. Scenario edits apply to both the network and the queries. Errors: unknown scenario or network 42704, both NULL 22004';
 
 -- Config-dump registrations (pg_extension_config_dump: what pg_dump keeps)
 SELECT pg_catalog.pg_extension_config_dump('cp.walk_profiles', 'WHERE name NOT IN (''walk'', ''elderly'', ''wheelchair'', ''standard_pace'')');
