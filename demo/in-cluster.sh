@@ -56,6 +56,9 @@ CP_NETWORK=demo PGDATABASE=cp_demo /usr/bin/python3 demo/render_map.py "demo/out
 echo "== map: demo/out/life_circle_$area.png"
 PGDATABASE=cp_demo /usr/bin/python3 demo/render_life_circle.py "demo/out/life_circle_$area.png" \
   "15分钟生活圈覆盖率：$zh"$'\n'"15-minute life-circle coverage per 500 m community: $en"
+echo "== map: demo/out/planning_$area.png"
+PGDATABASE=cp_demo /usr/bin/python3 demo/render_planning.py "demo/out/planning_$area.png" \
+  "规划前后：15分钟生活圈覆盖率（$zh，每类建议 3 处选址）"$'\n'"Before and after: 15-minute life-circle coverage with 3 suggested sites per missing category: $en"
 echo "== map: demo/out/heritage_$area.png"
 PGDATABASE=cp_demo /usr/bin/python3 demo/render_heritage.py "demo/out/heritage_$area.png" \
   "历史文化保护名录：$zh（每栋建筑按 20 m 重建检查）"$'\n'"Heritage register of $en: every building checked as if rebuilt 20 m tall"

@@ -257,11 +257,16 @@ def main():
                          f"overall score, stage {stage} ({scored} communities scored)",
                          f"平均 mean {mean}，{lo} – {hi}")])
 
+    # --- the planning loop (demo/steps/70_planning.sql)
+    if one("SELECT to_regclass('demo.plan_gap') IS NOT NULL")[0]:
+        planning_loop(one, rows, md, table, section, facts, both, groups)
+
     section("地图与表格", "Maps and tables")
     for png in sorted(glob.glob(os.path.join(args.out, f"*_{args.area}.png"))):
         md.append(f"- `{os.path.basename(png)}`")
     md.append("- `coverage.csv`, `coverage_minutes.csv`, `life_circles.csv`, `community_coverage.csv`, "
-              "`parking_gap.csv`, `heritage_review.csv`, `community_scores.csv`, `nearest_school.csv`, `catchments.csv`")
+              "`parking_gap.csv`, `heritage_review.csv`, `community_scores.csv`, `nearest_school.csv`, `catchments.csv`, "
+              "`plan_sites.csv`, `plan_compare.csv`")
 
     text = "\n".join(md) + "\n"
     with open(os.path.join(args.out, "summary.md"), "w") as f:
@@ -271,6 +276,95 @@ def main():
         w.writerow(["topic", "figure_zh", "figure_en", "value"])
         w.writerows(table)
     print(text)
+
+
+def planning_loop(one, rows, md, table, section, facts, both, groups):
+    """规划闭环 / The planning loop: the gap, the suggested sites, before and after."""
+    section("规划闭环", "The planning loop")
+    gap = rows("SELECT gap_rank, category, target_group, missing_people, missing_share, communities_missing, "
+               "facilities_in_osm, placeable FROM demo.plan_gap ORDER BY gap_rank")
+    chosen = [c for (c,) in rows("SELECT category FROM demo.plan_choice ORDER BY choice")]
+    md.append("找出 15 分钟生活圈的缺口，为缺得最多的类别建议选址（`cp.suggest_sites`），作为情景 `demo_plan` 加入"
+              "（`cp.scenario_create`、`cp.scenario_facilities`），再比较规划前后（`cp.compare_scenarios`）/ "
+              "Find the 15-minute life circle's gap, suggest sites for the categories missing for most people "
+              "(`cp.suggest_sites`), add them as scenario `demo_plan` (`cp.scenario_create`, "
+              "`cp.scenario_facilities`) and compare before and after (`cp.compare_scenarios`).\n")
+    if not gap:
+        md.append("无缺口：每类必配设施都在步行范围内 / No gap: every required category is within reach on foot.")
+        return
+    md.append("**缺口 The gap**（按服务人群中缺少该类设施的人数排序，`cp.life_circle` 的 `missing_categories` / "
+              "ordered by the people of the category's target group who miss it, as `cp.life_circle` lists "
+              "`missing_categories`）:\n")
+    md.append("| # | 类别 category | 服务人群 users | 缺少的人 people missing it | 缺少的社区 communities | "
+              "OSM 设施 facilities in OSM | 选址 chosen |\n|---:|---|---|---:|---:|---:|---|")
+    for rank, cat, group, people, share, ncom, nfac, placeable in gap:
+        g = groups.get(group, (group, group))
+        mark = "✔" if cat in chosen else ("—" if placeable else "无半径 no radius")
+        md.append(f"| {rank} | {both(cat)} | {g[0]} {group} | {people or 0:,.0f} ({pct(share)}) | {ncom} | {nfac} | {mark} |")
+        table.append(("planning_gap", f"缺少{both(cat)}的人", f"people missing {cat}", f"{people or 0:.0f}"))
+    ncand = one("SELECT count(*) FROM demo.plan_candidates")[0]
+    md.append(f"\n**候选地点 Candidate sites**: {ncand} 栋非住宅建筑（占地 ≥ 150 m²）的代表点，即区里可租用或改造的"
+              f"底层空间；真实规划应使用区里的空地和底商清单 / the representative points of the {ncand} "
+              "non-residential buildings of 150 m² or more, the ground floors a district could rent or convert "
+              "(a real plan lists its vacant parcels and ground floors).\n")
+    sites = rows("SELECT p.category, p.rank, p.candidate_id, k.building, k.name, p.gain, p.covered_population, "
+                 "p.covered_share, p.target_group FROM demo.plan_sites p JOIN demo.plan_choice c USING (category) "
+                 "LEFT JOIN demo.plan_candidates k ON k.id = p.candidate_id ORDER BY c.choice, p.rank")
+    if not sites:
+        md.append("无候选地点，未运行 / No candidate site: the loop did not run.")
+        return
+    md.append("**建议选址 Suggested sites**（`cp.suggest_sites`，目标 objective `coverage`，每类 3 处 n = 3；"
+              "增益 = 新进入步行半径的服务人群，边际递减 / gain = people of the target group newly within the "
+              "walking radius: the returns diminish）:\n")
+    md.append("| 类别 category | 顺序 pick | 候选 candidate (OSM area) | 建筑 building | 增益 gain | 累计覆盖 covered |"
+              "\n|---|---:|---|---|---:|---:|")
+    for cat, rank, cid, building, name, gain, covered, share, group in sites:
+        label = building + (f"（{name}）" if name else "") if building else "?"
+        md.append(f"| {both(cat)} | {rank} | {cid} | {label} | +{gain:,.0f} | {covered:,.0f} ({pct(share)}) |")
+        table.append(("planning_sites", f"{both(cat)} 第 {rank} 处", f"{cat} pick {rank} (candidate {cid})",
+                      f"gain {gain:.0f}, covered {pct(share)}"))
+    zero = sum(1 for site in sites if not site[5] > 0)
+    if zero:
+        md.append(f"\n增益为 0 的 {zero} 处（该类的人群已全部覆盖或无人可达）不加入情景 / the {zero} pick(s) with no gain "
+                  "(everyone of the group already within reach, or nobody near) are not added to the scenario.")
+    md.append("\n**规划前后（全区，按人口加权）/ Before and after (the district, population-weighted)**:\n")
+    md.append("| 指标 indicator | 规划前 before | 规划后 after | 变化 change |\n|---|---:|---:|---:|")
+    for indicator, cat, before, after in rows(
+            "SELECT p.indicator, p.category, sum(p.before * l.population) / nullif(sum(l.population), 0), "
+            "sum(p.after * l.population) / nullif(sum(l.population), 0) FROM demo.plan_compare p "
+            "JOIN demo.plan_life_circle l USING (community_id) GROUP BY 1, 2 "
+            "ORDER BY p.indicator <> 'life_circle', 2"):
+        label = ("15分钟生活圈完整的居民 residents in a complete 15-minute life circle" if indicator == "life_circle"
+                 else f"覆盖率 coverage: {both(cat)}")
+        delta = None if before is None or after is None else after - before
+        md.append(f"| {label} | {pct(before)} | {pct(after)} | {'—' if delta is None else f'{100 * delta:+.1f} pt'} |")
+        table.append(("planning_district", label, f"{indicator} {cat}", f"{pct(before)} -> {pct(after)}"))
+    rb, ra = one("SELECT sum(reach_before * population) / nullif(sum(population), 0), "
+                 "sum(reach_after * population) / nullif(sum(population), 0) FROM demo.plan_life_circle")
+    md.append(f"| 15分钟生活圈必配设施的平均覆盖率 mean coverage of the 15-minute life circle's required categories | "
+              f"{pct(rb)} | {pct(ra)} | {'—' if rb is None or ra is None else f'{100 * (ra - rb):+.1f} pt'} |")
+    md.append("\n**每个社区 Per community**（有居民的 500 m 网格 / the 500 m cells with residents; "
+              "`demo.plan_compare`, `plan_compare.csv`）:\n")
+    head = " | ".join(f"{c} 前 before | {c} 后 after" for c in chosen)
+    md.append(f"| 社区 cell | 居民 residents | {head} | 必配平均 mean 前→后 | 缺类 missing 前→后 | 完整 complete 前→后 |")
+    md.append("|" + "---:|" * (2 * len(chosen) + 5))
+    cov = {}
+    for cid, cat, before, after in rows("SELECT community_id, category, before, after FROM demo.plan_compare "
+                                        "WHERE indicator = 'coverage'"):
+        cov[(cid, cat)] = (before, after)
+    for cid, popn, cb, ca, rb, ra, mb, ma in rows(
+            "SELECT community_id, population, complete_before, complete_after, reach_before, reach_after, "
+            "missing_before, missing_after FROM demo.plan_life_circle WHERE population > 0 ORDER BY community_id"):
+        cells = " | ".join(f"{pct(cov.get((cid, c), (None, None))[0])} | {pct(cov.get((cid, c), (None, None))[1])}"
+                           for c in chosen)
+        md.append(f"| {cid} | {popn:,.0f} | {cells} | {pct(rb)} → {pct(ra)} | {mb} → {ma} | {pct(cb)} → {pct(ca)} |")
+    none_in_osm = [c for _, c, _, _, _, _, nfac, _ in gap if c in chosen and nfac == 0]
+    if none_in_osm:
+        md.append(f"\nOSM 在此没有 {'、'.join(both(c) for c in none_in_osm)} 这类设施（或未标注），所以这些选址是在真实街道上"
+                  "按步行距离给出的建议，不是现有设施的清单；生活圈仍缺其他类别时，完整率可能不变 / OSM has no "
+                  f"such facilities here ({', '.join(none_in_osm)}), or does not tag them, so the sites are "
+                  "suggestions on real streets, walked along them, not a register of what exists; while other "
+                  "required categories are still missing the complete life circle may not move.")
 
 
 if __name__ == "__main__":
