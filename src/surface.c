@@ -55,7 +55,7 @@ PG_FUNCTION_INFO_V1(cp_surface_eval_sql);
 #define SURFACE_WALK_FACTOR 3.0
 #define SURFACE_MIN_CELL_M 1.0
 #define SURFACE_MAX_CELL_M 10000.0
-#define SURFACE_MAX_CELLS 1000000.0
+#define SURFACE_MAX_CELLS 100000.0	/* 2 600 km² at 100 m cells: a city district or more; bounds the grid a call builds */
 #define SURFACE_IJ_OFFSET 1073741824.0	/* 2^30 */
 
 typedef enum Decay
