@@ -339,6 +339,19 @@ sort_band_pairs(Allocation *al)
 void
 cp_parking_check_walk(double walk_m, double max_snap)
 {
+	cp_parking_check_cutoff(walk_m, max_snap, false);
+}
+
+void
+cp_parking_check_cutoff(double walk_m, double max_snap, bool by_time)
+{
+	if (by_time && !(walk_m >= CP_MIN_WALK_M && walk_m <= CP_MAX_WALK_M))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("walk_m in minutes must come to between %.15g and %.15g metres at the profile's pace",
+						CP_MIN_WALK_M, CP_MAX_WALK_M),
+				 errdetail("walk_m times the profile's metres per minute is %s.", float8out_internal(walk_m)),
+				 errhint("At the walk profile's 83.3 metres per minute that is up to 1200 minutes.")));
 	if (!(walk_m > 0 && walk_m < INFINITY))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -354,7 +367,7 @@ cp_parking_check_walk(double walk_m, double max_snap)
 
 void
 cp_parking_allocate(CpNetwork *net, const CpParkSite *bld, int nbld, const CpParkSite *lots, int nlots,
-					double walk_m, CpParkServeFn serve, void *arg)
+					double walk_m, CpMetric metric, CpParkServeFn serve, void *arg)
 {
 	Allocation	al;
 	int			b;
@@ -384,6 +397,7 @@ cp_parking_allocate(CpNetwork *net, const CpParkSite *bld, int nbld, const CpPar
 	cp_check_call_memory("the parking allocation", al.fixed_bytes + sizeof(Pair) * 1024.0,
 						 "Use fewer buildings and car parks per call, or raise community_planning.max_call_memory.");
 	index_buildings(&al);
+	al.by_piece.metric = metric;	/* set after cp_units_by_piece, which starts at metres */
 	al.need = palloc_extended(sizeof(double) * Max(nbld, 1), MCXT_ALLOC_HUGE);
 	al.left = palloc_extended(sizeof(double) * Max(nlots, 1), MCXT_ALLOC_HUGE);
 	for (b = 0; b < nbld; b++)
@@ -496,6 +510,6 @@ cp_parking_allocate_sql(PG_FUNCTION_ARGS)
 	out.rsinfo = rsinfo;
 	out.bld = &bld;
 	out.lots = &lots;
-	cp_parking_allocate(net, bld.sites, bld.n, lots.sites, lots.n, walk_m, put_pair, &out);
+	cp_parking_allocate(net, bld.sites, bld.n, lots.sites, lots.n, walk_m, CP_METRIC_DISTANCE, put_pair, &out);
 	return (Datum) 0;
 }

@@ -41,14 +41,22 @@ typedef void (*CpParkServeFn) (int32 b, int32 p, double distance_m, double space
 extern void cp_parking_check_walk(double walk_m, double max_snap);
 
 /*
+ * The same for a cut-off that may be walking time: by_time, walk_m is the
+ * caller's minutes times the profile's metres per minute (slope-weighted
+ * metres), checked against the same range, the messages saying so.
+ */
+extern void cp_parking_check_cutoff(double walk_m, double max_snap, bool by_time);
+
+/*
  * The global greedy pass over every (building, car park) pair within walk_m,
  * nearest first (ties: building id, then car park id); sites sorted by id,
- * unique ids. serve() is called once per pair that takes spaces, in allocation
- * order.
+ * unique ids. metric: what walk_m and the distances measure, metres or
+ * slope-weighted metres (walking time at the profile's pace). serve() is
+ * called once per pair that takes spaces, in allocation order.
  */
 extern void cp_parking_allocate(CpNetwork *net, const CpParkSite *bld, int nbld,
 								const CpParkSite *lots, int nlots, double walk_m,
-								CpParkServeFn serve, void *arg);
+								CpMetric metric, CpParkServeFn serve, void *arg);
 
 /* parking_rules.c: the demand rules of one set and community type, in priority order */
 typedef struct CpParkRules

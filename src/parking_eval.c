@@ -1009,7 +1009,10 @@ cp_parking_eval_sql(PG_FUNCTION_ARGS)
 /*
  * 0.3.0: uses mapped through use_words/use_codes, capacities by type
  * (type_words/type_capacities, the parking query's optional type column) and
- * default_capacity (NULL or 0: none); a 13th column, the estimated spaces.
+ * default_capacity (NULL or 0: none); a 13th column, the estimated spaces;
+ * by_time (21st argument): walk_m is slope-weighted metres (the caller's
+ * minutes times the profile's metres per minute) and the search measures
+ * time, as cp.coverage and cp.supply_gap do.
  */
 Datum
 cp_parking_eval_v2_sql(PG_FUNCTION_ARGS)
@@ -1032,6 +1035,7 @@ parking_eval(FunctionCallInfo fcinfo, bool v2)
 	CallerQuery q = {0};
 	double		walk_m,
 				max_snap;
+	bool		by_time = false;
 	CpNetwork  *net;
 	CpParkSite *bsites,
 			   *lsites;
@@ -1043,8 +1047,9 @@ parking_eval(FunctionCallInfo fcinfo, bool v2)
 	CpColumn	lcols[4] = {{"id", CP_COL_INT8, true}, {"geom", CP_COL_GEOMETRY, true},
 	{"capacity", CP_COL_FLOAT8, true}, {"type", CP_COL_TEXT, true}};
 
-	for (i = 0; i < (v2 ? 19 : 15); i++)
-		if (i != 3 && PG_ARGISNULL(i))
+	/* PG_NARGS: a declaration of the v2 symbol without by_time (20 arguments) measures metres */
+	for (i = 0; i < (v2 ? Min(PG_NARGS(), 21) : 15); i++)
+		if (i != 3 && i != 19 && PG_ARGISNULL(i))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("argument %d of cp._parking_eval must not be NULL", i + 1)));
@@ -1073,8 +1078,11 @@ parking_eval(FunctionCallInfo fcinfo, bool v2)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("per must be 'allocation', 'buildings', 'lots' or 'communities', not \"%s\"", per)));
 
+	if (v2 && PG_NARGS() > 20)
+		by_time = PG_GETARG_BOOL(20);
+
 	/* settings, each checked once */
-	cp_parking_check_walk(walk_m, max_snap);
+	cp_parking_check_cutoff(walk_m, max_snap, by_time);
 	if (!(ev.m2_per_space > 0 && ev.m2_per_space < INFINITY))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1196,7 +1204,8 @@ parking_eval(FunctionCallInfo fcinfo, bool v2)
 		ev.allocated = palloc_extended(sizeof(double) * Max(ev.nlot, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		ev.lot_pairs = palloc_extended(sizeof(int32) * Max(ev.nlot, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	}
-	cp_parking_allocate(net, bsites, ev.nbld, lsites, ev.nlot, walk_m, serve_pair, &ev);
+	cp_parking_allocate(net, bsites, ev.nbld, lsites, ev.nlot, walk_m,
+						by_time ? CP_METRIC_TIME : CP_METRIC_DISTANCE, serve_pair, &ev);
 	elog(DEBUG1, "parking: allocated at %.0f ms", cp_ms_since(start));
 	if (ev.per == PER_BUILDINGS)
 		put_buildings(&ev);

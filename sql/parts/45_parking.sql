@@ -209,13 +209,15 @@ COMMENT ON FUNCTION cp._parking_eval(text, text, text, text, float8, float8, flo
 -- 0.3.0: the same pass with the building-use map, capacities by car-park type
 -- (an optional type column of parking_sql) and a default capacity for car
 -- parks without capacity or area; estimated: the spaces of a car park (or of a
--- community's car parks) that are estimated (area, type or default)
+-- community's car parks) that are estimated (area, type or default); by_time
+-- (issue 15): walk_m is slope-weighted metres, minutes × the profile's metres
+-- per minute, and the search measures time, as in cp.coverage
 CREATE FUNCTION cp._parking_eval(network text, buildings_sql text, parking_sql text, communities_sql text,
                                  walk_m float8, m2_per_space float8, max_snap_m float8,
                                  standard text, community_type text,
                                  uses text[], bases text[], spaces float8[], flat_min float8[], flat_max float8[],
                                  per text, use_words text[], use_codes text[], type_words text[],
-                                 type_capacities float8[], default_capacity float8,
+                                 type_capacities float8[], default_capacity float8, by_time boolean,
                                  OUT building_id bigint, OUT parking_id bigint, OUT community_id bigint,
                                  OUT use text, OUT capacity_source text, OUT distance_m float8,
                                  OUT demand float8, OUT capacity float8, OUT spaces_shared float8,
@@ -223,12 +225,35 @@ CREATE FUNCTION cp._parking_eval(network text, buildings_sql text, parking_sql t
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'cp_parking_eval_v2_sql'
 LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION cp._parking_eval(text, text, text, text, float8, float8, float8, text, text, text[], text[], float8[], float8[], float8[], text, text[], text[], text[], float8[], float8) IS
-  'Internal: the parking analysis in one pass (as the 15-argument form) with building uses mapped through use_words/use_codes (cp.parking_use_map) when the set has no rule for them, car parks without capacity or area given the capacity of their type (optional type column; type_words/type_capacities from cp.parking_type_capacity) or default_capacity (0: none); capacity_source given, area, type, default or unknown; estimated = spaces not given';
+COMMENT ON FUNCTION cp._parking_eval(text, text, text, text, float8, float8, float8, text, text, text[], text[], float8[], float8[], float8[], text, text[], text[], text[], float8[], float8, boolean) IS
+  'Internal: the parking analysis in one pass (as the 15-argument form) with building uses mapped through use_words/use_codes (cp.parking_use_map) when the set has no rule for them, car parks without capacity or area given the capacity of their type (optional type column; type_words/type_capacities from cp.parking_type_capacity) or default_capacity (0: none); capacity_source given, area, type, default or unknown; estimated = spaces not given; by_time: walk_m and distance_m are slope-weighted metres (minutes × the profile''s metres per minute), the search measures walking time';
+
+-- The cut-off of the walk from a car park to a building (issue 15): walk_m
+-- metres, or with unit 'min' walk_m minutes at the profile's pace, i.e.
+-- minutes × metres per minute in slope-weighted metres, searched by time as
+-- cp.coverage does. Unit and profile are both checked (22023) whatever the unit.
+CREATE FUNCTION cp._parking_walk(walk_m float8, unit text, profile text, OUT cutoff float8, OUT by_time boolean)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  speed float8;
+BEGIN
+  by_time := cp._unit_is_time(unit);
+  speed := cp._profile_speed(profile);
+  -- a time beyond any range stays out of range (never an overflow error): C names walk_m in minutes
+  cutoff := CASE WHEN NOT by_time THEN walk_m
+                 WHEN abs(walk_m) > 1e300 THEN sign(walk_m) * 'Infinity'::float8
+                 ELSE walk_m * speed END;
+END
+$$;
+COMMENT ON FUNCTION cp._parking_walk(float8, text, text) IS
+  'Internal: the parking cut-off for cp._parking_eval: walk_m metres (unit m), or walk_m minutes × the profile''s metres per minute with by_time (unit min); unknown unit or profile 22023';
 
 CREATE FUNCTION cp.parking_allocation(network text, buildings_sql text, parking_sql text,
   walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
-  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0,
+  unit text DEFAULT 'm', profile text DEFAULT 'walk')
 RETURNS TABLE (building_id bigint, parking_id bigint, distance_m float8, spaces float8)
 LANGUAGE sql VOLATILE STRICT
 SET search_path FROM CURRENT
@@ -237,18 +262,20 @@ AS $$
   SELECT e.building_id, e.parking_id, e.distance_m, e.spaces_shared
     FROM cp._parking_rules(standard, community_type) r
    CROSS JOIN cp._parking_maps() m
-   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, walk_m, m2_per_space, max_snap_m,
+   CROSS JOIN cp._parking_walk(walk_m, unit, profile) w
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, w.cutoff, m2_per_space, max_snap_m,
                                        standard, community_type, r.uses, r.bases, r.spaces, r.flat_min, r.flat_max,
                                        'allocation', m.use_words, m.use_codes, m.type_words,
-                                       m.type_capacities, default_capacity) e
+                                       m.type_capacities, default_capacity, w.by_time) e
    ORDER BY e.building_id, e.distance_m, e.parking_id
 $$;
-COMMENT ON FUNCTION cp.parking_allocation(text, text, text, float8, text, text, float8, float8, float8) IS
-  'Parking spaces allocated to buildings (id, geom, use, households, floor_area) from car parks (id, geom, capacity) within walk_m metres along the network, greedily by ascending walking distance; one row per (building, car park) that shares spaces';
+COMMENT ON FUNCTION cp.parking_allocation(text, text, text, float8, text, text, float8, float8, float8, text, text) IS
+  'Parking spaces allocated to buildings (id, geom, use, households, floor_area) from car parks (id, geom, capacity) within walk_m metres along the network (unit min: walk_m minutes at the profile''s pace, default walk, distance_m then slope-weighted metres), greedily by ascending walking distance; one row per (building, car park) that shares spaces';
 
 CREATE FUNCTION cp.parking_gap_buildings(network text, buildings_sql text, parking_sql text,
   walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
-  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0,
+  unit text DEFAULT 'm', profile text DEFAULT 'walk')
 RETURNS TABLE (building_id bigint, use text, demand float8, supplied float8, unmet float8,
                unmet_ratio float8, car_parks integer, geom geometry)
 LANGUAGE sql VOLATILE STRICT
@@ -260,18 +287,20 @@ AS $$
          e.pairs, e.geom::geometry
     FROM cp._parking_rules(standard, community_type) r
    CROSS JOIN cp._parking_maps() m
-   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, walk_m, m2_per_space, max_snap_m,
+   CROSS JOIN cp._parking_walk(walk_m, unit, profile) w
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, w.cutoff, m2_per_space, max_snap_m,
                                        standard, community_type, r.uses, r.bases, r.spaces, r.flat_min, r.flat_max,
                                        'buildings', m.use_words, m.use_codes, m.type_words,
-                                       m.type_capacities, default_capacity) e
+                                       m.type_capacities, default_capacity, w.by_time) e
    ORDER BY e.building_id
 $$;
-COMMENT ON FUNCTION cp.parking_gap_buildings(text, text, text, float8, text, text, float8, float8, float8) IS
-  'Per building: parking demand under the standard, spaces allocated within walk_m, unmet demand and its share (NULL without demand), number of car parks used; for heat maps';
+COMMENT ON FUNCTION cp.parking_gap_buildings(text, text, text, float8, text, text, float8, float8, float8, text, text) IS
+  'Per building: parking demand under the standard, spaces allocated within walk_m (metres, or minutes at the profile''s pace with unit min), unmet demand and its share (NULL without demand), number of car parks used; for heat maps';
 
 CREATE FUNCTION cp.parking_lots(network text, buildings_sql text, parking_sql text,
   walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
-  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0,
+  unit text DEFAULT 'm', profile text DEFAULT 'walk')
 RETURNS TABLE (parking_id bigint, capacity float8, capacity_source text, allocated float8, spare float8,
                buildings integer, geom geometry)
 LANGUAGE sql VOLATILE STRICT
@@ -282,18 +311,20 @@ AS $$
          e.pairs, e.geom::geometry
     FROM cp._parking_rules(standard, community_type) r
    CROSS JOIN cp._parking_maps() m
-   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, walk_m, m2_per_space, max_snap_m,
+   CROSS JOIN cp._parking_walk(walk_m, unit, profile) w
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, w.cutoff, m2_per_space, max_snap_m,
                                        standard, community_type, r.uses, r.bases, r.spaces, r.flat_min, r.flat_max,
                                        'lots', m.use_words, m.use_codes, m.type_words,
-                                       m.type_capacities, default_capacity) e
+                                       m.type_capacities, default_capacity, w.by_time) e
    ORDER BY e.parking_id
 $$;
-COMMENT ON FUNCTION cp.parking_lots(text, text, text, float8, text, text, float8, float8, float8) IS
-  'Per car park: capacity (given, estimated from area at m2_per_space, or unknown = 0), spaces allocated to buildings within walk_m, spare spaces, buildings served';
+COMMENT ON FUNCTION cp.parking_lots(text, text, text, float8, text, text, float8, float8, float8, text, text) IS
+  'Per car park: capacity (given, estimated from area at m2_per_space, or unknown = 0), spaces allocated to buildings within walk_m (metres, or minutes at the profile''s pace with unit min), spare spaces, buildings served';
 
 CREATE FUNCTION cp.parking_gap(network text, buildings_sql text, parking_sql text, communities_sql text,
   walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
-  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0,
+  unit text DEFAULT 'm', profile text DEFAULT 'walk')
 RETURNS TABLE (community_id bigint, demand float8, supply_inside float8, supply_allocated float8,
                gap float8, gap_ratio float8, geom geometry, supply_estimated float8)
 LANGUAGE sql VOLATILE STRICT
@@ -308,11 +339,12 @@ AS $$
          e.geom::geometry, e.estimated
     FROM cp._parking_rules(standard, community_type) r
    CROSS JOIN cp._parking_maps() m
-   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, communities_sql, walk_m, m2_per_space,
+   CROSS JOIN cp._parking_walk(walk_m, unit, profile) w
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, communities_sql, w.cutoff, m2_per_space,
                                        max_snap_m, standard, community_type, r.uses, r.bases, r.spaces, r.flat_min,
                                        r.flat_max, 'communities', m.use_words, m.use_codes, m.type_words,
-                                       m.type_capacities, default_capacity) e
+                                       m.type_capacities, default_capacity, w.by_time) e
    ORDER BY e.community_id
 $$;
-COMMENT ON FUNCTION cp.parking_gap(text, text, text, text, float8, text, text, float8, float8, float8) IS
-  'Parking gap per community (id, geom query): demand of its buildings under the standard, capacity of the car parks inside it, spaces allocated to its buildings within walk_m along the network (from car parks inside or outside, none counted twice), gap and gap_ratio = gap / demand (NULL without demand); supply_estimated: the part of supply_inside that is estimated (from area, type or default_capacity)';
+COMMENT ON FUNCTION cp.parking_gap(text, text, text, text, float8, text, text, float8, float8, float8, text, text) IS
+  'Parking gap per community (id, geom query): demand of its buildings under the standard, capacity of the car parks inside it, spaces allocated to its buildings within walk_m along the network (metres, or with unit min minutes at the profile''s pace, default walk: the driver walking from the car park) (from car parks inside or outside, none counted twice), gap and gap_ratio = gap / demand (NULL without demand); supply_estimated: the part of supply_inside that is estimated (from area, type or default_capacity)';

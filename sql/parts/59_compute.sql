@@ -344,12 +344,13 @@ BEGIN
                             pg_catalog.format('SELECT id, geom FROM (%s) c WHERE coalesce(%L, c.community_type, %L) = %L',
                                               cp._coverage_query(communities_sql), settings ->> 'parking_community_type', 'old', t),
                             (settings ->> 'walk_m')::float8, settings ->> 'parking_standard', t,
-                            (settings ->> 'm2_per_space')::float8, (settings ->> 'max_snap_m')::float8) p;
+                            (settings ->> 'm2_per_space')::float8, (settings ->> 'max_snap_m')::float8,
+                            unit => coalesce(settings ->> 'unit', 'm'), profile => coalesce(settings ->> 'profile', 'walk')) p;
   END LOOP;
 END
 $$;
 COMMENT ON FUNCTION cp.indicator_parking_gap_rate(text, jsonb) IS
-  'Computed indicator parking_gap_rate for every community of a communities query: 100 × gap_ratio of cp.parking_gap under the demand rules of the community''s type (or setting parking_community_type), one allocation run per type';
+  'Computed indicator parking_gap_rate for every community of a communities query: 100 × gap_ratio of cp.parking_gap under the demand rules of the community''s type (or setting parking_community_type), one allocation run per type; settings unit (m, or min: walk_m in minutes) and profile (default walk)';
 
 CREATE FUNCTION cp.indicator_cultural_space_per_capita(communities_sql text, settings jsonb)
 RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
@@ -405,8 +406,8 @@ INSERT INTO cp.indicator_computations (indicator, sql_template, scope, settings_
  'Share of communities with a childcare institution within reach: 100 where at least community_reach_share of the children under 3 reach a facility of the category (default nursery) within its walking radius, else 0', true),
 ('parking_gap_rate', 'SELECT * FROM cp.indicator_parking_gap_rate($1, $4)', 'all',
  '{"network": "string", "buildings_sql": "string", "parking_sql": "string"}',
- '{"parking_standard": "CP-parking-default", "walk_m": 300, "m2_per_space": 30, "max_snap_m": 250, "parking_community_type": null}',
- '100 × gap_ratio of cp.parking_gap: parking demand not met by car parks within walk_m on foot / demand; demand rules of the community''s type (or parking_community_type), one allocation run per type; no value without demand', true),
+ '{"parking_standard": "CP-parking-default", "walk_m": 300, "m2_per_space": 30, "max_snap_m": 250, "parking_community_type": null, "unit": "m", "profile": "walk"}',
+ '100 × gap_ratio of cp.parking_gap: parking demand not met by car parks within walk_m on foot (metres, or minutes at the profile''s pace with unit min) / demand; demand rules of the community''s type (or parking_community_type), one allocation run per type; no value without demand', true),
 ('public_green_per_capita', 'SELECT * FROM cp.indicator_public_green_per_capita($1, $4)', 'all',
  '{"network": "string", "residents_sql": "string", "green_sql": "string"}',
  '{"standard": "GB50180-2018", "profile": null, "unit": "m", "population_shares": "CN-2020", "green_category": "park"}',

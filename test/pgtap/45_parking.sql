@@ -8,18 +8,18 @@ BEGIN;
 SELECT plan(112);
 
 -- contracts
-SELECT has_function('cp', f, ARRAY['text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision'])
+SELECT has_function('cp', f, ARRAY['text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision', 'text', 'text'])
   FROM unnest(ARRAY['parking_gap']) f;
-SELECT has_function('cp', f, ARRAY['text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision'])
+SELECT has_function('cp', f, ARRAY['text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision', 'text', 'text'])
   FROM unnest(ARRAY['parking_gap_buildings', 'parking_lots', 'parking_allocation']) f;
-SELECT volatility_is('cp', 'parking_gap', ARRAY['text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision'],
+SELECT volatility_is('cp', 'parking_gap', ARRAY['text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision', 'text', 'text'],
                      'volatile', 'cp.parking_gap is VOLATILE (runs the caller''s queries)');
-SELECT is_strict('cp', 'parking_gap', ARRAY['text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision'],
+SELECT is_strict('cp', 'parking_gap', ARRAY['text', 'text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision', 'text', 'text'],
                  'cp.parking_gap is STRICT');
-SELECT volatility_is('cp', f, ARRAY['text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision'],
+SELECT volatility_is('cp', f, ARRAY['text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision', 'text', 'text'],
                      'volatile', 'cp.' || f || ' is VOLATILE (runs the caller''s queries)')
   FROM unnest(ARRAY['parking_gap_buildings', 'parking_lots', 'parking_allocation']) f;
-SELECT is_strict('cp', f, ARRAY['text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision'],
+SELECT is_strict('cp', f, ARRAY['text', 'text', 'text', 'double precision', 'text', 'text', 'double precision', 'double precision', 'double precision', 'text', 'text'],
                  'cp.' || f || ' is STRICT')
   FROM unnest(ARRAY['parking_gap_buildings', 'parking_lots', 'parking_allocation']) f;
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'cp'::regnamespace

@@ -320,7 +320,7 @@ SELECT is((SELECT inputs - 'settings' - 'computation' - 'period' FROM cp.indicat
 SELECT is((SELECT inputs -> 'settings' FROM cp.indicator_values WHERE community_id = 'H2' AND indicator = 'parking_gap_rate'),
           (SELECT jsonb_build_object('network', 'tap_street', 'buildings_sql', s ->> 'buildings_sql', 'parking_sql', s ->> 'parking_sql',
                                      'parking_standard', 'CP-parking-default', 'walk_m', 300, 'm2_per_space', 30, 'max_snap_m', 250,
-                                     'parking_community_type', NULL) FROM h_settings),
+                                     'parking_community_type', NULL, 'unit', 'm', 'profile', 'walk') FROM h_settings),
           'parking inputs: the settings it read, defaults included');
 -- the same figures as the functions called directly
 SELECT is((SELECT array_agg(round(100 * ratio::numeric, 10) ORDER BY community_id)

@@ -82,4 +82,42 @@ SELECT community_id FROM cp.parking_gap('pp', 'SELECT * FROM pp_buildings', 'SEL
 SELECT community_id FROM cp.parking_gap('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking', 'SELECT * FROM pp_communities', default_capacity => 'NaN');
 DELETE FROM cp.parking_use_map WHERE NOT shipped;
 DELETE FROM cp.parking_type_capacity WHERE NOT shipped;
+-- walk_m in minutes at a profile's pace (issue 15), with the shipped capacities and default_capacity 8
+-- for P3. Pairs: at 20 m B1-P1 20, B2-P2 10, B3-P3 5, B4-P4 3 (P4 full, B4 short of 2, P3 3 left);
+-- next B4-P3 at 180 m (B4 x 700, P3 x 520). 3 minutes at walk (5 km/h = 83.33 m/min) = 250 m:
+-- B4 gets its 2 from P3, exactly as walk_m 250 metres (flat street: time in slope-weighted metres = metres)
+SELECT building_id, parking_id, round(distance_m::numeric, 6) AS distance_m, spaces
+  FROM cp.parking_allocation('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking',
+                             walk_m => 3, default_capacity => 8, unit => 'min');
+SELECT (SELECT array_agg(a ORDER BY a.building_id, a.parking_id)
+          FROM cp.parking_allocation('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking',
+                                     walk_m => 3, default_capacity => 8, unit => 'min', profile => 'walk') a)
+     = (SELECT array_agg(a ORDER BY a.building_id, a.parking_id)
+          FROM cp.parking_allocation('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking',
+                                     walk_m => 3 * 5000.0 / 60, default_capacity => 8) a) AS minutes_at_walk_equal_metres;
+-- 3 minutes at elderly (3.3 km/h = 55 m/min) = 165 m < 180 m: P3 is out of B4's reach, which
+-- 250 m (3 minutes at walk) include. B4 stays 2 short: C2 demand 10, 8 served, gap 2 (0.2)
+SELECT building_id, parking_id, round(distance_m::numeric, 6) AS distance_m, spaces
+  FROM cp.parking_allocation('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking',
+                             walk_m => 3, default_capacity => 8, unit => 'min', profile => 'elderly');
+SELECT community_id, demand, supply_allocated, gap, gap_ratio
+  FROM cp.parking_gap('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking', 'SELECT * FROM pp_communities',
+                      walk_m => 3, default_capacity => 8, unit => 'min', profile => 'elderly');
+SELECT building_id, demand, supplied, unmet, car_parks
+  FROM cp.parking_gap_buildings('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking',
+                                walk_m => 3, default_capacity => 8, unit => 'min', profile => 'elderly')
+ WHERE building_id = 4;
+SELECT parking_id, capacity, allocated, spare
+  FROM cp.parking_lots('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking',
+                       walk_m => 3, default_capacity => 8, unit => 'min', profile => 'elderly')
+ WHERE parking_id = 3;
+-- 4 minutes at elderly = 220 m: B4 reaches P3 again
+SELECT community_id, supply_allocated, gap
+  FROM cp.parking_gap('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking', 'SELECT * FROM pp_communities',
+                      walk_m => 4, default_capacity => 8, unit => 'min', profile => 'elderly');
+-- errors: an unknown unit or profile (22023), a time that comes to more than 100 km or to nothing
+SELECT community_id FROM cp.parking_gap('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking', 'SELECT * FROM pp_communities', unit => 'km');
+SELECT community_id FROM cp.parking_gap('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking', 'SELECT * FROM pp_communities', profile => 'runner');
+SELECT parking_id FROM cp.parking_lots('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking', walk_m => 2000, unit => 'min');
+SELECT building_id FROM cp.parking_gap_buildings('pp', 'SELECT * FROM pp_buildings', 'SELECT * FROM pp_parking', walk_m => 0, unit => 'min');
 SELECT cp.network_drop('pp');
