@@ -1124,7 +1124,7 @@ CREATE FUNCTION cp._parking_eval(network text, buildings_sql text, parking_sql t
                                  standard text, community_type text,
                                  uses text[], bases text[], spaces float8[], flat_min float8[], flat_max float8[],
                                  per text, use_words text[], use_codes text[], type_words text[],
-                                 type_capacities float8[], default_capacity float8,
+                                 type_capacities float8[], default_capacity float8, by_time boolean,
                                  OUT building_id bigint, OUT parking_id bigint, OUT community_id bigint,
                                  OUT use text, OUT capacity_source text, OUT distance_m float8,
                                  OUT demand float8, OUT capacity float8, OUT spaces_shared float8,
@@ -1132,11 +1132,29 @@ CREATE FUNCTION cp._parking_eval(network text, buildings_sql text, parking_sql t
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'cp_parking_eval_v2_sql'
 LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION cp._parking_eval(text, text, text, text, float8, float8, float8, text, text, text[], text[], float8[], float8[], float8[], text, text[], text[], text[], float8[], float8) IS
-  'Internal: the parking analysis in one pass (as the 15-argument form) with building uses mapped through use_words/use_codes (cp.parking_use_map) when the set has no rule for them, car parks without capacity or area given the capacity of their type (optional type column; type_words/type_capacities from cp.parking_type_capacity) or default_capacity (0: none); capacity_source given, area, type, default or unknown; estimated = spaces not given';
+COMMENT ON FUNCTION cp._parking_eval(text, text, text, text, float8, float8, float8, text, text, text[], text[], float8[], float8[], float8[], text, text[], text[], text[], float8[], float8, boolean) IS
+  'Internal: the parking analysis in one pass (as the 15-argument form) with building uses mapped through use_words/use_codes (cp.parking_use_map) when the set has no rule for them, car parks without capacity or area given the capacity of their type (optional type column; type_words/type_capacities from cp.parking_type_capacity) or default_capacity (0: none); capacity_source given, area, type, default or unknown; estimated = spaces not given; by_time: walk_m and distance_m are slope-weighted metres (minutes × the profile''s metres per minute), the search measures walking time';
+CREATE FUNCTION cp._parking_walk(walk_m float8, unit text, profile text, OUT cutoff float8, OUT by_time boolean)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  speed float8;
+BEGIN
+  by_time := cp._unit_is_time(unit);
+  speed := cp._profile_speed(profile);
+  -- a time beyond any range stays out of range (never an overflow error): C names walk_m in minutes
+  cutoff := CASE WHEN NOT by_time THEN walk_m
+                 WHEN abs(walk_m) > 1e300 THEN sign(walk_m) * 'Infinity'::float8
+                 ELSE walk_m * speed END;
+END
+$$;
+COMMENT ON FUNCTION cp._parking_walk(float8, text, text) IS
+  'Internal: the parking cut-off for cp._parking_eval: walk_m metres (unit m), or walk_m minutes × the profile''s metres per minute with by_time (unit min); unknown unit or profile 22023';
 CREATE FUNCTION cp.parking_allocation(network text, buildings_sql text, parking_sql text,
   walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
-  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0,
+  unit text DEFAULT 'm', profile text DEFAULT 'walk')
 RETURNS TABLE (building_id bigint, parking_id bigint, distance_m float8, spaces float8)
 LANGUAGE sql VOLATILE STRICT
 SET search_path FROM CURRENT
@@ -1145,17 +1163,19 @@ AS $$
   SELECT e.building_id, e.parking_id, e.distance_m, e.spaces_shared
     FROM cp._parking_rules(standard, community_type) r
    CROSS JOIN cp._parking_maps() m
-   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, walk_m, m2_per_space, max_snap_m,
+   CROSS JOIN cp._parking_walk(walk_m, unit, profile) w
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, w.cutoff, m2_per_space, max_snap_m,
                                        standard, community_type, r.uses, r.bases, r.spaces, r.flat_min, r.flat_max,
                                        'allocation', m.use_words, m.use_codes, m.type_words,
-                                       m.type_capacities, default_capacity) e
+                                       m.type_capacities, default_capacity, w.by_time) e
    ORDER BY e.building_id, e.distance_m, e.parking_id
 $$;
-COMMENT ON FUNCTION cp.parking_allocation(text, text, text, float8, text, text, float8, float8, float8) IS
-  'Parking spaces allocated to buildings (id, geom, use, households, floor_area) from car parks (id, geom, capacity) within walk_m metres along the network, greedily by ascending walking distance; one row per (building, car park) that shares spaces';
+COMMENT ON FUNCTION cp.parking_allocation(text, text, text, float8, text, text, float8, float8, float8, text, text) IS
+  'Parking spaces allocated to buildings (id, geom, use, households, floor_area) from car parks (id, geom, capacity) within walk_m metres along the network (unit min: walk_m minutes at the profile''s pace, default walk, distance_m then slope-weighted metres), greedily by ascending walking distance; one row per (building, car park) that shares spaces';
 CREATE FUNCTION cp.parking_gap_buildings(network text, buildings_sql text, parking_sql text,
   walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
-  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0,
+  unit text DEFAULT 'm', profile text DEFAULT 'walk')
 RETURNS TABLE (building_id bigint, use text, demand float8, supplied float8, unmet float8,
                unmet_ratio float8, car_parks integer, geom geometry)
 LANGUAGE sql VOLATILE STRICT
@@ -1167,17 +1187,19 @@ AS $$
          e.pairs, e.geom::geometry
     FROM cp._parking_rules(standard, community_type) r
    CROSS JOIN cp._parking_maps() m
-   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, walk_m, m2_per_space, max_snap_m,
+   CROSS JOIN cp._parking_walk(walk_m, unit, profile) w
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, w.cutoff, m2_per_space, max_snap_m,
                                        standard, community_type, r.uses, r.bases, r.spaces, r.flat_min, r.flat_max,
                                        'buildings', m.use_words, m.use_codes, m.type_words,
-                                       m.type_capacities, default_capacity) e
+                                       m.type_capacities, default_capacity, w.by_time) e
    ORDER BY e.building_id
 $$;
-COMMENT ON FUNCTION cp.parking_gap_buildings(text, text, text, float8, text, text, float8, float8, float8) IS
-  'Per building: parking demand under the standard, spaces allocated within walk_m, unmet demand and its share (NULL without demand), number of car parks used; for heat maps';
+COMMENT ON FUNCTION cp.parking_gap_buildings(text, text, text, float8, text, text, float8, float8, float8, text, text) IS
+  'Per building: parking demand under the standard, spaces allocated within walk_m (metres, or minutes at the profile''s pace with unit min), unmet demand and its share (NULL without demand), number of car parks used; for heat maps';
 CREATE FUNCTION cp.parking_lots(network text, buildings_sql text, parking_sql text,
   walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
-  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0,
+  unit text DEFAULT 'm', profile text DEFAULT 'walk')
 RETURNS TABLE (parking_id bigint, capacity float8, capacity_source text, allocated float8, spare float8,
                buildings integer, geom geometry)
 LANGUAGE sql VOLATILE STRICT
@@ -1188,17 +1210,19 @@ AS $$
          e.pairs, e.geom::geometry
     FROM cp._parking_rules(standard, community_type) r
    CROSS JOIN cp._parking_maps() m
-   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, walk_m, m2_per_space, max_snap_m,
+   CROSS JOIN cp._parking_walk(walk_m, unit, profile) w
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, NULL, w.cutoff, m2_per_space, max_snap_m,
                                        standard, community_type, r.uses, r.bases, r.spaces, r.flat_min, r.flat_max,
                                        'lots', m.use_words, m.use_codes, m.type_words,
-                                       m.type_capacities, default_capacity) e
+                                       m.type_capacities, default_capacity, w.by_time) e
    ORDER BY e.parking_id
 $$;
-COMMENT ON FUNCTION cp.parking_lots(text, text, text, float8, text, text, float8, float8, float8) IS
-  'Per car park: capacity (given, estimated from area at m2_per_space, or unknown = 0), spaces allocated to buildings within walk_m, spare spaces, buildings served';
+COMMENT ON FUNCTION cp.parking_lots(text, text, text, float8, text, text, float8, float8, float8, text, text) IS
+  'Per car park: capacity (given, estimated from area at m2_per_space, or unknown = 0), spaces allocated to buildings within walk_m (metres, or minutes at the profile''s pace with unit min), spare spaces, buildings served';
 CREATE FUNCTION cp.parking_gap(network text, buildings_sql text, parking_sql text, communities_sql text,
   walk_m float8 DEFAULT 300, standard text DEFAULT 'CP-parking-default', community_type text DEFAULT 'old',
-  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0)
+  m2_per_space float8 DEFAULT 30, max_snap_m float8 DEFAULT 250, default_capacity float8 DEFAULT 0,
+  unit text DEFAULT 'm', profile text DEFAULT 'walk')
 RETURNS TABLE (community_id bigint, demand float8, supply_inside float8, supply_allocated float8,
                gap float8, gap_ratio float8, geom geometry, supply_estimated float8)
 LANGUAGE sql VOLATILE STRICT
@@ -1213,14 +1237,15 @@ AS $$
          e.geom::geometry, e.estimated
     FROM cp._parking_rules(standard, community_type) r
    CROSS JOIN cp._parking_maps() m
-   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, communities_sql, walk_m, m2_per_space,
+   CROSS JOIN cp._parking_walk(walk_m, unit, profile) w
+   CROSS JOIN LATERAL cp._parking_eval(network, buildings_sql, parking_sql, communities_sql, w.cutoff, m2_per_space,
                                        max_snap_m, standard, community_type, r.uses, r.bases, r.spaces, r.flat_min,
                                        r.flat_max, 'communities', m.use_words, m.use_codes, m.type_words,
-                                       m.type_capacities, default_capacity) e
+                                       m.type_capacities, default_capacity, w.by_time) e
    ORDER BY e.community_id
 $$;
-COMMENT ON FUNCTION cp.parking_gap(text, text, text, text, float8, text, text, float8, float8, float8) IS
-  'Parking gap per community (id, geom query): demand of its buildings under the standard, capacity of the car parks inside it, spaces allocated to its buildings within walk_m along the network (from car parks inside or outside, none counted twice), gap and gap_ratio = gap / demand (NULL without demand); supply_estimated: the part of supply_inside that is estimated (from area, type or default_capacity)';
+COMMENT ON FUNCTION cp.parking_gap(text, text, text, text, float8, text, text, float8, float8, float8, text, text) IS
+  'Parking gap per community (id, geom query): demand of its buildings under the standard, capacity of the car parks inside it, spaces allocated to its buildings within walk_m along the network (metres, or with unit min minutes at the profile''s pace, default walk: the driver walking from the car park) (from car parks inside or outside, none counted twice), gap and gap_ratio = gap / demand (NULL without demand); supply_estimated: the part of supply_inside that is estimated (from area, type or default_capacity)';
 
 -- from sql/parts/50_indicators.sql
 CREATE OR REPLACE FUNCTION cp.check_indicator_value() RETURNS trigger
@@ -1604,10 +1629,13 @@ BEGIN
                             pg_catalog.format('SELECT id, geom FROM (%s) c WHERE coalesce(%L, c.community_type, %L) = %L',
                                               cp._coverage_query(communities_sql), settings ->> 'parking_community_type', 'old', t),
                             (settings ->> 'walk_m')::float8, settings ->> 'parking_standard', t,
-                            (settings ->> 'm2_per_space')::float8, (settings ->> 'max_snap_m')::float8) p;
+                            (settings ->> 'm2_per_space')::float8, (settings ->> 'max_snap_m')::float8,
+                            unit => coalesce(settings ->> 'unit', 'm'), profile => coalesce(settings ->> 'profile', 'walk')) p;
   END LOOP;
 END
 $$;
+COMMENT ON FUNCTION cp.indicator_parking_gap_rate(text, jsonb) IS
+  'Computed indicator parking_gap_rate for every community of a communities query: 100 × gap_ratio of cp.parking_gap under the demand rules of the community''s type (or setting parking_community_type), one allocation run per type; settings unit (m, or min: walk_m in minutes) and profile (default walk)';
 CREATE OR REPLACE FUNCTION cp.indicator_cultural_space_per_capita(communities_sql text, settings jsonb)
 RETURNS TABLE (community_id bigint, value numeric, inputs jsonb)
 LANGUAGE plpgsql VOLATILE STRICT
@@ -2829,6 +2857,8 @@ UPDATE cp.indicators t SET (measure) = (SELECT r.measure FROM jsonb_populate_rec
  WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.indicators, $r${"code": "public_service_facility_coverage"}$r$) r WHERE t.code IS NOT DISTINCT FROM r.code);
 UPDATE cp.indicators t SET (measure, obtained) = (SELECT r.measure, r.obtained FROM jsonb_populate_record(NULL::cp.indicators, $r${"code": "rural_service_coverage_ratio", "core": false, "note": "A ratio of two coverages: may exceed 100 where rural coverage is better.", "unit": "%", "domain": "public_services", "origin": "plan", "source": "plan 2.1, 3.2", "weight": 0.3, "measure": "cp.indicator_rural_service_ratio: public-service facility coverage of each rural community / that of the urban communities (community_type)", "name_en": "rural public-service facility coverage relative to urban communities", "name_zh": "农村社区公共服务设施覆盖率(相对城市社区)", "shipped": true, "baseline": 60, "obtained": "computed", "dimension": "livability", "direction": "higher", "valid_max": 200, "valid_min": 0, "target_2025": null, "target_2028": 80, "target_2035": 80, "target_note": "80 % of the urban level (3.2, undated: placed in the 2026–2028 stage).", "baseline_note": null, "baseline_year": 2023}$r$) r)
  WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.indicators, $r${"code": "rural_service_coverage_ratio"}$r$) r WHERE t.code IS NOT DISTINCT FROM r.code);
+UPDATE cp.indicator_computations t SET (note, settings_defaults) = (SELECT r.note, r.settings_defaults FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"note": "100 × gap_ratio of cp.parking_gap: parking demand not met by car parks within walk_m on foot (metres, or minutes at the profile's pace with unit min) / demand; demand rules of the community's type (or parking_community_type), one allocation run per type; no value without demand", "scope": "all", "shipped": true, "indicator": "parking_gap_rate", "sql_template": "SELECT * FROM cp.indicator_parking_gap_rate($1, $4)", "settings_keys": {"network": "string", "parking_sql": "string", "buildings_sql": "string"}, "settings_defaults": {"unit": "m", "walk_m": 300, "profile": "walk", "max_snap_m": 250, "m2_per_space": 30, "parking_standard": "CP-parking-default", "parking_community_type": null}}$r$) r)
+ WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"indicator": "parking_gap_rate"}$r$) r WHERE t.indicator IS NOT DISTINCT FROM r.indicator);
 UPDATE cp.indicator_computations t SET (note, settings_defaults) = (SELECT r.note, r.settings_defaults FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"note": "100 × gap_ratio of cp.supply_gap for childcare places (category nursery): places missing / places needed by the children under 3 (age_0_3, else population × their share), at childcare_places_per_1000_children or childcare_per_1000 residents / the under-3 share; capacities shared by two-step floating catchment; no value without children", "scope": "all", "shipped": true, "indicator": "childcare_place_gap", "sql_template": "SELECT * FROM cp.indicator_childcare_place_gap($1, $4)", "settings_keys": {"network": "string", "residents_sql": "string", "childcare_per_1000": "number", "childcare_facilities_sql": "string"}, "settings_defaults": {"unit": "m", "profile": null, "standard": "GB50180-2018", "population_shares": "CN-2020", "childcare_category": "nursery", "childcare_places_per_1000_children": null}}$r$) r)
  WHERE NOT (NOT shipped) AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"indicator": "childcare_place_gap"}$r$) r WHERE t.indicator IS NOT DISTINCT FROM r.indicator);
 UPDATE cp.indicator_computations t SET (note, settings_defaults) = (SELECT r.note, r.settings_defaults FROM jsonb_populate_record(NULL::cp.indicator_computations, $r${"note": "100 × share of residents who reach every required category of the 15-minute life circle and of every lower level within its radius (unit m) or walking time at its users' pace (unit min) (cp.life_circle); no value without residents", "scope": "all", "shipped": true, "indicator": "life_circle_15min_coverage", "sql_template": "SELECT * FROM cp.indicator_life_circle_coverage($1, $4)", "settings_keys": {"network": "string", "residents_sql": "string", "facilities_sql": "string"}, "settings_defaults": {"unit": "m", "profile": null, "standard": "GB50180-2018", "population_shares": "CN-2020"}}$r$) r)
