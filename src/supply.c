@@ -13,7 +13,8 @@
  * d0: the classic 2SFCA of Luo & Wang 2003), 'gaussian' (Dai 2010) or
  * 'exponential' (the gravity family, Wang 2012); W = 0 beyond d0 always.
  *
- * The search: one bounded search per facility, one seed each, toward the
+ * The engine is sfca.c (shared with cp.access_surface): one bounded search
+ * per facility, one seed each, toward the
  * seed (resident -> facility, as cp.nearest measures it), as parking.c does
  * for car parks. A search touches only the streets within d0 of its
  * facility, so the work grows with facilities x streets within reach, never
@@ -52,120 +53,20 @@
 #include "communities.h"
 #include "network.h"
 #include "reach.h"
+#include "sfca.h"
 #include "units.h"
 
 PG_FUNCTION_INFO_V1(cp_supply_eval_sql);
 PG_FUNCTION_INFO_V1(cp_supply_groups_sql);
 
-/* Radii are compared with a millimetre of slack, as cp.nearest's callers always did. */
-#define SUPPLY_SLACK_M 0.001
-/* The exponential decay's beta: e^-50 is below any capacity's precision. */
-#define SUPPLY_MAX_BETA 50.0
-
-typedef enum Decay
-{
-	DECAY_STEP,
-	DECAY_GAUSSIAN,
-	DECAY_EXPONENTIAL
-} Decay;
-
+/* The residents that take part and the 2SFCA over them (sfca.c). */
 typedef struct Supply
 {
 	CpNetwork  *net;
-	double		d0;				/* the catchment radius, metres */
-	double		bound;			/* d0 + slack: the search bound */
-	Decay		decay;
-	double		beta;			/* exponential */
-	/* residents: snapped units with population, indexed by piece (CSR) */
 	const CpUnits *res;
 	CpSnap	   *rsnap;
-	CpUnitsByPiece by_piece;	/* residents with people, by the piece they are snapped to */
-	/* facilities of the category that take part (snapped, amount > 0) */
-	int			nfac;
-	int32	   *fidx;			/* index into CpFacilities */
-	CpSnap	   *fsnap;
-	double	   *ratio;			/* R_j */
-	double	   *per_person;		/* A_i, per resident unit */
-	/* pairs of step 1, per facility contiguous (kept while they fit) */
-	bool		keep_pairs;
-	double		pair_budget;	/* bytes */
-	Size		npairs;
-	Size		pair_cap;
-	int32	   *pair_res;
-	double	   *pair_w;
-	Size	   *pair_start;		/* nfac + 1 */
-	/* the facility being searched and what its visit does */
-	int			cur;
-	bool		second_step;
-	double		denom;
+	CpSfca		sfca;
 } Supply;
-
-/*
- * The decay W(d), d in metres, 0 <= d <= d0 + slack (the search gives nothing
- * beyond); W(d) = 0 beyond d0 for the smooth ones (clamped: the slack never
- * makes a negative weight).
- */
-static inline double
-decay_weight(const Supply *s, double d)
-{
-	switch (s->decay)
-	{
-		case DECAY_STEP:
-			return 1.0;
-		case DECAY_GAUSSIAN:
-			{
-				double		e = exp(-0.5),
-							r = d / s->d0;
-
-				if (r >= 1)
-					return 0;
-				return (exp(-0.5 * r * r) - e) / (1 - e);
-			}
-		case DECAY_EXPONENTIAL:
-			return exp(-s->beta * Min(d, s->d0) / s->d0);
-	}
-	return 0;					/* not reached */
-}
-
-static Decay
-parse_decay(const char *name, bool has_param, double param, double *beta)
-{
-	Decay		d;
-
-	if (strcmp(name, "step") == 0)
-		d = DECAY_STEP;
-	else if (strcmp(name, "gaussian") == 0)
-		d = DECAY_GAUSSIAN;
-	else if (strcmp(name, "exponential") == 0)
-		d = DECAY_EXPONENTIAL;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown distance decay \"%s\"", name),
-				 errhint("Use 'step' (the classic two-step floating catchment), 'gaussian' or 'exponential' (decay_param = beta).")));
-	if (d == DECAY_EXPONENTIAL)
-	{
-		if (!has_param)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("distance decay \"exponential\" needs decay_param"),
-					 errdetail("W(d) = exp(-beta d / d0) within the radius d0; decay_param is beta."),
-					 errhint("Pass decay_param => 1 for a weight of 1/e at the radius.")));
-		if (!(param > 0 && param <= SUPPLY_MAX_BETA))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("decay_param of the exponential decay must be above 0 and at most %g", SUPPLY_MAX_BETA),
-					 errdetail("The value given is %s.", float8out_internal(param))));
-		*beta = param;
-	}
-	else if (has_param)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("distance decay \"%s\" takes no decay_param", name),
-				 errdetail("Its only parameter is the category's radius."),
-				 errhint("Leave decay_param NULL.")));
-	return d;
-}
 
 static char **
 text_array_cstrings(ArrayType *a, const char *what, int *n)
@@ -192,22 +93,9 @@ text_array_cstrings(ArrayType *a, const char *what, int *n)
 	return out;
 }
 
-/* Residents with people take part in both steps (reach.c's index). */
-static bool
-place_resident(int32 i, uint32 *piece, double *fraction, void *arg)
-{
-	const Supply *s = arg;
-
-	if (!s->rsnap[i].found || !(s->res->population[i] > 0))
-		return false;
-	*piece = s->rsnap[i].piece;
-	*fraction = s->rsnap[i].fraction;
-	return true;
-}
-
-/* Snap residents with population and index them by piece; count the unsnapped. */
+/* Snap the residents with population; count the unsnapped. */
 static int64
-index_residents(Supply *s, double max_snap)
+snap_residents(Supply *s, double max_snap)
 {
 	const CpUnits *r = s->res;
 	int64		unsnapped = 0;
@@ -225,111 +113,7 @@ index_residents(Supply *s, double max_snap)
 		if (!s->rsnap[i].found)
 			unsnapped++;
 	}
-	(void) cp_units_by_piece(&s->by_piece, s->net, r->n, place_resident, s);
 	return unsnapped;
-}
-
-static void
-pair_add(Supply *s, int32 i, double w)
-{
-	if (!s->keep_pairs)
-		return;
-	if (s->npairs == s->pair_cap)
-	{
-		if ((double) s->pair_cap * 2 * (sizeof(int32) + sizeof(double)) > s->pair_budget)
-		{
-			/* too many to keep: step 2 searches again */
-			s->keep_pairs = false;
-			pfree(s->pair_res);
-			pfree(s->pair_w);
-			s->pair_res = NULL;
-			s->pair_w = NULL;
-			elog(DEBUG1, "supply: more than %zu pairs, step 2 searches again", s->pair_cap);
-			return;
-		}
-		s->pair_cap *= 2;
-		s->pair_res = repalloc_huge(s->pair_res, sizeof(int32) * s->pair_cap);
-		s->pair_w = repalloc_huge(s->pair_w, sizeof(double) * s->pair_cap);
-	}
-	s->pair_res[s->npairs] = i;
-	s->pair_w[s->npairs] = w;
-	s->npairs++;
-}
-
-/*
- * A resident unit within reach of the facility being searched: step 1 adds
- * P_i W(d) to the denominator, step 2 adds R_j W(d) to A_i.
- */
-static void
-resident_reached(int32 i, double distance, void *arg)
-{
-	Supply	   *s = arg;
-	double		w = decay_weight(s, distance);
-
-	if (!(w > 0))
-		return;
-	if (s->second_step)
-		s->per_person[i] += s->ratio[s->cur] * w;
-	else
-	{
-		s->denom += s->res->population[i] * w;
-		pair_add(s, i, w);
-	}
-}
-
-/* One bounded search from facility f (toward it) and every resident unit it reaches. */
-static void
-search_facility(Supply *s, int f)
-{
-	CpSeed		seed = {s->fsnap[f].piece, s->fsnap[f].fraction, 0};
-
-	CHECK_FOR_INTERRUPTS();
-	s->cur = f;
-	cp_reach_units(&s->by_piece, &seed, s->bound, NULL, resident_reached, s);
-}
-
-/* Both steps: R_j for every facility, then A_i for every resident unit. */
-static void
-two_steps(Supply *s, const CpFacilities *fac)
-{
-	int			f;
-	Size		p;
-
-	s->pair_start = palloc_extended(sizeof(Size) * (s->nfac + 1), MCXT_ALLOC_HUGE);
-	s->keep_pairs = true;
-	s->pair_cap = 1024;
-	s->pair_res = palloc_extended(sizeof(int32) * s->pair_cap, MCXT_ALLOC_HUGE);
-	s->pair_w = palloc_extended(sizeof(double) * s->pair_cap, MCXT_ALLOC_HUGE);
-	s->second_step = false;
-	for (f = 0; f < s->nfac; f++)
-	{
-		s->pair_start[f] = s->npairs;
-		s->denom = 0;
-		search_facility(s, f);
-		/* no one in reach (or only people at weight 0): the facility serves nobody */
-		s->ratio[f] = s->denom > 0 ? fac->amount[s->fidx[f]] / s->denom : 0;
-	}
-	s->pair_start[s->nfac] = s->npairs;
-	if (s->keep_pairs)
-	{
-		for (f = 0; f < s->nfac; f++)
-		{
-			if ((f & 0xff) == 0)
-				CHECK_FOR_INTERRUPTS();
-			for (p = s->pair_start[f]; p < s->pair_start[f + 1]; p++)
-			{
-				if ((p & 0xffff) == 0xffff)
-					CHECK_FOR_INTERRUPTS();
-				s->per_person[s->pair_res[p]] += s->ratio[f] * s->pair_w[p];
-			}
-		}
-		elog(DEBUG1, "supply: %d facilities, %zu pairs kept", s->nfac, s->npairs);
-		return;
-	}
-	s->second_step = true;
-	for (f = 0; f < s->nfac; f++)
-		if (s->ratio[f] > 0)
-			search_facility(s, f);
 }
 
 /*
@@ -361,7 +145,7 @@ put_group_rows(ReturnSetInfo *rsinfo, const Supply *s, const CpUnits *res, const
 			continue;
 		}
 		gpop[g] += res->population[i];
-		gsup[g] += res->population[i] * s->per_person[i];
+		gsup[g] += res->population[i] * s->sfca.per_unit[i];
 	}
 	/* every facility read is of the one category analysed */
 	for (f = 0; f < fac->n; f++)
@@ -441,7 +225,10 @@ supply_eval(FunctionCallInfo fcinfo, bool with_groups)
 	int			nquiet,
 				nknown,
 				f,
-				i;
+				i,
+				nfac = 0;
+	CpSnap	   *fsnap;
+	double	   *famount;
 	double		max_snap;
 	bool		per_resident;
 	int64		unsnapped_res,
@@ -465,11 +252,11 @@ supply_eval(FunctionCallInfo fcinfo, bool with_groups)
 	category = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	quiet = text_array_cstrings(PG_GETARG_ARRAYTYPE_P(4), "quiet", &nquiet);
 	known = text_array_cstrings(PG_GETARG_ARRAYTYPE_P(5), "known", &nknown);
-	s.d0 = PG_GETARG_FLOAT8(6);
+	s.sfca.d0 = PG_GETARG_FLOAT8(6);
 	amount_column = text_to_cstring(PG_GETARG_TEXT_PP(7));
 	amount_hint = PG_ARGISNULL(8) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(8));
-	s.decay = parse_decay(text_to_cstring(PG_GETARG_TEXT_PP(9)), !PG_ARGISNULL(10),
-						  PG_ARGISNULL(10) ? 0 : PG_GETARG_FLOAT8(10), &s.beta);
+	s.sfca.decay = cp_decay_parse(text_to_cstring(PG_GETARG_TEXT_PP(9)), !PG_ARGISNULL(10),
+								  PG_ARGISNULL(10) ? 0 : PG_GETARG_FLOAT8(10), &s.sfca.beta);
 	max_snap = PG_GETARG_FLOAT8(11);
 	per_resident = PG_GETARG_BOOL(12);
 	communities_sql = PG_ARGISNULL(13) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(13));
@@ -496,9 +283,8 @@ supply_eval(FunctionCallInfo fcinfo, bool with_groups)
 	opt.nquiet = nquiet;
 	opt.amount_column = amount_column;
 	opt.amount_hint = amount_hint;
-	cp_check_arg("radius_m", s.d0, CP_MIN_CUTOFF, CP_MAX_DISTANCE_M, "metres");
+	cp_check_arg("radius_m", s.sfca.d0, CP_MIN_CUTOFF, CP_MAX_DISTANCE_M, "metres");
 	cp_check_arg("max_snap_m", max_snap, 0, CP_MAX_SNAP_M, "metres");
-	s.bound = s.d0 + SUPPLY_SLACK_M;
 
 	s.net = cp_network_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	res = cp_units_read_residents_groups(residents_sql, s.net->hdr->srid, group ? &group : NULL, group ? 1 : 0);
@@ -521,11 +307,9 @@ supply_eval(FunctionCallInfo fcinfo, bool with_groups)
 						 (double) fac->n * (sizeof(CpSnap) + sizeof(int32) + sizeof(double) + sizeof(Size)) +
 						 (double) s.net->npieces * 2 * sizeof(uint32),
 						 "Use fewer resident units or facilities per call (a district at a time), or raise community_planning.max_call_memory.");
-	s.pair_budget = (double) cp_max_call_memory_mb * 1024 * 1024 / 4;
-	unsnapped_res = index_residents(&s, max_snap);
-	s.by_piece.metric = by_time ? CP_METRIC_TIME : CP_METRIC_DISTANCE;
-	s.fidx = palloc_extended(sizeof(int32) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
-	s.fsnap = palloc_extended(sizeof(CpSnap) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
+	unsnapped_res = snap_residents(&s, max_snap);
+	fsnap = palloc_extended(sizeof(CpSnap) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
+	famount = palloc_extended(sizeof(double) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
 	for (f = 0; f < fac->n; f++)
 	{
 		CpSnap		sn;
@@ -541,13 +325,20 @@ supply_eval(FunctionCallInfo fcinfo, bool with_groups)
 			unsnapped_fac++;
 			continue;
 		}
-		s.fidx[s.nfac] = f;
-		s.fsnap[s.nfac] = sn;
-		s.nfac++;
+		fsnap[nfac] = sn;
+		famount[nfac] = fac->amount[f];
+		nfac++;
 	}
-	s.ratio = palloc_extended(sizeof(double) * Max(s.nfac, 1), MCXT_ALLOC_HUGE);
-	s.per_person = palloc_extended(sizeof(double) * Max(res->n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	two_steps(&s, fac);
+	s.sfca.net = s.net;
+	s.sfca.metric = by_time ? CP_METRIC_TIME : CP_METRIC_DISTANCE;
+	s.sfca.nunits = res->n;
+	s.sfca.weight = res->population;
+	s.sfca.usnap = s.rsnap;
+	s.sfca.nfac = nfac;
+	s.sfca.fsnap = fsnap;
+	s.sfca.famount = famount;
+	s.sfca.pair_budget = (double) cp_max_call_memory_mb * 1024 * 1024 / 4;
+	cp_sfca_run(&s.sfca);
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (per_resident)
@@ -561,7 +352,7 @@ supply_eval(FunctionCallInfo fcinfo, bool with_groups)
 				CHECK_FOR_INTERRUPTS();
 			values[0] = Int64GetDatum(res->id[i]);
 			values[2] = Float8GetDatum(res->population[i]);
-			values[3] = Float8GetDatum(res->population[i] * s.per_person[i]);
+			values[3] = Float8GetDatum(res->population[i] * s.sfca.per_unit[i]);
 			values[6] = BoolGetDatum(estimated);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}

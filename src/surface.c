@@ -12,8 +12,7 @@
  *     × metres per minute of the walking profile: SQL divides);
  *   - covered: that walk within the cut-off (cp.coverage's test);
  *   - the two-step floating catchment of the facilities' capacity among the
- *     target group, with the distance decay of supply.c (the same equations,
- *     the same search per facility through reach.c, so the same figures as
+ *     target group (sfca.c, the one supply.c uses: the same figures as
  *     cp.supply_access).
  *
  * The grid: PostGIS's ST_HexagonGrid of edge cell_m over the envelope of the
@@ -45,12 +44,11 @@
 #include "communities.h"
 #include "network.h"
 #include "reach.h"
+#include "sfca.h"
 #include "units.h"
 
 PG_FUNCTION_INFO_V1(cp_surface_eval_sql);
 
-#define SURFACE_SLACK_M 0.001
-#define SURFACE_MAX_BETA 50.0
 /* the walk to the nearest facility is searched to this many cut-offs */
 #define SURFACE_WALK_FACTOR 3.0
 #define SURFACE_MIN_CELL_M 1.0
@@ -58,98 +56,14 @@ PG_FUNCTION_INFO_V1(cp_surface_eval_sql);
 #define SURFACE_MAX_CELLS 100000.0	/* 2 600 km² at 100 m cells: a city district or more; bounds the grid a call builds */
 #define SURFACE_IJ_OFFSET 1073741824.0	/* 2^30 */
 
-typedef enum Decay
-{
-	DECAY_STEP,
-	DECAY_GAUSSIAN,
-	DECAY_EXPONENTIAL
-} Decay;
-
 typedef struct Surface
 {
 	CpNetwork  *net;
 	const CpUnits *res;
-	const double *weight;		/* target group per unit */
 	CpSnap	   *rsnap;
-	CpUnitsByPiece by_piece;
-	double		d0;
-	double		bound;
-	Decay		decay;
-	double		beta;
-	/* facilities of the category with capacity, snapped */
-	int			nfac;
-	int32	   *fidx;
-	CpSnap	   *fsnap;
-	double	   *ratio;
-	double	   *per_person;
-	int			cur;
-	bool		second_step;
-	double		denom;
+	double		bound;			/* the cut-off with the millimetre of slack */
+	CpSfca		sfca;
 } Surface;
-
-/* W(d) of supply.c, 0 <= d <= d0 + slack. */
-static inline double
-decay_weight(const Surface *s, double d)
-{
-	switch (s->decay)
-	{
-		case DECAY_STEP:
-			return 1.0;
-		case DECAY_GAUSSIAN:
-			{
-				double		e = exp(-0.5),
-							r = d / s->d0;
-
-				if (r >= 1)
-					return 0;
-				return (exp(-0.5 * r * r) - e) / (1 - e);
-			}
-		case DECAY_EXPONENTIAL:
-			return exp(-s->beta * Min(d, s->d0) / s->d0);
-	}
-	return 0;
-}
-
-/* The decay names and checks of supply.c (the same messages). */
-static Decay
-parse_decay(const char *name, bool has_param, double param, double *beta)
-{
-	Decay		d;
-
-	if (strcmp(name, "step") == 0)
-		d = DECAY_STEP;
-	else if (strcmp(name, "gaussian") == 0)
-		d = DECAY_GAUSSIAN;
-	else if (strcmp(name, "exponential") == 0)
-		d = DECAY_EXPONENTIAL;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown distance decay \"%s\"", name),
-				 errhint("Use 'step' (the classic two-step floating catchment), 'gaussian' or 'exponential' (decay_param = beta).")));
-	if (d == DECAY_EXPONENTIAL)
-	{
-		if (!has_param)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("distance decay \"exponential\" needs decay_param"),
-					 errdetail("W(d) = exp(-beta d / d0) within the radius d0; decay_param is beta."),
-					 errhint("Pass decay_param => 1 for a weight of 1/e at the radius.")));
-		if (!(param > 0 && param <= SURFACE_MAX_BETA))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("decay_param of the exponential decay must be above 0 and at most %g", SURFACE_MAX_BETA),
-					 errdetail("The value given is %s.", float8out_internal(param))));
-		*beta = param;
-	}
-	else if (has_param)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("distance decay \"%s\" takes no decay_param", name),
-				 errdetail("Its only parameter is the category's radius."),
-				 errhint("Leave decay_param NULL.")));
-	return d;
-}
 
 static char **
 text_array_cstrings(ArrayType *a, const char *what, int *n)
@@ -174,62 +88,6 @@ text_array_cstrings(ArrayType *a, const char *what, int *n)
 		out[i] = TextDatumGetCString(elems[i]);
 	}
 	return out;
-}
-
-/* Residents with people of the target group take part in the 2SFCA. */
-static bool
-place_resident(int32 i, uint32 *piece, double *fraction, void *arg)
-{
-	const Surface *s = arg;
-
-	if (!s->rsnap[i].found || !(s->weight[i] > 0))
-		return false;
-	*piece = s->rsnap[i].piece;
-	*fraction = s->rsnap[i].fraction;
-	return true;
-}
-
-static void
-resident_reached(int32 i, double distance, void *arg)
-{
-	Surface    *s = arg;
-	double		w = decay_weight(s, distance);
-
-	if (!(w > 0))
-		return;
-	if (s->second_step)
-		s->per_person[i] += s->ratio[s->cur] * w;
-	else
-		s->denom += s->weight[i] * w;
-}
-
-static void
-search_facility(Surface *s, int f)
-{
-	CpSeed		seed = {s->fsnap[f].piece, s->fsnap[f].fraction, 0};
-
-	CHECK_FOR_INTERRUPTS();
-	s->cur = f;
-	cp_reach_units(&s->by_piece, &seed, s->bound, NULL, resident_reached, s);
-}
-
-/* Step 1 (R_j) for every facility, then step 2 (A_i) by searching again. */
-static void
-two_steps(Surface *s, const CpFacilities *fac)
-{
-	int			f;
-
-	s->second_step = false;
-	for (f = 0; f < s->nfac; f++)
-	{
-		s->denom = 0;
-		search_facility(s, f);
-		s->ratio[f] = s->denom > 0 ? fac->amount[s->fidx[f]] / s->denom : 0;
-	}
-	s->second_step = true;
-	for (f = 0; f < s->nfac; f++)
-		if (s->ratio[f] > 0)
-			search_facility(s, f);
 }
 
 /*
@@ -324,7 +182,10 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 				nknown,
 				i,
 				f,
+				nfac = 0,
 				ngroups = 0;
+	CpSnap	   *fsnap;
+	double	   *famount;
 	double		cutoff,
 				share,
 				min_floor,
@@ -360,8 +221,8 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 	share = PG_GETARG_FLOAT8(9);
 	min_floor = PG_GETARG_FLOAT8(10);
 	min_site = PG_GETARG_FLOAT8(11);
-	s.decay = parse_decay(text_to_cstring(PG_GETARG_TEXT_PP(12)), !PG_ARGISNULL(13),
-						  PG_ARGISNULL(13) ? 0 : PG_GETARG_FLOAT8(13), &s.beta);
+	s.sfca.decay = cp_decay_parse(text_to_cstring(PG_GETARG_TEXT_PP(12)), !PG_ARGISNULL(13),
+								  PG_ARGISNULL(13) ? 0 : PG_GETARG_FLOAT8(13), &s.sfca.beta);
 	max_snap = PG_GETARG_FLOAT8(14);
 	cell_m = PG_GETARG_FLOAT8(15);
 	schema = text_to_cstring(PG_GETARG_TEXT_PP(16));
@@ -372,9 +233,9 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("share of the target group must be between 0 and 1")));
-	s.d0 = cutoff;
-	s.bound = cutoff + SURFACE_SLACK_M;
-	walk_bound = SURFACE_WALK_FACTOR * cutoff + SURFACE_SLACK_M;
+	s.sfca.d0 = cutoff;
+	s.bound = cutoff + CP_SFCA_SLACK_M;
+	walk_bound = SURFACE_WALK_FACTOR * cutoff + CP_SFCA_SLACK_M;
 	metric = by_time ? CP_METRIC_TIME : CP_METRIC_DISTANCE;
 	opt.quiet = quiet;
 	opt.nquiet = nquiet;
@@ -406,7 +267,6 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 		for (i = 0; i < res->n; i++)
 			weight[i] = cp_units_weight(res, i, gi, share, &uest[i]);
 	}
-	s.weight = weight;
 
 	/* snap the residents with a point once; both searches read these snaps */
 	s.rsnap = palloc_extended(sizeof(CpSnap) * Max(res->n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
@@ -432,11 +292,9 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 	dist_t = palloc_extended(sizeof(double) * Max(res->n, 1), MCXT_ALLOC_HUGE);
 	nearest_walk(s.net, fac, s.rsnap, res->n, max_snap, walk_bound, metric, dist_m, dist_t, &unsnapped);
 
-	/* the 2SFCA: facilities with capacity, residents of the group by piece */
-	(void) cp_units_by_piece(&s.by_piece, s.net, res->n, place_resident, &s);
-	s.by_piece.metric = metric;
-	s.fidx = palloc_extended(sizeof(int32) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
-	s.fsnap = palloc_extended(sizeof(CpSnap) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
+	/* the 2SFCA (sfca.c): facilities with capacity, residents of the group */
+	fsnap = palloc_extended(sizeof(CpSnap) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
+	famount = palloc_extended(sizeof(double) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
 	for (f = 0; f < fac->n; f++)
 	{
 		CpSnap		sn;
@@ -448,13 +306,20 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 		sn = cp_snap_point(s.net, fac->x[f], fac->y[f], max_snap);
 		if (!sn.found)
 			continue;			/* counted by nearest_walk */
-		s.fidx[s.nfac] = f;
-		s.fsnap[s.nfac] = sn;
-		s.nfac++;
+		fsnap[nfac] = sn;
+		famount[nfac] = fac->amount[f];
+		nfac++;
 	}
-	s.ratio = palloc_extended(sizeof(double) * Max(s.nfac, 1), MCXT_ALLOC_HUGE);
-	s.per_person = palloc_extended(sizeof(double) * Max(res->n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	two_steps(&s, fac);
+	s.sfca.net = s.net;
+	s.sfca.metric = metric;
+	s.sfca.nunits = res->n;
+	s.sfca.weight = weight;
+	s.sfca.usnap = s.rsnap;
+	s.sfca.nfac = nfac;
+	s.sfca.fsnap = fsnap;
+	s.sfca.famount = famount;
+	s.sfca.pair_budget = (double) cp_max_call_memory_mb * 1024 * 1024 / 4;
+	cp_sfca_run(&s.sfca);
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (x0 <= x1)
@@ -515,7 +380,7 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 			gest[g] |= uest[i];
 			a[0] += res->population[i];
 			a[1] += w;
-			a[8] += w * s.per_person[i];
+			a[8] += w * s.sfca.per_unit[i];
 			if (dist_m[i] < 0 || !(res->population[i] > 0))
 				continue;
 			if (dist_m[i] >= 0 && (by_time ? dist_t[i] : dist_m[i]) <= s.bound)
