@@ -29,6 +29,7 @@
 
 #include "communities.h"
 #include "network.h"
+#include "query_reader.h"
 #include "units.h"
 
 PG_FUNCTION_INFO_V1(cp_coverage_run_sql);
@@ -322,24 +323,6 @@ crowfly_nearest(const Category *c, double x, double y, bool any)
 	return found ? sqrt(best2) : -1;
 }
 
-static void
-text_array_arg(ArrayType *a, const char *what, Datum **elems, int *n)
-{
-	bool	   *nulls;
-	int			i;
-
-	if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != TEXTOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a one-dimensional text array", what)));
-	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, elems, &nulls, n);
-	for (i = 0; i < *n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not contain NULL", what)));
-}
-
 static double *
 float8_array_arg(ArrayType *a, const char *what, int *n)
 {
@@ -527,21 +510,6 @@ put_group_rows(ReturnSetInfo *rsinfo, const Residents *res, const Category *cats
 	cp_communities_report_outside(com, outside, "residents");
 }
 
-/* The text elements of an array argument as C strings. */
-static char **
-cstring_array_arg(ArrayType *a, const char *what, int *n)
-{
-	Datum	   *elems;
-	char	  **out;
-	int			i;
-
-	text_array_arg(a, what, &elems, n);
-	out = palloc(sizeof(char *) * Max(*n, 1));
-	for (i = 0; i < *n; i++)
-		out[i] = TextDatumGetCString(elems[i]);
-	return out;
-}
-
 /*
  * cp._coverage_run(network, residents_sql, facilities_sql, codes text[],
  *                  radii float8[], by_time, max_snap_m, per, communities_sql,
@@ -617,18 +585,18 @@ coverage_run(FunctionCallInfo fcinfo, bool with_groups)
 	net = cp_network_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	residents_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	facilities_sql = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	codes = cstring_array_arg(PG_GETARG_ARRAYTYPE_P(3), "codes", &ncats);
+	codes = cp_text_array_cstrings(PG_GETARG_ARRAYTYPE_P(3), "codes", &ncats);
 	radii = float8_array_arg(PG_GETARG_ARRAYTYPE_P(4), "radii", &nradii);
 	metric = PG_GETARG_BOOL(5) ? CP_METRIC_TIME : CP_METRIC_DISTANCE;
 	max_snap = PG_GETARG_FLOAT8(6);
 	per = text_to_cstring(PG_GETARG_TEXT_PP(7));
-	known = cstring_array_arg(PG_GETARG_ARRAYTYPE_P(9), "known", &nknown);
-	quiet = cstring_array_arg(PG_GETARG_ARRAYTYPE_P(10), "quiet", &nquiet);
+	known = cp_text_array_cstrings(PG_GETARG_ARRAYTYPE_P(9), "known", &nknown);
+	quiet = cp_text_array_cstrings(PG_GETARG_ARRAYTYPE_P(10), "quiet", &nquiet);
 	if (with_groups)
 	{
 		int			n;
 
-		groups = cstring_array_arg(PG_GETARG_ARRAYTYPE_P(11), "group columns", &n);
+		groups = cp_text_array_cstrings(PG_GETARG_ARRAYTYPE_P(11), "group columns", &n);
 		check_per_category(n, ncats, "group columns");
 		shares = float8_array_arg(PG_GETARG_ARRAYTYPE_P(12), "shares", &n);
 		check_per_category(n, ncats, "shares");

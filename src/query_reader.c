@@ -10,6 +10,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/guc_tables.h"
@@ -363,4 +364,29 @@ cp_geometry_arg(FunctionCallInfo fcinfo, int argno)
 				 errhint("Give a PostGIS geometry (or its EWKB as bytea).")));
 	getTypeBinaryOutputInfo(typid, &sendfn, &varlena);
 	return DatumGetByteaPP(OidSendFunctionCall(sendfn, PG_GETARG_DATUM(argno)));
+}
+
+char **
+cp_text_array_cstrings(ArrayType *a, const char *what, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	char	  **out;
+	int			i;
+
+	if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != TEXTOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional text array", what)));
+	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
+	out = palloc(sizeof(char *) * (*n + 1));
+	for (i = 0; i < *n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL", what)));
+		out[i] = TextDatumGetCString(elems[i]);
+	}
+	return out;
 }

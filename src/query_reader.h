@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/array.h"
 
 typedef enum CpColumnKind
 {
@@ -66,5 +67,8 @@ extern bytea *cp_geometry_arg(FunctionCallInfo fcinfo, int argno);
  * functions pin theirs): caller queries are planned under it.
  */
 extern char *cp_caller_search_path(void);
+
+/* The elements of a one-dimensional text array argument as C strings (22023, NULL element 22004). */
+extern char **cp_text_array_cstrings(ArrayType *a, const char *what, int *n);
 
 #endif

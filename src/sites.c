@@ -121,31 +121,6 @@ cmp_int64(const void *a, const void *b)
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
-static char **
-text_array_cstrings(ArrayType *a, const char *what, int *n)
-{
-	Datum	   *elems;
-	bool	   *nulls;
-	char	  **out;
-	int			i;
-
-	if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != TEXTOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a one-dimensional text array", what)));
-	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
-	out = palloc(sizeof(char *) * (*n + 1));
-	for (i = 0; i < *n; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not contain NULL", what)));
-		out[i] = TextDatumGetCString(elems[i]);
-	}
-	return out;
-}
-
 static Objective
 parse_objective(const char *name)
 {
@@ -541,8 +516,8 @@ cp_suggest_sites_sql(PG_FUNCTION_ARGS)
 	by_time = PG_GETARG_BOOL(8);
 	group = text_to_cstring(PG_GETARG_TEXT_PP(9));
 	share = PG_GETARG_FLOAT8(10);
-	known = text_array_cstrings(PG_GETARG_ARRAYTYPE_P(11), "known", &nknown);
-	quiet = text_array_cstrings(PG_GETARG_ARRAYTYPE_P(12), "quiet", &nquiet);
+	known = cp_text_array_cstrings(PG_GETARG_ARRAYTYPE_P(11), "known", &nknown);
+	quiet = cp_text_array_cstrings(PG_GETARG_ARRAYTYPE_P(12), "quiet", &nquiet);
 	min_floor = PG_GETARG_FLOAT8(13);
 	min_site = PG_GETARG_FLOAT8(14);
 	max_snap = PG_GETARG_FLOAT8(18);

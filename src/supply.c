@@ -54,6 +54,7 @@
 #include "network.h"
 #include "reach.h"
 #include "sfca.h"
+#include "query_reader.h"
 #include "units.h"
 
 PG_FUNCTION_INFO_V1(cp_supply_eval_sql);
@@ -67,31 +68,6 @@ typedef struct Supply
 	CpSnap	   *rsnap;
 	CpSfca		sfca;
 } Supply;
-
-static char **
-text_array_cstrings(ArrayType *a, const char *what, int *n)
-{
-	Datum	   *elems;
-	bool	   *nulls;
-	char	  **out;
-	int			i;
-
-	if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != TEXTOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a one-dimensional text array", what)));
-	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
-	out = palloc(sizeof(char *) * (*n + 1));
-	for (i = 0; i < *n; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not contain NULL", what)));
-		out[i] = TextDatumGetCString(elems[i]);
-	}
-	return out;
-}
 
 /* Snap the residents with population; count the unsnapped. */
 static int64
@@ -250,8 +226,8 @@ supply_eval(FunctionCallInfo fcinfo, bool with_groups)
 	residents_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	facilities_sql = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	category = text_to_cstring(PG_GETARG_TEXT_PP(3));
-	quiet = text_array_cstrings(PG_GETARG_ARRAYTYPE_P(4), "quiet", &nquiet);
-	known = text_array_cstrings(PG_GETARG_ARRAYTYPE_P(5), "known", &nknown);
+	quiet = cp_text_array_cstrings(PG_GETARG_ARRAYTYPE_P(4), "quiet", &nquiet);
+	known = cp_text_array_cstrings(PG_GETARG_ARRAYTYPE_P(5), "known", &nknown);
 	s.sfca.d0 = PG_GETARG_FLOAT8(6);
 	amount_column = text_to_cstring(PG_GETARG_TEXT_PP(7));
 	amount_hint = PG_ARGISNULL(8) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(8));

@@ -45,6 +45,7 @@
 #include "network.h"
 #include "reach.h"
 #include "sfca.h"
+#include "query_reader.h"
 #include "units.h"
 
 PG_FUNCTION_INFO_V1(cp_surface_eval_sql);
@@ -64,31 +65,6 @@ typedef struct Surface
 	double		bound;			/* the cut-off with the millimetre of slack */
 	CpSfca		sfca;
 } Surface;
-
-static char **
-text_array_cstrings(ArrayType *a, const char *what, int *n)
-{
-	Datum	   *elems;
-	bool	   *nulls;
-	char	  **out;
-	int			i;
-
-	if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != TEXTOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a one-dimensional text array", what)));
-	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
-	out = palloc(sizeof(char *) * (*n + 1));
-	for (i = 0; i < *n; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not contain NULL", what)));
-		out[i] = TextDatumGetCString(elems[i]);
-	}
-	return out;
-}
 
 /*
  * The walk to the nearest facility (all placed facilities of the category,
@@ -213,8 +189,8 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 					 errmsg("argument %d of cp._surface_eval must not be NULL", i + 1)));
 	memset(&s, 0, sizeof(s));
 	category = text_to_cstring(PG_GETARG_TEXT_PP(3));
-	quiet = text_array_cstrings(PG_GETARG_ARRAYTYPE_P(4), "quiet", &nquiet);
-	known = text_array_cstrings(PG_GETARG_ARRAYTYPE_P(5), "known", &nknown);
+	quiet = cp_text_array_cstrings(PG_GETARG_ARRAYTYPE_P(4), "quiet", &nquiet);
+	known = cp_text_array_cstrings(PG_GETARG_ARRAYTYPE_P(5), "known", &nknown);
 	cutoff = PG_GETARG_FLOAT8(6);
 	by_time = PG_GETARG_BOOL(7);
 	group = text_to_cstring(PG_GETARG_TEXT_PP(8));
