@@ -159,6 +159,39 @@ search_facility(CpSfca *s, int f)
 	cp_reach_units(&s->by_piece, &seed, s->bound, NULL, unit_reached, s);
 }
 
+int64
+cp_sfca_set_facilities(CpSfca *s, const CpFacilities *fac, double max_snap)
+{
+	CpSnap	   *fsnap = palloc_extended(sizeof(CpSnap) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
+	double	   *famount = palloc_extended(sizeof(double) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
+	int64		unsnapped = 0;
+	int			f;
+
+	s->nfac = 0;
+	for (f = 0; f < fac->n; f++)
+	{
+		CpSnap		sn;
+
+		if ((f & 0xfff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		/* one without an amount shares nothing */
+		if (!fac->placed[f] || !(fac->amount[f] > 0))
+			continue;
+		sn = cp_snap_point(s->net, fac->x[f], fac->y[f], max_snap);
+		if (!sn.found)
+		{
+			unsnapped++;
+			continue;
+		}
+		fsnap[s->nfac] = sn;
+		famount[s->nfac] = fac->amount[f];
+		s->nfac++;
+	}
+	s->fsnap = fsnap;
+	s->famount = famount;
+	return unsnapped;
+}
+
 void
 cp_sfca_run(CpSfca *s)
 {

@@ -10,6 +10,7 @@
 
 #include "network.h"
 #include "reach.h"
+#include "units.h"
 
 /* Radii are compared with a millimetre of slack, as cp.nearest's callers always did. */
 #define CP_SFCA_SLACK_M 0.001
@@ -57,6 +58,13 @@ typedef struct CpSfca
 	bool		second_step;
 	double		denom;
 } CpSfca;
+
+/*
+ * The facilities that take part: placed, amount above 0, snapped within
+ * max_snap (s->net must be set); sets fsnap, famount and nfac and returns the
+ * number that lie too far from the network.
+ */
+extern int64 cp_sfca_set_facilities(CpSfca *s, const CpFacilities *fac, double max_snap);
 
 /* R_j for every facility and A_i for every unit (both allocated here). */
 extern void cp_sfca_run(CpSfca *s);

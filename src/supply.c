@@ -200,19 +200,15 @@ supply_eval(FunctionCallInfo fcinfo, bool with_groups)
 			  **known;
 	int			nquiet,
 				nknown,
-				f,
-				i,
-				nfac = 0;
-	CpSnap	   *fsnap;
-	double	   *famount;
+				i;
 	double		max_snap;
 	bool		per_resident;
 	int64		unsnapped_res,
-				unsnapped_fac = 0;
+				unsnapped_fac;
 	char	   *group = NULL;
 	double		share = 1,
-				min_floor = 0,
-				min_site = 0;
+				min_floor,
+				min_site;
 	bool		by_time = false,
 				estimated = false;
 	CpFacilityOptions opt = {0};
@@ -284,35 +280,12 @@ supply_eval(FunctionCallInfo fcinfo, bool with_groups)
 						 (double) s.net->npieces * 2 * sizeof(uint32),
 						 "Use fewer resident units or facilities per call (a district at a time), or raise community_planning.max_call_memory.");
 	unsnapped_res = snap_residents(&s, max_snap);
-	fsnap = palloc_extended(sizeof(CpSnap) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
-	famount = palloc_extended(sizeof(double) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
-	for (f = 0; f < fac->n; f++)
-	{
-		CpSnap		sn;
-
-		if ((f & 0xfff) == 0)
-			CHECK_FOR_INTERRUPTS();
-		/* every facility read is of the category; one without capacity shares nothing */
-		if (!fac->placed[f] || !(fac->amount[f] > 0))
-			continue;
-		sn = cp_snap_point(s.net, fac->x[f], fac->y[f], max_snap);
-		if (!sn.found)
-		{
-			unsnapped_fac++;
-			continue;
-		}
-		fsnap[nfac] = sn;
-		famount[nfac] = fac->amount[f];
-		nfac++;
-	}
 	s.sfca.net = s.net;
+	unsnapped_fac = cp_sfca_set_facilities(&s.sfca, fac, max_snap);
 	s.sfca.metric = by_time ? CP_METRIC_TIME : CP_METRIC_DISTANCE;
 	s.sfca.nunits = res->n;
 	s.sfca.weight = res->population;
 	s.sfca.usnap = s.rsnap;
-	s.sfca.nfac = nfac;
-	s.sfca.fsnap = fsnap;
-	s.sfca.famount = famount;
 	s.sfca.pair_budget = (double) cp_max_call_memory_mb * 1024 * 1024 / 4;
 	cp_sfca_run(&s.sfca);
 

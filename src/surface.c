@@ -157,11 +157,7 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 	int			nquiet,
 				nknown,
 				i,
-				f,
-				nfac = 0,
 				ngroups = 0;
-	CpSnap	   *fsnap;
-	double	   *famount;
 	double		cutoff,
 				share,
 				min_floor,
@@ -269,31 +265,13 @@ cp_surface_eval_sql(PG_FUNCTION_ARGS)
 	nearest_walk(s.net, fac, s.rsnap, res->n, max_snap, walk_bound, metric, dist_m, dist_t, &unsnapped);
 
 	/* the 2SFCA (sfca.c): facilities with capacity, residents of the group */
-	fsnap = palloc_extended(sizeof(CpSnap) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
-	famount = palloc_extended(sizeof(double) * Max(fac->n, 1), MCXT_ALLOC_HUGE);
-	for (f = 0; f < fac->n; f++)
-	{
-		CpSnap		sn;
-
-		if ((f & 0xfff) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (!fac->placed[f] || !(fac->amount[f] > 0))
-			continue;
-		sn = cp_snap_point(s.net, fac->x[f], fac->y[f], max_snap);
-		if (!sn.found)
-			continue;			/* counted by nearest_walk */
-		fsnap[nfac] = sn;
-		famount[nfac] = fac->amount[f];
-		nfac++;
-	}
 	s.sfca.net = s.net;
+	/* those too far are counted by nearest_walk */
+	(void) cp_sfca_set_facilities(&s.sfca, fac, max_snap);
 	s.sfca.metric = metric;
 	s.sfca.nunits = res->n;
 	s.sfca.weight = weight;
 	s.sfca.usnap = s.rsnap;
-	s.sfca.nfac = nfac;
-	s.sfca.fsnap = fsnap;
-	s.sfca.famount = famount;
 	s.sfca.pair_budget = (double) cp_max_call_memory_mb * 1024 * 1024 / 4;
 	cp_sfca_run(&s.sfca);
 

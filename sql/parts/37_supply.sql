@@ -55,14 +55,15 @@ COMMENT ON FUNCTION cp._supply_eval(text, text, text, text, text[], text[], floa
 -- a facility below the standard's size is not the standard's facility).
 CREATE FUNCTION cp._supply_settings(standard text, category text, unit text, profile text, population_shares text,
                                     OUT cutoff float8, OUT target_group text, OUT group_column text, OUT share float8,
-                                    OUT min_floor_m2 float8, OUT min_site_m2 float8)
+                                    OUT min_floor_m2 float8, OUT min_site_m2 float8, OUT minutes float8,
+                                    OUT walk_profile text)
 LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 AS $$
 #variable_conflict use_column
 BEGIN
-  SELECT r.cutoff, r.target_group, r.group_column, r.share, r.min_floor_m2, r.min_site_m2
-    INTO cutoff, target_group, group_column, share, min_floor_m2, min_site_m2
+  SELECT r.cutoff, r.target_group, r.group_column, r.share, r.min_floor_m2, r.min_site_m2, r.minutes, r.walk_profile
+    INTO cutoff, target_group, group_column, share, min_floor_m2, min_site_m2, minutes, walk_profile
     FROM cp._category_reach(standard, unit, profile, population_shares) r
    WHERE r.code = _supply_settings.category AND r.cutoff IS NOT NULL
    ORDER BY cp.life_circle_rank(r.from_level), r.cutoff
@@ -73,7 +74,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION cp._supply_settings(text, text, text, text, text) IS
-  'Internal: cut-off, target group (column and share) and minimum sizes of a capacity-bound category at its lowest level in a standard set; 22023 when it has no walking radius';
+  'Internal: cut-off, target group (column and share), minimum sizes, minutes and walking profile of a category at its lowest level in a standard set (supply, surfaces, site suggestions); 22023 when it has no walking radius';
 
 -- category is both an argument and a result column (INOUT), as life_circle above.
 CREATE FUNCTION cp.supply_gap(OUT community_id bigint, network text, residents_sql text, facilities_sql text,

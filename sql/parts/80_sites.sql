@@ -54,15 +54,7 @@ BEGIN
       HINT = cp._t('Use ''coverage'', ''capacity_gap'' or ''p_median''.');
   END IF;
   PERFORM cp.check_standard(standard);
-  SELECT r.cutoff, r.minutes, r.target_group, r.group_column, r.share, r.min_floor_m2, r.min_site_m2
-    INTO st
-    FROM cp._category_reach(standard, unit, profile, population_shares) r
-   WHERE r.code = cat AND r.cutoff IS NOT NULL
-   ORDER BY cp.life_circle_rank(r.from_level), r.cutoff
-   LIMIT 1;
-  IF st.cutoff IS NULL THEN
-    PERFORM cp._supply_radius(standard, cat);   -- its error names the set's categories
-  END IF;
+  SELECT * INTO st FROM cp._supply_settings(standard, cat, unit, profile, population_shares);
   IF cp._unit_is_time(unit) THEN
     speed := st.cutoff / st.minutes;
   END IF;

@@ -55,15 +55,7 @@ BEGIN
       HINT = cp._t('cell_m is the edge of a hexagon (ST_HexagonGrid''s size): 100 m makes cells of 2.6 ha.');
   END IF;
   PERFORM cp.check_standard(std);
-  SELECT r.cutoff, r.target_group, r.group_column, r.share, r.min_floor_m2, r.min_site_m2, r.walk_profile
-    INTO st
-    FROM cp._category_reach(std, unit, profile, population_shares) r
-   WHERE r.code = cat AND r.cutoff IS NOT NULL
-   ORDER BY cp.life_circle_rank(r.from_level), r.cutoff
-   LIMIT 1;
-  IF st.cutoff IS NULL THEN
-    PERFORM cp._supply_radius(std, cat);   -- its error names the set's categories
-  END IF;
+  SELECT * INTO st FROM cp._supply_settings(std, cat, unit, profile, population_shares);
   speed := cp._profile_speed(st.walk_profile);
   IF rate IS NULL THEN
     SELECT min(c.per_1000) INTO rate FROM cp.facility_categories c WHERE c.standard = std AND c.code = cat;
