@@ -183,7 +183,10 @@ DECLARE
   t     text := nullif(btrim(pg_catalog.translate(type_text, '；｜', ';|')), '');
   m     record;
 BEGIN
-  IF prov IS NULL OR prov NOT IN ('amap', 'baidu') THEN
+  IF prov IS NULL THEN
+    RAISE EXCEPTION 'provider must not be NULL' USING ERRCODE = '22004', HINT = 'Name the provider: amap or baidu.';
+  END IF;
+  IF prov NOT IN ('amap', 'baidu') THEN
     RAISE EXCEPTION 'unknown POI provider "%"', provider
       USING ERRCODE = '22023',
             DETAIL = 'A provider is amap (高德, GCJ-02) or baidu (BD-09).',

@@ -296,7 +296,10 @@ LANGUAGE plpgsql VOLATILE
 SET search_path FROM CURRENT
 AS $$
 BEGIN
-  IF name IS NULL OR name = '' THEN
+  IF name IS NULL THEN
+    RAISE EXCEPTION USING MESSAGE = cp._t('scenario name must not be NULL'), ERRCODE = '22004';
+  END IF;
+  IF name = '' THEN
     RAISE EXCEPTION USING MESSAGE = cp._t('scenario name must not be empty'), ERRCODE = '22023';
   END IF;
   IF base_network IS NULL OR NOT EXISTS (SELECT 1 FROM cp.network_catalog c WHERE c.name = scenario_create.base_network) THEN
