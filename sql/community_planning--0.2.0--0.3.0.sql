@@ -721,14 +721,15 @@ COMMENT ON FUNCTION cp._supply_eval(text, text, text, text, text[], text[], floa
   'Internal: two-step floating catchment (optional distance decay) of one category''s amount (capacity, floor_area) within radius_m (by_time: slope-weighted metres = minutes × the profile''s metres per minute; quiet: the set''s other categories, left out without a NOTICE), demand = the target group (group_column of the residents query, else population × share: estimated), facilities below min_floor_m2/min_site_m2 left out; per resident unit (supply = demand x accessible amount per person) or summed per community (id, geom; NULL = whole area) with the amount inside each';
 CREATE FUNCTION cp._supply_settings(standard text, category text, unit text, profile text, population_shares text,
                                     OUT cutoff float8, OUT target_group text, OUT group_column text, OUT share float8,
-                                    OUT min_floor_m2 float8, OUT min_site_m2 float8)
+                                    OUT min_floor_m2 float8, OUT min_site_m2 float8, OUT minutes float8,
+                                    OUT walk_profile text)
 LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 AS $$
 #variable_conflict use_column
 BEGIN
-  SELECT r.cutoff, r.target_group, r.group_column, r.share, r.min_floor_m2, r.min_site_m2
-    INTO cutoff, target_group, group_column, share, min_floor_m2, min_site_m2
+  SELECT r.cutoff, r.target_group, r.group_column, r.share, r.min_floor_m2, r.min_site_m2, r.minutes, r.walk_profile
+    INTO cutoff, target_group, group_column, share, min_floor_m2, min_site_m2, minutes, walk_profile
     FROM cp._category_reach(standard, unit, profile, population_shares) r
    WHERE r.code = _supply_settings.category AND r.cutoff IS NOT NULL
    ORDER BY cp.life_circle_rank(r.from_level), r.cutoff
@@ -739,7 +740,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION cp._supply_settings(text, text, text, text, text) IS
-  'Internal: cut-off, target group (column and share) and minimum sizes of a capacity-bound category at its lowest level in a standard set; 22023 when it has no walking radius';
+  'Internal: cut-off, target group (column and share), minimum sizes, minutes and walking profile of a category at its lowest level in a standard set (supply, surfaces, site suggestions); 22023 when it has no walking radius';
 CREATE FUNCTION cp.supply_gap(OUT community_id bigint, network text, residents_sql text, facilities_sql text,
                               INOUT category text, communities_sql text DEFAULT NULL, per_1000 float8 DEFAULT NULL,
                               standard text DEFAULT 'GB50180-2018', profile text DEFAULT NULL,
@@ -1857,7 +1858,10 @@ DECLARE
   t     text := nullif(btrim(pg_catalog.translate(type_text, '；｜', ';|')), '');
   m     record;
 BEGIN
-  IF prov IS NULL OR prov NOT IN ('amap', 'baidu') THEN
+  IF prov IS NULL THEN
+    RAISE EXCEPTION 'provider must not be NULL' USING ERRCODE = '22004', HINT = 'Name the provider: amap or baidu.';
+  END IF;
+  IF prov NOT IN ('amap', 'baidu') THEN
     RAISE EXCEPTION 'unknown POI provider "%"', provider
       USING ERRCODE = '22023',
             DETAIL = 'A provider is amap (高德, GCJ-02) or baidu (BD-09).',
@@ -2135,15 +2139,7 @@ BEGIN
       HINT = cp._t('Use ''coverage'', ''capacity_gap'' or ''p_median''.');
   END IF;
   PERFORM cp.check_standard(standard);
-  SELECT r.cutoff, r.minutes, r.target_group, r.group_column, r.share, r.min_floor_m2, r.min_site_m2
-    INTO st
-    FROM cp._category_reach(standard, unit, profile, population_shares) r
-   WHERE r.code = cat AND r.cutoff IS NOT NULL
-   ORDER BY cp.life_circle_rank(r.from_level), r.cutoff
-   LIMIT 1;
-  IF st.cutoff IS NULL THEN
-    PERFORM cp._supply_radius(standard, cat);   -- its error names the set's categories
-  END IF;
+  SELECT * INTO st FROM cp._supply_settings(standard, cat, unit, profile, population_shares);
   IF cp._unit_is_time(unit) THEN
     speed := st.cutoff / st.minutes;
   END IF;
@@ -2227,15 +2223,7 @@ BEGIN
       HINT = cp._t('cell_m is the edge of a hexagon (ST_HexagonGrid''s size): 100 m makes cells of 2.6 ha.');
   END IF;
   PERFORM cp.check_standard(std);
-  SELECT r.cutoff, r.target_group, r.group_column, r.share, r.min_floor_m2, r.min_site_m2, r.walk_profile
-    INTO st
-    FROM cp._category_reach(std, unit, profile, population_shares) r
-   WHERE r.code = cat AND r.cutoff IS NOT NULL
-   ORDER BY cp.life_circle_rank(r.from_level), r.cutoff
-   LIMIT 1;
-  IF st.cutoff IS NULL THEN
-    PERFORM cp._supply_radius(std, cat);   -- its error names the set's categories
-  END IF;
+  SELECT * INTO st FROM cp._supply_settings(std, cat, unit, profile, population_shares);
   speed := cp._profile_speed(st.walk_profile);
   IF rate IS NULL THEN
     SELECT min(c.per_1000) INTO rate FROM cp.facility_categories c WHERE c.standard = std AND c.code = cat;
@@ -2512,7 +2500,10 @@ LANGUAGE plpgsql VOLATILE
 SET search_path FROM CURRENT
 AS $$
 BEGIN
-  IF name IS NULL OR name = '' THEN
+  IF name IS NULL THEN
+    RAISE EXCEPTION USING MESSAGE = cp._t('scenario name must not be NULL'), ERRCODE = '22004';
+  END IF;
+  IF name = '' THEN
     RAISE EXCEPTION USING MESSAGE = cp._t('scenario name must not be empty'), ERRCODE = '22023';
   END IF;
   IF base_network IS NULL OR NOT EXISTS (SELECT 1 FROM cp.network_catalog c WHERE c.name = scenario_create.base_network) THEN
